@@ -1,0 +1,98 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "tau-node",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tau-node", targets: ["tau-node"]),
+        .library(name: "TauCore", targets: ["TauCore"]),
+        .library(name: "TauCrypto", targets: ["TauCrypto"]),
+        .library(name: "TauIdentity", targets: ["TauIdentity"]),
+        .library(name: "TauStore", targets: ["TauStore"]),
+        .library(name: "TauGateway", targets: ["TauGateway"]),
+        .library(name: "TauNode", targets: ["TauNode"]),
+        .library(name: "TauTesting", targets: ["TauTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"]), .brew(["libsodium"])]
+        ),
+        .target(name: "TauCore"),
+        .target(name: "TauCrypto", dependencies: ["TauCore", "CSodium"]),
+        .target(
+            name: "TauIdentity",
+            dependencies: [
+                "TauCore", "TauCrypto",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TauStore",
+            dependencies: [
+                "TauCore", "TauIdentity",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "TauGateway",
+            dependencies: [
+                "TauCore", "TauIdentity", "TauStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TauNode",
+            dependencies: [
+                "TauCore", "TauCrypto", "TauIdentity", "TauStore", "TauGateway",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .executableTarget(
+            name: "tau-node",
+            dependencies: [
+                "TauCore", "TauCrypto", "TauIdentity", "TauStore", "TauNode",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TauTesting",
+            dependencies: [
+                "TauCore", "TauCrypto", "TauIdentity",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(name: "TauCoreTests", dependencies: ["TauCore"]),
+        .testTarget(name: "TauCryptoTests", dependencies: ["TauCrypto", "TauTesting"]),
+        .testTarget(name: "TauIdentityTests", dependencies: ["TauIdentity", "TauTesting"], resources: [.copy("Vectors")]),
+        .testTarget(name: "TauStoreTests", dependencies: ["TauStore", "TauTesting"]),
+        .testTarget(
+            name: "TauGatewayTests",
+            dependencies: [
+                "TauGateway", "TauTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "TauNodeTests", dependencies: ["TauNode", "TauTesting"]),
+        .testTarget(name: "TauNodeIntegrationTests", dependencies: ["TauTesting", "TauIdentity"]),
+    ]
+)

@@ -1,0 +1,46 @@
+/// What kind of failure an error is, so that the edges (HTTP, CLI) can map every
+/// module's errors to a status code and an exit code in one place.
+public enum ErrorCategory: String, Sendable, Codable {
+    /// The input was malformed or violated a rule (HTTP 400, exit 65).
+    case invalidInput
+    /// Something named by the input does not exist (HTTP 404, exit 66).
+    case notFound
+    /// A credential, passphrase or signature was rejected (HTTP 401/403, exit 77).
+    case unauthorized
+    /// The request conflicts with existing state (HTTP 409, exit 73).
+    case conflict
+    /// A remote party or resource could not be reached (HTTP 502, exit 69).
+    case unavailable
+    /// A bug or an environment problem on this node (HTTP 500, exit 70).
+    case `internal`
+}
+
+/// An error with a stable, documented `lower_snake` reason code.
+///
+/// Every tau-node module throws its own type conforming to this protocol; the
+/// codes are part of the public interface and are listed in `Specs/` and `docs/`.
+public protocol TauError: Error, CustomStringConvertible, Sendable {
+    /// Stable machine-readable reason, e.g. `entry_hash_mismatch`.
+    var code: String { get }
+    /// Human-readable explanation for operators.
+    var message: String { get }
+    /// How the edges should report the failure.
+    var category: ErrorCategory { get }
+}
+
+extension TauError {
+    public var description: String { "\(code): \(message)" }
+}
+
+/// Errors raised by TauCore's parsers and encoders.
+public struct CoreError: TauError, Equatable {
+    public let code: String
+    public let message: String
+    public let category: ErrorCategory
+
+    public init(_ code: String, _ message: String, category: ErrorCategory = .invalidInput) {
+        self.code = code
+        self.message = message
+        self.category = category
+    }
+}

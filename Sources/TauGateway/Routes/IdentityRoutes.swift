@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import TauCore
+import TauIdentity
+
+/// DID routes:
+/// - `GET /.well-known/did.json`: this node's current DID document;
+/// - `GET /.well-known/did-log.jsonl`: this node's did:tau log;
+/// - `GET /mesh/v1/dids/{did}/log`: any did:tau log this node holds;
+/// - `GET /1.0/identifiers/{did}`: DID resolution (Universal Resolver HTTP binding).
+struct IdentityRoutes {
+    static let logContentType = "application/jsonl"
+    let dependencies: GatewayDependencies
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get(".well-known/did.json") { _, _ -> Response in
+            let log = try await localLog()
+            return .json(log.head.document.json, contentType: "application/did+json")
+        }
+        router.get(".well-known/did-log.jsonl") { _, _ -> Response in
+            .text(try await localLog().log.jsonLines, contentType: IdentityRoutes.logContentType)
+        }
+        router.get("mesh/v1/dids/:did/log") { _, context -> Response in
+            let did = try parseDID(context.parameters.get("did") ?? "")
+            guard let stored = try await dependencies.logs.log(for: did) else {
+                throw GatewayError(status: .notFound, code: "did_not_found", message: "this node holds no log for \(did)")
+            }
+            return .text(stored.log.jsonLines, contentType: IdentityRoutes.logContentType)
+        }
+        router.get("1.0/identifiers/:did") { request, context -> Response in
+            var didURL = (context.parameters.get("did") ?? "").removingPercentEncoding ?? ""
+            if let query = request.uri.query, !query.isEmpty, !didURL.contains("?") { didURL += "?" + query }
+            let result = await dependencies.resolver.resolve(didURL)
+            return .json(result.json, status: IdentityRoutes.status(for: result), contentType: "application/did-resolution+json")
+        }
+    }
+
+    private func localLog() async throws -> VerifiedDIDTauLog {
+        guard let did = try await dependencies.localDID() else {
+            throw GatewayError(status: .notFound, code: "identity_missing", message: "this node has no identity yet (run tau-node init)")
+        }
+        do {
+            return try await dependencies.resolver.verifiedLog(for: did)
+        } catch let error as IdentityError {
+            throw GatewayError(error)
+        }
+    }
+
+    private func parseDID(_ text: String) throws -> DID {
+        do {
+            return try DID(text.removingPercentEncoding ?? text)
+        } catch {
+            throw GatewayError(error)
+        }
+    }
+
+    /// Statuses of the Universal Resolver binding.
+    static func status(for result: DIDResolutionResult) -> HTTPResponse.Status {
+        switch result.error {
+        case nil: return result.documentMetadata.deactivated ? .gone : .ok
+        case "invalidDid": return .badRequest
+        case "notFound": return .notFound
+        case "methodNotSupported": return .notImplemented
+        case "invalidDidDocument": return .unprocessableContent
+        default: return .internalServerError
+        }
+    }
+}

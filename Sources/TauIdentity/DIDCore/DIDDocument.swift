@@ -1,0 +1,133 @@
+import TauCore
+import TauCrypto
+
+/// A verification method of a DID document.
+public struct VerificationMethod: Sendable, Hashable {
+    /// Absolute DID URL of the method, e.g. `did:tau:Qm…#sig-1`.
+    public let id: String
+    /// `Multikey`, `Ed25519VerificationKey2020`, `Ed25519VerificationKey2018`, `JsonWebKey2020`, …
+    public let type: String
+    public let controller: String
+    /// The method as it appears in the document.
+    public let json: JSONValue
+
+    /// The Ed25519 key, whichever of the common encodings the method uses.
+    /// - Throws: ``IdentityError`` `key_unsupported` when it is not an Ed25519 key.
+    public func ed25519PublicKey() throws(IdentityError) -> Ed25519.PublicKey {
+        do throws(CryptoError) {
+            if let multibase = json["publicKeyMultibase"]?.stringValue {
+                return try Ed25519.PublicKey(multibase: multibase)
+            }
+            if let base58 = json["publicKeyBase58"]?.stringValue, type == "Ed25519VerificationKey2018" {
+                guard let raw = try? Base58.decode(base58) else { throw CryptoError("key_invalid_multibase", "bad base58") }
+                return try Ed25519.PublicKey(rawRepresentation: raw)
+            }
+            if let jwk = json["publicKeyJwk"], jwk["kty"]?.stringValue == "OKP", jwk["crv"]?.stringValue == "Ed25519",
+                let x = jwk["x"]?.stringValue, let raw = Base64URL.decode(x)
+            {
+                return try Ed25519.PublicKey(rawRepresentation: raw)
+            }
+        } catch {
+            throw IdentityError("key_unsupported", "verification method \(id) has an invalid Ed25519 key: \(error.message)")
+        }
+        throw IdentityError("key_unsupported", "verification method \(id) is not an Ed25519 key")
+    }
+
+    /// The public key material as a multibase string, when the method has one.
+    public var publicKeyMultibase: String? { json["publicKeyMultibase"]?.stringValue }
+}
+
+/// A service entry of a DID document.
+public struct DIDService: Sendable, Hashable {
+    public let id: String
+    public let type: String
+    /// A URL string, a map or a list, as DID Core allows.
+    public let serviceEndpoint: JSONValue
+
+    /// The endpoint when it is a single URL.
+    public var endpointURL: String? { serviceEndpoint.stringValue }
+}
+
+/// A W3C DID Core document: the original JSON plus a typed view of the parts
+/// tau-node uses. Relative ids (`#key-1`) are made absolute against `id`.
+public struct DIDDocument: Sendable, Equatable {
+    /// The document exactly as published.
+    public let json: JSONValue
+    public let id: DID
+    public let verificationMethods: [VerificationMethod]
+    public let authentication: [VerificationMethod]
+    public let assertionMethod: [VerificationMethod]
+    public let keyAgreement: [VerificationMethod]
+    public let services: [DIDService]
+
+    /// Parses and checks a DID document.
+    /// - Throws: ``IdentityError`` `document_invalid` with the reason.
+    public init(json: JSONValue) throws(IdentityError) {
+        func invalid(_ why: String) -> IdentityError { IdentityError("document_invalid", "DID document: \(why)") }
+        guard json.objectValue != nil else { throw invalid("not a JSON object") }
+        guard let idText = json["id"]?.stringValue else { throw invalid("missing id") }
+        let id = try DID(idText)
+        func absolute(_ reference: String) -> String {
+            reference.hasPrefix("#") ? id.description + reference : reference
+        }
+        func parseMethod(_ value: JSONValue) throws(IdentityError) -> VerificationMethod {
+            guard let methodID = value["id"]?.stringValue, let type = value["type"]?.stringValue else {
+                throw invalid("verification method without id or type")
+            }
+            return VerificationMethod(
+                id: absolute(methodID), type: type, controller: value["controller"]?.stringValue ?? id.description, json: value)
+        }
+        var methods: [VerificationMethod] = []
+        for value in json["verificationMethod"]?.arrayValue ?? [] {
+            let method = try parseMethod(value)
+            guard !methods.contains(where: { $0.id == method.id }) else { throw invalid("duplicate verification method \(method.id)") }
+            methods.append(method)
+        }
+        func relationship(_ name: String) throws(IdentityError) -> [VerificationMethod] {
+            guard let entries = json[name] else { return [] }
+            guard let list = entries.arrayValue else { throw invalid("\(name) must be a list") }
+            var result: [VerificationMethod] = []
+            for entry in list {
+                if let reference = entry.stringValue {
+                    guard let method = methods.first(where: { $0.id == absolute(reference) }) else {
+                        throw invalid("\(name) refers to unknown method \(reference)")
+                    }
+                    result.append(method)
+                } else {
+                    result.append(try parseMethod(entry))
+                }
+            }
+            return result
+        }
+        var services: [DIDService] = []
+        for value in json["service"]?.arrayValue ?? [] {
+            guard let serviceID = value["id"]?.stringValue, let type = value["type"]?.stringValue,
+                let endpoint = value["serviceEndpoint"]
+            else { throw invalid("service without id, type or serviceEndpoint") }
+            services.append(DIDService(id: absolute(serviceID), type: type, serviceEndpoint: endpoint))
+        }
+        self.json = json
+        self.id = id
+        self.verificationMethods = methods
+        self.authentication = try relationship("authentication")
+        self.assertionMethod = try relationship("assertionMethod")
+        self.keyAgreement = try relationship("keyAgreement")
+        self.services = services
+    }
+
+    /// The verification method with this id (absolute or `#fragment`).
+    public func verificationMethod(_ reference: String) -> VerificationMethod? {
+        let absoluteID = reference.hasPrefix("#") ? id.description + reference : reference
+        return (verificationMethods + authentication + assertionMethod + keyAgreement).first { $0.id == absoluteID }
+    }
+
+    /// The first service of a type, e.g. `TauMesh`.
+    public func service(ofType type: String) -> DIDService? {
+        services.first { $0.type == type }
+    }
+
+    /// The JSON-LD contexts tau-node writes on documents it produces.
+    public static let defaultContext: JSONValue = [
+        "https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1",
+    ]
+}

@@ -1,0 +1,34 @@
+import TauCore
+
+/// Where did:tau logs are kept: the node's own log and the logs of DIDs it has
+/// resolved. Implemented by TauStore (SQLite, later PostgreSQL).
+///
+/// Implementations store what they are given; verification happens before a
+/// log is handed to ``save(_:origin:)`` and again whenever one is loaded.
+public protocol DIDLogRepository: Sendable {
+    /// The log held for `did`, if any, and why it is held.
+    func log(for did: DID) async throws -> StoredDIDLog?
+    /// Stores (or replaces) the log of a DID.
+    func save(_ log: VerifiedDIDTauLog, origin: DIDLogOrigin) async throws
+    /// Every DID whose log is held.
+    func heldDIDs() async throws -> [DID]
+}
+
+/// Why a log is held.
+public enum DIDLogOrigin: String, Sendable, Codable {
+    /// The node's own identity.
+    case local
+    /// Fetched while resolving someone else's DID.
+    case resolved
+}
+
+/// A log as held in a ``DIDLogRepository``.
+public struct StoredDIDLog: Sendable, Equatable {
+    public let log: DIDTauLog
+    public let origin: DIDLogOrigin
+
+    public init(log: DIDTauLog, origin: DIDLogOrigin) {
+        self.log = log
+        self.origin = origin
+    }
+}

@@ -1,0 +1,224 @@
+import Foundation
+import Logging
+import TauCore
+
+/// Resolves `did:tau`, `did:key` and `did:web` DIDs.
+///
+/// did:tau logs come from the repository (the node's own log and logs it holds)
+/// and, for DIDs the node does not control, from remote sources: the DID's own
+/// `TauMesh` service endpoint and the configured log sources, each asked for
+/// `GET {base}/mesh/v1/dids/{did}/log`. Every log accepted from anywhere is
+/// verified from its genesis entry and must continue the log already held.
+public actor DIDResolver {
+    /// Resolver settings.
+    public struct Configuration: Sendable {
+        /// How long a resolved result is reused before remote sources are asked again.
+        public var cacheTTL: Duration
+        /// Base URLs of nodes to ask for did:tau logs.
+        public var logSources: [String]
+        /// Allowed clock difference when checking entry times.
+        public var maximumClockSkew: TimeInterval
+        /// Hosts that did:web resolves over plain HTTP (loopback setups and tests).
+        public var insecureWebHosts: Set<String>
+
+        public init(
+            cacheTTL: Duration = .seconds(60), logSources: [String] = [], maximumClockSkew: TimeInterval = 300,
+            insecureWebHosts: Set<String> = []
+        ) {
+            self.cacheTTL = cacheTTL
+            self.logSources = logSources
+            self.maximumClockSkew = maximumClockSkew
+            self.insecureWebHosts = insecureWebHosts
+        }
+    }
+
+    private enum Cached {
+        case tau(VerifiedDIDTauLog)
+        case web(DIDDocument)
+    }
+
+    private let configuration: Configuration
+    private let repository: (any DIDLogRepository)?
+    private let fetcher: any HTTPFetcher
+    private let now: @Sendable () -> Date
+    private let logger: Logger
+    private var cache: [DID: (value: Cached, expires: Date)] = [:]
+
+    /// - Parameter now: the wall clock, injected so tests control TTLs and entry-time checks.
+    public init(
+        configuration: Configuration = Configuration(), repository: (any DIDLogRepository)?,
+        fetcher: any HTTPFetcher = AsyncHTTPFetcher(), now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "tau.identity.resolver")
+    ) {
+        self.configuration = configuration
+        self.repository = repository
+        self.fetcher = fetcher
+        self.now = now
+        self.logger = logger
+    }
+
+    /// Resolves a DID or DID URL (`?versionId=` / `?versionTime=` select a version).
+    /// Never throws: failures are reported in the result's metadata.
+    public func resolve(_ didURL: String) async -> DIDResolutionResult {
+        do {
+            let url = try DIDURL(didURL)
+            return await resolve(url.did, query: try DIDVersionQuery(url: url))
+        } catch {
+            return DIDResolutionResult(error: error)
+        }
+    }
+
+    /// Resolves `did` at the version `query` selects.
+    public func resolve(_ did: DID, query: DIDVersionQuery = .latest) async -> DIDResolutionResult {
+        do {
+            switch did.method {
+            case "key":
+                guard query == .latest else {
+                    throw IdentityError("version_not_found", "did:key documents have a single version", category: .notFound)
+                }
+                return DIDResolutionResult(document: try DIDKey.document(for: did), metadata: .init())
+            case "tau":
+                return try await verifiedLog(for: did).resolve(query)
+            case "web":
+                guard query == .latest else {
+                    throw IdentityError("version_not_found", "did:web has no version history", category: .notFound)
+                }
+                return DIDResolutionResult(document: try await webDocument(for: did), metadata: .init())
+            default:
+                throw IdentityError("method_not_supported", "did:\(did.method) is not supported (tau, key, web are)", category: .notFound)
+            }
+        } catch let error as IdentityError {
+            return DIDResolutionResult(error: error)
+        } catch {
+            return DIDResolutionResult(error: IdentityError("internal_error", "\(error)", category: .internal))
+        }
+    }
+
+    /// The verified log of a did:tau DID, refreshed from remote sources when the
+    /// cached copy is older than the TTL.
+    /// - Throws: ``IdentityError`` (`did_not_found`, any verification code, `log_forked`).
+    public func verifiedLog(for did: DID) async throws -> VerifiedDIDTauLog {
+        let cached = cache[did]
+        var cachedLog: VerifiedDIDTauLog?
+        if case .tau(let log)? = cached?.value { cachedLog = log }
+        // Storage is read every time: another process (the CLI) may have rotated the
+        // node's own DID, and the node's own log is never fetched from elsewhere.
+        let stored = try await repository?.log(for: did)
+        var held: VerifiedDIDTauLog?
+        if let stored {
+            if let cachedLog, cachedLog.log == stored.log {
+                held = cachedLog
+            } else {
+                do {
+                    held = try stored.log.verify(did: did, now: now(), maximumClockSkew: configuration.maximumClockSkew)
+                } catch {
+                    throw IdentityError(
+                        "stored_log_invalid", "the stored log of \(did) no longer verifies: \(error.message)", category: .internal)
+                }
+            }
+            if stored.origin == .local, let held { return held }
+        }
+        if let cachedLog, let expires = cached?.expires, expires > now(),
+            cachedLog.log.entries.count >= (held?.log.entries.count ?? 0)
+        {
+            return cachedLog
+        }
+        held = try await refresh(did, held: held)
+        guard let held else {
+            throw IdentityError("did_not_found", "no log for \(did) is held here or at any source", category: .notFound)
+        }
+        cache[did] = (.tau(held), now().addingTimeInterval(configuration.cacheTTL.timeInterval))
+        return held
+    }
+
+    /// Accepts a log offered by someone (a peer, an import): verifies it, checks it
+    /// continues any held log, stores it if it is newer, and returns what is held now.
+    @discardableResult
+    public func accept(_ log: DIDTauLog, for did: DID? = nil, origin: DIDLogOrigin = .resolved) async throws -> VerifiedDIDTauLog {
+        let verified = try log.verify(did: did, now: now(), maximumClockSkew: configuration.maximumClockSkew)
+        var current = verified
+        if let stored = try await repository?.log(for: verified.did) {
+            try verified.checkContinues(stored.log)
+            if stored.log.entries.count >= verified.log.entries.count {
+                current = try stored.log.verify(did: verified.did, now: now(), maximumClockSkew: configuration.maximumClockSkew)
+            } else {
+                try await repository?.save(verified, origin: stored.origin == .local ? .local : origin)
+            }
+        } else {
+            try await repository?.save(verified, origin: origin)
+        }
+        cache[verified.did] = (.tau(current), now().addingTimeInterval(configuration.cacheTTL.timeInterval))
+        return current
+    }
+
+    /// Drops cached results so the next resolution reads storage and sources again.
+    public func invalidate(_ did: DID? = nil) {
+        if let did { cache[did] = nil } else { cache.removeAll() }
+    }
+
+    private func refresh(_ did: DID, held: VerifiedDIDTauLog?) async throws -> VerifiedDIDTauLog? {
+        var sources: [String] = []
+        if let endpoint = held?.head.document.service(ofType: "TauMesh")?.endpointURL { sources.append(endpoint) }
+        sources += configuration.logSources.filter { !sources.contains($0) }
+        var best = held
+        for source in sources {
+            let base = source.hasSuffix("/") ? String(source.dropLast()) : source
+            let url = "\(base)/mesh/v1/dids/\(did)/log"
+            let bytes: [UInt8]
+            do {
+                let (status, body) = try await fetcher.get(url, accept: "application/jsonl", maximumBytes: DIDTauLog.maximumBytes)
+                guard status == 200 else {
+                    logger.debug("log source has no log", metadata: ["url": "\(url)", "status": "\(status)"])
+                    continue
+                }
+                bytes = body
+            } catch {
+                logger.info("log source unreachable", metadata: ["url": "\(url)", "reason": "\(error.code)"])
+                continue
+            }
+            do {
+                let candidate = try DIDTauLog(jsonLines: bytes).verify(
+                    did: did, now: now(), maximumClockSkew: configuration.maximumClockSkew)
+                if let best { try candidate.checkContinues(best.log) }
+                if candidate.log.entries.count > (best?.log.entries.count ?? 0) { best = candidate }
+            } catch {
+                // A fork is proof that the controller signed two histories: fail closed.
+                if error.code == "log_forked" { throw error }
+                logger.warning("log source sent an invalid log", metadata: ["url": "\(url)", "reason": "\(error)"])
+            }
+        }
+        if let best, best.log.entries.count > (held?.log.entries.count ?? 0) {
+            try await repository?.save(best, origin: .resolved)
+        }
+        return best
+    }
+
+    private func webDocument(for did: DID) async throws -> DIDDocument {
+        if let entry = cache[did], entry.expires > now(), case .web(let document) = entry.value { return document }
+        let url = try DIDWeb.documentURL(for: did, insecureHosts: configuration.insecureWebHosts)
+        let (status, body) = try await fetcher.get(url, accept: "application/did+json, application/json", maximumBytes: 1 << 20)
+        guard status == 200 else {
+            throw IdentityError(
+                status == 404 ? "did_not_found" : "fetch_failed", "GET \(url) answered \(status)",
+                category: status == 404 ? .notFound : .unavailable)
+        }
+        let json: JSONValue
+        do { json = try JSONValue(parsing: body) } catch {
+            throw IdentityError("document_invalid", "\(url) is not JSON: \(error.message)")
+        }
+        let document = try DIDDocument(json: json)
+        guard document.id == did else {
+            throw IdentityError("did_mismatch", "\(url) holds the document of \(document.id), not \(did)")
+        }
+        cache[did] = (.web(document), now().addingTimeInterval(configuration.cacheTTL.timeInterval))
+        return document
+    }
+}
+
+extension Duration {
+    /// The duration in seconds as a `TimeInterval`.
+    var timeInterval: TimeInterval {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import TOMLKit
+import TauCore
+
+/// `config.toml`. Every key is optional; unknown keys are rejected so that a
+/// typo never silently falls back to a default.
+public struct NodeConfiguration: Sendable, Equatable, Codable {
+    public struct Node: Sendable, Equatable, Codable {
+        /// A human label for this node.
+        public var name: String?
+        /// The URL other nodes reach this node at; published as the `TauMesh` service.
+        public var public_url: String?
+    }
+
+    public struct Server: Sendable, Equatable, Codable {
+        public var host: String?
+        public var port: Int?
+    }
+
+    public struct Resolver: Sendable, Equatable, Codable {
+        /// Nodes asked for did:tau logs this node does not hold.
+        public var sources: [String]?
+        public var cache_ttl_seconds: Int?
+        public var max_clock_skew_seconds: Int?
+        /// Hosts whose did:web documents are fetched over plain HTTP.
+        public var insecure_web_hosts: [String]?
+    }
+
+    public var node: Node?
+    public var server: Server?
+    public var resolver: Resolver?
+
+    public init(node: Node? = nil, server: Server? = nil, resolver: Resolver? = nil) {
+        self.node = node
+        self.server = server
+        self.resolver = resolver
+    }
+
+    public static let defaultHost = "127.0.0.1"
+    public static let defaultPort = 7420
+
+    public var host: String { server?.host ?? NodeConfiguration.defaultHost }
+    public var port: Int { server?.port ?? NodeConfiguration.defaultPort }
+    public var publicURL: String { node?.public_url ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)" }
+
+    /// Reads `config.toml`; a missing file is an empty configuration.
+    /// - Throws: ``NodeError`` `config_invalid` with the position or the unknown keys.
+    public static func load(from path: String) throws(NodeError) -> NodeConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else { return NodeConfiguration() }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw NodeError("config_invalid", "\(path) is not UTF-8")
+        }
+        return try parse(text, origin: path)
+    }
+
+    /// Parses TOML text.
+    public static func parse(_ text: String, origin: String = "config.toml") throws(NodeError) -> NodeConfiguration {
+        var decoder = TOMLDecoder()
+        decoder.strictDecoding = true
+        let configuration: NodeConfiguration
+        do {
+            configuration = try decoder.decode(NodeConfiguration.self, from: text)
+        } catch let error as TOMLParseError {
+            throw NodeError("config_invalid", "\(origin):\(error.source.begin.line):\(error.source.begin.column): \(error.description)")
+        } catch let error as UnexpectedKeysError {
+            let keys = error.keys.keys.sorted().joined(separator: ", ")
+            throw NodeError("config_invalid", "\(origin): unknown keys: \(keys)")
+        } catch {
+            throw NodeError("config_invalid", "\(origin): \(error)")
+        }
+        try configuration.validate(origin: origin)
+        return configuration
+    }
+
+    func validate(origin: String) throws(NodeError) {
+        if let port = server?.port, !(0...65535).contains(port) {
+            throw NodeError("config_invalid", "\(origin): server.port must be 0-65535")
+        }
+        for url in (resolver?.sources ?? []) + [node?.public_url].compactMap({ $0 }) {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw NodeError("config_invalid", "\(origin): \(url) is not an http(s) URL")
+            }
+        }
+        if let ttl = resolver?.cache_ttl_seconds, ttl < 0 { throw NodeError("config_invalid", "\(origin): cache_ttl_seconds < 0") }
+        if let skew = resolver?.max_clock_skew_seconds, skew < 0 {
+            throw NodeError("config_invalid", "\(origin): max_clock_skew_seconds < 0")
+        }
+    }
+
+    /// A commented starting configuration written by `tau-node init`.
+    public static func template(name: String, publicURL: String?) -> String {
+        """
+        # tau-node configuration. See docs/configuration.md for every key.
+
+        [node]
+        name = \(tomlString(name))
+        \(publicURL.map { "public_url = \(tomlString($0))" } ?? "# public_url = \"https://node.example.org\"  # published in the DID document")
+
+        [server]
+        host = "127.0.0.1"
+        port = 7420
+
+        [resolver]
+        # Nodes to ask for did:tau logs this node does not hold.
+        sources = []
+        cache_ttl_seconds = 60
+        max_clock_skew_seconds = 300
+
+        """
+    }
+
+    private static func tomlString(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}

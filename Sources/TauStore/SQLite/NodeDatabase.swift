@@ -1,0 +1,59 @@
+import Foundation
+import GRDB
+import TauCore
+
+/// The node's embedded SQLite database (`node.sqlite` in the node home), opened
+/// in WAL mode so that the daemon and CLI commands can use it at the same time.
+/// Schema changes are versioned GRDB migrations, applied on open.
+public final class NodeDatabase: Sendable {
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    /// - Throws: ``StoreError`` `database_open_failed` or `database_migration_failed`.
+    public init(path: String) throws(StoreError) {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "tau-node"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError("database_open_failed", "cannot open \(path): \(error)")
+        }
+        do {
+            try NodeDatabase.migrator.migrate(pool)
+        } catch {
+            throw StoreError("database_migration_failed", "cannot migrate \(path): \(error)")
+        }
+    }
+
+    /// The schema versions this build knows, newest last.
+    public var appliedMigrations: [String] {
+        get throws {
+            try pool.read { try NodeDatabase.migrator.appliedMigrations($0) }
+        }
+    }
+
+    /// The journal mode SQLite reports (`wal` for a healthy node database).
+    public var journalMode: String {
+        get throws {
+            try pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-did-logs") { db in
+            try db.create(table: "did_log") { table in
+                table.primaryKey("did", .text)
+                table.column("origin", .text).notNull()
+                table.column("head_version", .integer).notNull()
+                table.column("head_version_id", .text).notNull()
+                table.column("deactivated", .boolean).notNull()
+                table.column("log_jsonl", .text).notNull()
+                table.column("updated_at", .text).notNull()
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TauCrypto
+import TauNode
+
+/// Options every command that touches the node home accepts.
+struct HomeOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Node home directory (default: $TAU_HOME, else ~/.tau).", valueName: "dir"))
+    var home: String?
+
+    @Flag(name: .long, help: "Print machine-readable JSON instead of text.")
+    var json = false
+
+    var nodeHome: NodeHome { NodeHome.resolve(explicit: home) }
+}
+
+/// Where the keystore passphrase comes from.
+struct PassphraseOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Read the keystore passphrase from this file (else $TAU_PASSPHRASE, else a prompt).", valueName: "file"))
+    var passphraseFile: String?
+
+    func passphrase(confirm: Bool = false) throws -> String {
+        try PassphraseSource(file: passphraseFile).obtain(confirm: confirm)
+    }
+}
+
+enum Logs {
+    /// Structured logs go to standard error so that standard output stays clean for --json.
+    static func bootstrap(level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
+    static func level(_ explicit: String?, default fallback: Logger.Level) -> Logger.Level {
+        let name = explicit ?? ProcessInfo.processInfo.environment["TAU_LOG_LEVEL"]
+        return name.flatMap(Logger.Level.init(rawValue:)) ?? fallback
+    }
+}

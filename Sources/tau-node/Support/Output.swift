@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import TauCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Printing results and failures the same way in every command.
+enum Output {
+    /// Prints a JSON value (pretty, canonical member order) to standard output.
+    static func json(_ value: JSONValue) {
+        write(value.prettyString() + "\n")
+    }
+
+    /// Prints aligned `label  value` rows.
+    static func table(_ rows: [(String, String)]) {
+        let width = rows.map(\.0.count).max() ?? 0
+        write(rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 + "\n" }.joined())
+    }
+
+    static func line(_ text: String) {
+        write(text + "\n")
+    }
+
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func standardError(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Runs a command body; a ``TauError`` is printed with its code and turned into
+    /// the exit code of its category (see docs/cli.md).
+    static func reporting(json: Bool, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as any TauError {
+            report(code: error.code, message: error.message, json: json)
+            throw ExitCode(exitCode(for: error.category))
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as CleanExit {
+            throw error
+        } catch {
+            report(code: "internal_error", message: "\(error)", json: json)
+            throw ExitCode(70)
+        }
+    }
+
+    static func report(code: String, message: String, json: Bool) {
+        if json {
+            Output.json(["error": ["code": .string(code), "message": .string(message)]])
+        }
+        standardError("error[\(code)]: \(message)\n")
+    }
+
+    /// sysexits-style codes per failure category.
+    static func exitCode(for category: ErrorCategory) -> Int32 {
+        switch category {
+        case .invalidInput: return 65
+        case .notFound: return 66
+        case .unavailable: return 69
+        case .internal: return 70
+        case .conflict: return 73
+        case .unauthorized: return 77
+        }
+    }
+}
