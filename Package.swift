@@ -79,11 +79,17 @@ let package = Package(
                 "TauCore", "TauCrypto", "TauIdentity",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "TauCoreTests", dependencies: ["TauCore"]),
+        .testTarget(name: "TauCoreTests", dependencies: ["TauCore"], resources: [.copy("Vectors")]),
         .testTarget(name: "TauCryptoTests", dependencies: ["TauCrypto", "TauTesting"]),
-        .testTarget(name: "TauIdentityTests", dependencies: ["TauIdentity", "TauTesting"], resources: [.copy("Vectors")]),
+        .testTarget(
+            name: "TauIdentityTests",
+            dependencies: ["TauIdentity", "TauTesting", .product(name: "Hummingbird", package: "hummingbird")],
+            resources: [.copy("Vectors")]
+        ),
         .testTarget(name: "TauStoreTests", dependencies: ["TauStore", "TauTesting"]),
         .testTarget(
             name: "TauGatewayTests",

@@ -105,6 +105,9 @@ public struct DIDTauController: Sendable {
     /// Checks that these secrets control the head of `log`.
     /// - Throws: ``IdentityError`` `keystore_log_mismatch` or `did_deactivated`.
     public func checkControls(_ log: VerifiedDIDTauLog) throws(IdentityError) {
+        guard !log.isDeactivated else {
+            throw IdentityError("did_deactivated", "\(log.did) is deactivated; its log is closed", category: .conflict)
+        }
         guard log.did == did, log.head.updateKeys.contains(updateKey.publicKey.multibase),
             log.head.nextKeyHashes.contains(DIDTauHash.keyCommitment(nextUpdateKey.publicKey.multibase))
         else {
@@ -112,12 +115,9 @@ public struct DIDTauController: Sendable {
                 "keystore_log_mismatch", "the keystore's keys do not control version \(log.head.versionId) of \(log.did)",
                 category: .conflict)
         }
-        guard !log.isDeactivated else {
-            throw IdentityError("did_deactivated", "\(did) is deactivated; its log is closed", category: .conflict)
-        }
     }
 
-    private func append(to log: VerifiedDIDTauLog, number: Int, now: Date, state: JSONValue, parameters: JSONValue)
+    func append(to log: VerifiedDIDTauLog, number: Int, now: Date, state: JSONValue, parameters: JSONValue)
         -> DIDTauLogEntry
     {
         // versionTime never goes backwards, even if the wall clock does.
@@ -127,7 +127,7 @@ public struct DIDTauController: Sendable {
         return DIDTauController.sign(unsecured, with: [updateKey, nextUpdateKey], time: time)
     }
 
-    private static func sign(_ unsecured: JSONValue, with keys: [Ed25519.PrivateKey], time: String) -> DIDTauLogEntry {
+    static func sign(_ unsecured: JSONValue, with keys: [Ed25519.PrivateKey], time: String) -> DIDTauLogEntry {
         var entry = unsecured
         entry["proof"] = .array(
             keys.map { key in

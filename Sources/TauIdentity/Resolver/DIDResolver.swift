@@ -160,20 +160,35 @@ public actor DIDResolver {
         var sources: [String] = []
         if let endpoint = held?.head.document.service(ofType: "TauMesh")?.endpointURL { sources.append(endpoint) }
         sources += configuration.logSources.filter { !sources.contains($0) }
-        var best = held
-        for source in sources {
-            let base = source.hasSuffix("/") ? String(source.dropLast()) : source
-            let url = "\(base)/mesh/v1/dids/\(did)/log"
-            let bytes: [UInt8]
-            do {
-                let (status, body) = try await fetcher.get(url, accept: "application/jsonl", maximumBytes: DIDTauLog.maximumBytes)
-                guard status == 200 else {
-                    logger.debug("log source has no log", metadata: ["url": "\(url)", "status": "\(status)"])
-                    continue
+        // Sources are asked in parallel, so a dead one costs one timeout, not one per source.
+        let fetcher = self.fetcher
+        let fetched = await withTaskGroup(of: (String, Result<[UInt8], IdentityError>).self) { group in
+            for source in sources {
+                let base = source.hasSuffix("/") ? String(source.dropLast()) : source
+                let url = "\(base)/mesh/v1/dids/\(did)/log"
+                group.addTask {
+                    do throws(IdentityError) {
+                        let (status, body) = try await fetcher.get(url, accept: "application/jsonl", maximumBytes: DIDTauLog.maximumBytes)
+                        guard status == 200 else {
+                            return (url, .failure(IdentityError("did_not_found", "answered \(status)", category: .notFound)))
+                        }
+                        return (url, .success(body))
+                    } catch {
+                        return (url, .failure(error))
+                    }
                 }
-                bytes = body
-            } catch {
-                logger.info("log source unreachable", metadata: ["url": "\(url)", "reason": "\(error.code)"])
+            }
+            var results: [(String, Result<[UInt8], IdentityError>)] = []
+            for await result in group { results.append(result) }
+            return results
+        }
+        var best = held
+        for (url, outcome) in fetched {
+            let bytes: [UInt8]
+            switch outcome {
+            case .success(let body): bytes = body
+            case .failure(let error):
+                logger.debug("log source has no log", metadata: ["url": "\(url)", "reason": "\(error.code)"])
                 continue
             }
             do {
@@ -184,7 +199,7 @@ public actor DIDResolver {
             } catch {
                 // A fork is proof that the controller signed two histories: fail closed.
                 if error.code == "log_forked" { throw error }
-                logger.warning("log source sent an invalid log", metadata: ["url": "\(url)", "reason": "\(error)"])
+                logger.warning("log source sent an invalid log", metadata: ["url": "\(url)", "reason": "\(error.code)"])
             }
         }
         if let best, best.log.entries.count > (held?.log.entries.count ?? 0) {

@@ -15,10 +15,18 @@ public struct AsyncHTTPFetcher: HTTPFetcher {
     let client: HTTPClient
     let timeout: TimeAmount
 
+    /// A process-wide client with a short connect timeout: async-http-client keeps
+    /// retrying a refused connection until the connect timeout, and a dead peer
+    /// should cost two seconds, not ten. Like `HTTPClient.shared`, it lives as long
+    /// as the process and needs no shutdown.
+    public static let sharedClient = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: .init(timeout: .init(connect: .seconds(2), read: .seconds(30))))
+
     /// - Parameters:
-    ///   - client: defaults to the shared client (no shutdown needed).
+    ///   - client: defaults to ``sharedClient``.
     ///   - timeout: whole-request deadline.
-    public init(client: HTTPClient = .shared, timeout: Duration = .seconds(10)) {
+    public init(client: HTTPClient = AsyncHTTPFetcher.sharedClient, timeout: Duration = .seconds(10)) {
         self.client = client
         let (seconds, attoseconds) = timeout.components
         self.timeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)

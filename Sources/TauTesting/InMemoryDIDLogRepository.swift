@@ -1,0 +1,39 @@
+import Foundation
+import Synchronization
+import TauIdentity
+
+/// A ``DIDLogRepository`` kept in memory, for resolver tests that need no database.
+public actor InMemoryDIDLogRepository: DIDLogRepository {
+    private var logs: [DID: StoredDIDLog] = [:]
+
+    public init() {}
+
+    public func log(for did: DID) async throws -> StoredDIDLog? { logs[did] }
+
+    public func save(_ log: VerifiedDIDTauLog, origin: DIDLogOrigin) async throws {
+        let keptOrigin = logs[log.did]?.origin == .local ? .local : origin
+        logs[log.did] = StoredDIDLog(log: log.log, origin: keptOrigin)
+    }
+
+    public func heldDIDs() async throws -> [DID] { logs.keys.sorted() }
+}
+
+/// A wall clock that tests move by hand, injected wherever tau-node reads `Date()`.
+public final class ManualClock: Sendable {
+    private let current: Mutex<Date>
+
+    public init(_ start: Date = Date()) {
+        current = Mutex(start)
+    }
+
+    /// The current time.
+    public var now: Date { current.withLock { $0 } }
+
+    /// Moves the clock forward.
+    public func advance(by seconds: TimeInterval) {
+        current.withLock { $0 = $0.addingTimeInterval(seconds) }
+    }
+
+    /// A closure suitable for `now:` parameters.
+    public var provider: @Sendable () -> Date { { [self] in self.now } }
+}

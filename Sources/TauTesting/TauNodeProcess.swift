@@ -1,0 +1,89 @@
+import Foundation
+import Subprocess
+import SystemPackage
+
+/// Runs the built `tau-node` binary as a child process, the way users do.
+public enum TauNodeProcess {
+    /// The outcome of one CLI invocation.
+    public struct Result: Sendable {
+        public let exitCode: Int32
+        public let standardOutput: String
+        public let standardError: String
+    }
+
+    /// Path of the `tau-node` executable: `$TAU_NODE_BINARY`, else next to the test bundle.
+    public static var binaryPath: String {
+        if let explicit = ProcessInfo.processInfo.environment["TAU_NODE_BINARY"], !explicit.isEmpty { return explicit }
+        var candidates: [String] = []
+        let bundle = Bundle.main.bundleURL
+        candidates.append(bundle.appendingPathComponent("tau-node").path)
+        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("tau-node").path)
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
+        candidates.append(executable.appendingPathComponent("tau-node").path)
+        candidates.append(FileManager.default.currentDirectoryPath + "/.build/debug/tau-node")
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }
+
+    /// Runs `tau-node <arguments>` to completion.
+    /// - Parameters:
+    ///   - passphrase: exported as `TAU_PASSPHRASE` when given (and removed from the environment when nil).
+    ///   - input: written to standard input.
+    public static func run(
+        _ arguments: [String], passphrase: String? = nil, input: String? = nil, environment extra: [String: String] = [:]
+    ) async throws -> Result {
+        var overrides: [Environment.Key: String?] = ["TAU_PASSPHRASE": passphrase, "TAU_HOME": nil]
+        for (key, value) in extra { overrides[Environment.Key(stringLiteral: key)] = value }
+        let result = try await Subprocess.run(
+            .path(FilePath(binaryPath)), arguments: Arguments(arguments), environment: .inherit.updating(overrides),
+            input: .string(input ?? ""), output: .string(limit: 4 << 20), error: .string(limit: 1 << 20))
+        let code: Int32
+        switch result.terminationStatus {
+        case .exited(let value): code = value
+        case .signaled(let signal): code = 128 + signal
+        }
+        return Result(exitCode: code, standardOutput: result.standardOutput ?? "", standardError: result.standardError ?? "")
+    }
+
+    /// Starts `tau-node serve --home <home> --port 0 <arguments>`, waits until it
+    /// listens, runs `body` with its base URL, then sends SIGTERM and returns the
+    /// body's value together with the server's exit code.
+    public static func withServer<T: Sendable>(
+        home: String, arguments: [String] = [], passphrase: String? = nil,
+        _ body: @escaping @Sendable (_ baseURL: String) async throws -> T
+    ) async throws -> (value: T, exitCode: Int32) {
+        let overrides: [Environment.Key: String?] = ["TAU_PASSPHRASE": passphrase, "TAU_HOME": nil, "TAU_LOG_LEVEL": "warning"]
+        let result = try await Subprocess.run(
+            .path(FilePath(binaryPath)), arguments: Arguments(["serve", "--home", home, "--port", "0"] + arguments),
+            environment: .inherit.updating(overrides), input: .none, output: .sequence, error: .discarded
+        ) { execution -> Swift.Result<T, any Error> in
+            var lines = execution.standardOutput.strings().makeAsyncIterator()
+            var baseURL: String?
+            while let line = try await lines.next() {
+                if let range = line.range(of: "listening on ") {
+                    baseURL = String(line[range.upperBound...]).trimmingCharacters(in: .whitespacesAndNewlines)
+                    break
+                }
+            }
+            guard let baseURL else {
+                return .failure(TestingError("tau-node serve exited before listening"))
+            }
+            let outcome: Swift.Result<T, any Error>
+            do { outcome = .success(try await body(baseURL)) } catch { outcome = .failure(error) }
+            try execution.send(signal: .terminate)
+            while try await lines.next() != nil {}
+            return outcome
+        }
+        let code: Int32
+        switch result.terminationStatus {
+        case .exited(let value): code = value
+        case .signaled(let signal): code = 128 + signal
+        }
+        return (try result.closureResult.get(), code)
+    }
+}
+
+/// A failure inside a test helper.
+public struct TestingError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
