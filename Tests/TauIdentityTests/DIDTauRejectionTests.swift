@@ -83,7 +83,7 @@ struct DIDTauRejectionTests {
         let controller = lifecycle.controllers[0]
         let entry = controller.append(
             to: lifecycle.log, number: 2, now: now, state: lifecycle.log.head.document.json,
-            parameters: ["updateKeys": [.string(controller.nextUpdateKey.publicKey.multibase)], "nextKeyHashes": ["QmX"]])
+            parameters: ["updateKeys": [.string(controller.nextUpdateKey.publicKey.multibase)], "nextKeyHashes": [.string(DIDTauHash.keyCommitment("z6MkUnrelated"))]])
         let stranger = try Ed25519.PrivateKey()
         let resigned = forge(entry.unsecured, number: 2, previousVersionId: lifecycle.log.head.versionId, keys: [stranger, controller.nextUpdateKey])
         #expect(verify(lifecycle.log.log.entries + [resigned]) == "update_key_unauthorized")
@@ -95,7 +95,7 @@ struct DIDTauRejectionTests {
         // Even signed by the keys that closed the log, nothing may follow it.
         let extra = controller.append(
             to: lifecycle.log, number: 3, now: now, state: lifecycle.log.head.document.json,
-            parameters: ["updateKeys": [.string(controller.nextUpdateKey.publicKey.multibase)], "nextKeyHashes": ["QmX"]])
+            parameters: ["updateKeys": [.string(controller.nextUpdateKey.publicKey.multibase)], "nextKeyHashes": [.string(DIDTauHash.keyCommitment("z6MkUnrelated"))]])
         #expect(verify(lifecycle.log.log.entries + [extra]) == "entry_after_deactivation")
     }
 
@@ -125,7 +125,7 @@ struct DIDTauRejectionTests {
         let controller = lifecycle.controllers[0]
         var entry = controller.append(
             to: lifecycle.log, number: 2, now: now, state: lifecycle.log.head.document.json,
-            parameters: ["updateKeys": [.string(controller.nextUpdateKey.publicKey.multibase)], "nextKeyHashes": ["QmX"]])
+            parameters: ["updateKeys": [.string(controller.nextUpdateKey.publicKey.multibase)], "nextKeyHashes": [.string(DIDTauHash.keyCommitment("z6MkUnrelated"))]])
         entry = edited(entry) { $0["versionTime"] = "2020-01-01T00:00:00Z" }
         let resigned = forge(entry.unsecured, number: 2, previousVersionId: lifecycle.log.head.versionId, keys: [controller.updateKey, controller.nextUpdateKey])
         #expect(verify(lifecycle.log.log.entries + [resigned]) == "version_time_invalid")
@@ -153,8 +153,26 @@ struct DIDTauRejectionTests {
         #expect(verify([edited(entries[0]) { $0["extra"] = 1 }]) == "scid_mismatch")
         #expect(verify([edited(entries[0]) { $0["parameters"] = .null }]) == "parameters_invalid")
         #expect(verify([edited(entries[0]) { $0["proof"] = [["type": "DataIntegrityProof"]] }]) == "proof_malformed")
+        #expect(verify([edited(entries[0]) { $0["proof"] = [["type": "DataIntegrityProof", "verificationMethod": "junk", "proofPurpose": "assertionMethod"]] }]) == "proof_malformed")
         let oversize = [UInt8](repeating: 0x20, count: DIDTauLog.maximumBytes + 1)
         #expect(reasonCode { _ = try DIDTauLog(jsonLines: oversize) } == "log_too_large")
+    }
+
+    @Test func parameterShapes() throws {
+        let lifecycle = try Lifecycle.make()
+        let controller = lifecycle.controllers[0]
+        func entry(_ parameters: JSONValue) -> DIDTauLogEntry {
+            controller.append(to: lifecycle.log, number: 2, now: now, state: lifecycle.log.head.document.json, parameters: parameters)
+        }
+        let key = JSONValue.string(controller.nextUpdateKey.publicKey.multibase)
+        #expect(verify(lifecycle.log.log.entries + [entry(["updateKeys": [key], "nextKeyHashes": "Qm"])]) == "parameters_invalid")
+        #expect(verify(lifecycle.log.log.entries + [entry(["updateKeys": [key], "nextKeyHashes": ["not-a-hash"]])]) == "parameters_invalid")
+        #expect(verify(lifecycle.log.log.entries + [entry(["updateKeys": [key], "deactivated": true, "nextKeyHashes": .null])]) == "parameters_invalid")
+        #expect(verify(lifecycle.log.log.entries + [entry(["updateKeys": [key]])]) == "parameters_invalid")
+        #expect(verify(lifecycle.log.log.entries + [entry(["updateKeys": [], "nextKeyHashes": []])]) == "parameters_invalid")
+        let signed = entry(["updateKeys": [key], "nextKeyHashes": [.string(DIDTauHash.keyCommitment("z6MkX"))]])
+        let plusNumber = edited(signed) { $0["versionId"] = .string("+" + signed.versionId) }
+        #expect(verify(lifecycle.log.log.entries + [plusNumber]) == "log_malformed")
     }
 
     @Test func stateForAnotherDID() throws {
@@ -168,7 +186,7 @@ struct DIDTauRejectionTests {
         state["keyAgreement"] = []
         let entry = controller.append(
             to: lifecycle.log, number: 2, now: now, state: state,
-            parameters: ["updateKeys": [.string(controller.nextUpdateKey.publicKey.multibase)], "nextKeyHashes": ["QmX"]])
+            parameters: ["updateKeys": [.string(controller.nextUpdateKey.publicKey.multibase)], "nextKeyHashes": [.string(DIDTauHash.keyCommitment("z6MkUnrelated"))]])
         #expect(verify(lifecycle.log.log.entries + [entry]) == "did_mismatch")
     }
 }

@@ -15,7 +15,8 @@ struct IdentityRoutes {
     func register(on router: Router<BasicRequestContext>) {
         router.get(".well-known/did.json") { _, _ -> Response in
             let log = try await localLog()
-            return .json(log.head.document.json, contentType: "application/did+json")
+            // A revoked identity still shows its last document, with 410 so clients notice.
+            return .json(log.head.document.json, status: log.isDeactivated ? .gone : .ok, contentType: "application/did+json")
         }
         router.get(".well-known/did-log.jsonl") { _, _ -> Response in
             .text(try await localLog().log.jsonLines, contentType: IdentityRoutes.logContentType)
@@ -31,7 +32,10 @@ struct IdentityRoutes {
             var didURL = (context.parameters.get("did") ?? "").removingPercentEncoding ?? ""
             if let query = request.uri.query, !query.isEmpty, !didURL.contains("?") { didURL += "?" + query }
             let result = await dependencies.resolver.resolve(didURL)
-            return .json(result.json, status: IdentityRoutes.status(for: result), contentType: "application/did-resolution+json")
+            let isHistorical = didURL.contains("versionId=") || didURL.contains("versionTime=")
+            return .json(
+                result.json, status: IdentityRoutes.status(for: result, historical: isHistorical),
+                contentType: "application/did-resolution+json")
         }
     }
 
@@ -54,10 +58,11 @@ struct IdentityRoutes {
         }
     }
 
-    /// Statuses of the Universal Resolver binding.
-    static func status(for result: DIDResolutionResult) -> HTTPResponse.Status {
+    /// Statuses of the Universal Resolver binding: 410 marks a deactivated DID's
+    /// current document; a historical version of it is an ordinary 200.
+    static func status(for result: DIDResolutionResult, historical: Bool) -> HTTPResponse.Status {
         switch result.error {
-        case nil: return result.documentMetadata.deactivated ? .gone : .ok
+        case nil: return result.documentMetadata.deactivated && !historical ? .gone : .ok
         case "invalidDid": return .badRequest
         case "notFound": return .notFound
         case "methodNotSupported": return .notImplemented

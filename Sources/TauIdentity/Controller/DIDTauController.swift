@@ -70,12 +70,13 @@ public struct DIDTauController: Sendable {
         let agreement = try DIDTauController.generateAgreementKey()
         let signingFragment = "sig-\(number)"
         let agreementFragment = "agree-\(number)"
-        let keptServices = services ?? log.head.document.services.map {
-            (String($0.id.split(separator: "#").last ?? ""), $0.type, $0.endpointURL ?? "")
-        }
-        let state = DIDTauController.document(
+        var state = DIDTauController.document(
             did: did, signing: (signing.publicKey, signingFragment), agreement: (agreement.publicKey, agreementFragment),
-            services: keptServices)
+            services: services ?? [])
+        // Parts of the document that are not keys carry over unchanged unless replaced.
+        let previous = log.head.document.json
+        if services == nil { state["service"] = previous["service"] }
+        state["alsoKnownAs"] = previous["alsoKnownAs"]
         let entry = append(
             to: log, number: number, now: now, state: state,
             parameters: [

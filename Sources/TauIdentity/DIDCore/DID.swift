@@ -127,7 +127,7 @@ extension Substring {
                 output += decoded
                 bytes = bytes.dropFirst(3)
             } else {
-                output.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+                output.append(byte)
                 bytes = bytes.dropFirst()
             }
         }

@@ -66,7 +66,7 @@ public struct DIDDocument: Sendable, Equatable {
         func invalid(_ why: String) -> IdentityError { IdentityError("document_invalid", "DID document: \(why)") }
         guard json.objectValue != nil else { throw invalid("not a JSON object") }
         guard let idText = json["id"]?.stringValue else { throw invalid("missing id") }
-        let id = try DID(idText)
+        guard let id = try? DID(idText) else { throw invalid("id \(idText.prefix(120)) is not a DID") }
         func absolute(_ reference: String) -> String {
             reference.hasPrefix("#") ? id.description + reference : reference
         }

@@ -167,9 +167,16 @@ extension DIDTauLog {
         default: throw invalid("deactivated must be a boolean")
         }
         guard isGenesis == false || deactivated == false else { throw invalid("a genesis entry cannot deactivate") }
-        let hashList = members["nextKeyHashes"]?.arrayValue ?? []
+        let hashList: [JSONValue]
+        switch members["nextKeyHashes"] {
+        case nil: hashList = []
+        case .array(let list)?: hashList = list
+        default: throw invalid("nextKeyHashes must be a list")
+        }
         let nextKeyHashes = hashList.compactMap(\.stringValue)
-        guard nextKeyHashes.count == hashList.count else { throw invalid("nextKeyHashes must be strings") }
+        guard nextKeyHashes.count == hashList.count,
+            nextKeyHashes.allSatisfy({ (try? Base58.decode($0))?.count == 34 && $0.hasPrefix("Qm") })
+        else { throw invalid("nextKeyHashes must be base58btc SHA-256 multihashes") }
         if deactivated {
             guard nextKeyHashes.isEmpty else { throw invalid("a deactivating entry commits to no next keys") }
         } else {

@@ -31,7 +31,9 @@ public struct DIDTauLogEntry: Sendable, Equatable {
     public var versionNumber: Int? {
         guard let dash = versionId.firstIndex(of: "-") else { return nil }
         let digits = versionId[..<dash]
-        guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy(\.isASCII), digits.first != "0" else { return nil }
+        guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ ("0"..."9").contains($0) }), digits.first != "0" else {
+            return nil
+        }
         return Int(digits)
     }
 

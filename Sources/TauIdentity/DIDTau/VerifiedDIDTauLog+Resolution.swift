@@ -52,7 +52,8 @@ extension VerifiedDIDTauLog {
         return DIDResolutionResult(
             document: selected.document,
             metadata: .init(
-                created: versions[0].versionTimeText, updated: selected.versionTimeText, versionId: selected.versionId,
+                created: versions[0].versionTimeText, updated: selected.number > 1 ? selected.versionTimeText : nil,
+                versionId: selected.versionId,
                 deactivated: isDeactivated, nextVersionId: next?.versionId, nextUpdate: next?.versionTimeText))
     }
 }

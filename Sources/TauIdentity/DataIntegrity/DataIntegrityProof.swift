@@ -63,7 +63,9 @@ public enum DataIntegrityProof {
     /// The Ed25519 key named by a `did:key` verification method
     /// (`did:key:z6Mk…#z6Mk…`), as did:tau update-key proofs use.
     public static func didKeyPublicKey(_ verificationMethod: String) throws(IdentityError) -> Ed25519.PublicKey {
-        let url = try DIDURL(verificationMethod)
+        guard let url = try? DIDURL(verificationMethod) else {
+            throw IdentityError("proof_malformed", "verificationMethod \(verificationMethod.prefix(120)) is not a DID URL")
+        }
         guard url.did.method == "key", url.fragment == nil || url.fragment == url.did.methodSpecificID else {
             throw IdentityError("proof_malformed", "update-key proofs must name a did:key verification method")
         }

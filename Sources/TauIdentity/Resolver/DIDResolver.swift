@@ -35,6 +35,9 @@ public actor DIDResolver {
     private enum Cached {
         case tau(VerifiedDIDTauLog)
         case web(DIDDocument)
+        /// No source had it: remembered for the TTL so that repeated lookups of an
+        /// unknown DID do not make the node ask every source again.
+        case missing
     }
 
     private let configuration: Configuration
@@ -118,14 +121,16 @@ public actor DIDResolver {
             }
             if stored.origin == .local, let held { return held }
         }
-        if let cachedLog, let expires = cached?.expires, expires > now(),
-            cachedLog.log.entries.count >= (held?.log.entries.count ?? 0)
-        {
+        let fresh = (cached?.expires ?? .distantPast) > now()
+        if fresh, let cachedLog, cachedLog.log.entries.count >= (held?.log.entries.count ?? 0) {
             return cachedLog
         }
+        let notFound = IdentityError("did_not_found", "no log for \(did) is held here or at any source", category: .notFound)
+        if fresh, held == nil, case .missing? = cached?.value { throw notFound }
         held = try await refresh(did, held: held)
         guard let held else {
-            throw IdentityError("did_not_found", "no log for \(did) is held here or at any source", category: .notFound)
+            cache[did] = (.missing, now().addingTimeInterval(configuration.cacheTTL.timeInterval))
+            throw notFound
         }
         cache[did] = (.tau(held), now().addingTimeInterval(configuration.cacheTTL.timeInterval))
         return held

@@ -41,7 +41,10 @@ struct ResolveCommand: AsyncParsableCommand {
             let context = try NodeContext.open(homeOptions.nodeHome, extraLogSources: sources)
             var didURL = did
             if let versionId { didURL += (did.contains("?") ? "&" : "?") + "versionId=\(versionId)" }
-            if let versionTime { didURL += (did.contains("?") ? "&" : "?") + "versionTime=\(versionTime)" }
+            if let versionTime {
+                let encoded = versionTime.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-.:_"))) ?? versionTime
+                didURL += (did.contains("?") ? "&" : "?") + "versionTime=\(encoded)"
+            }
             let result = await context.resolver.resolve(didURL)
             if homeOptions.json { Output.json(result.json) }
             guard let document = result.document else {
