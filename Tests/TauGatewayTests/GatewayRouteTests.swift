@@ -93,6 +93,11 @@ struct GatewayRouteTests {
         }
     }
 
+    @Test func pathDIDsAreDecodedOnlyWhenFullyEncoded() {
+        #expect(IdentityRoutes.pathDID("did:web:example.com%3A8443") == "did:web:example.com%3A8443")
+        #expect(IdentityRoutes.pathDID("did%3Atau%3AQmAbc") == "did:tau:QmAbc")
+    }
+
     @Test func universalResolverBinding() async throws {
         let fixture = try await fixture(rotations: 1)
         let did = fixture.log.did

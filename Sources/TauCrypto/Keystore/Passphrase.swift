@@ -41,7 +41,8 @@ public struct PassphraseSource: Sendable {
             guard !value.isEmpty else { throw CryptoError("passphrase_empty", "\(PassphraseSource.environmentVariable) is empty") }
             return value
         }
-        guard allowPrompt, let terminal = TerminalPrompt() else {
+        // Prompt only for an interactive user: a pipeline or daemon must never block on /dev/tty.
+        guard allowPrompt, isatty(STDIN_FILENO) != 0, let terminal = TerminalPrompt() else {
             throw CryptoError(
                 "passphrase_required",
                 "no passphrase: set \(PassphraseSource.environmentVariable), pass --passphrase-file, or run in a terminal",

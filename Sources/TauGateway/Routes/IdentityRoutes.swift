@@ -29,7 +29,7 @@ struct IdentityRoutes {
             return .text(stored.log.jsonLines, contentType: IdentityRoutes.logContentType)
         }
         router.get("1.0/identifiers/:did") { request, context -> Response in
-            var didURL = (context.parameters.get("did") ?? "").removingPercentEncoding ?? ""
+            var didURL = IdentityRoutes.pathDID(context.parameters.get("did") ?? "")
             if let query = request.uri.query, !query.isEmpty, !didURL.contains("?") { didURL += "?" + query }
             let result = await dependencies.resolver.resolve(didURL)
             let isHistorical = didURL.contains("versionId=") || didURL.contains("versionTime=")
@@ -52,10 +52,16 @@ struct IdentityRoutes {
 
     private func parseDID(_ text: String) throws -> DID {
         do {
-            return try DID(text.removingPercentEncoding ?? text)
+            return try DID(IdentityRoutes.pathDID(text))
         } catch {
             throw GatewayError(error)
         }
+    }
+
+    /// A DID taken from a path segment. DIDs are sent as they are (a did:web port stays
+    /// `%3A`); only a DID whose own colons were percent-encoded is decoded.
+    static func pathDID(_ segment: String) -> String {
+        segment.hasPrefix("did:") ? segment : (segment.removingPercentEncoding ?? segment)
     }
 
     /// Statuses of the Universal Resolver binding: 410 marks a deactivated DID's
@@ -67,7 +73,7 @@ struct IdentityRoutes {
         case "notFound": return .notFound
         case "methodNotSupported": return .notImplemented
         case "invalidDidDocument": return .unprocessableContent
-        default: return .internalServerError
+        default: return result.reason == "fetch_failed" || result.reason == "response_too_large" ? .badGateway : .internalServerError
         }
     }
 }

@@ -15,10 +15,15 @@ public struct NodeContext: Sendable {
 
     /// Opens `home`, creating the directory and database if needed.
     /// - Parameter extraLogSources: added to `[resolver] sources` (e.g. `--source` flags).
+    /// - Parameter mustExist: fail with `identity_missing` instead of creating a missing home,
+    ///   for commands that only make sense on an initialised node.
     public static func open(
-        _ home: NodeHome, extraLogSources: [String] = [], now: @escaping @Sendable () -> Date = { Date() },
-        logger: Logger = Logger(label: "tau.node")
+        _ home: NodeHome, extraLogSources: [String] = [], mustExist: Bool = false,
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "tau.node")
     ) throws(NodeError) -> NodeContext {
+        if mustExist, !home.hasKeystore {
+            throw NodeError("identity_missing", "\(home.path) has no identity; run `tau-node init` first", category: .notFound)
+        }
         try home.create()
         let configuration = try NodeConfiguration.load(from: home.configPath)
         let database: NodeDatabase

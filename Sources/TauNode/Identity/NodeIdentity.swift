@@ -48,6 +48,11 @@ public struct NodeIdentity: Sendable {
             }
             let verified = try DIDTauLog(jsonLines: Array(logBytes)).verify(did: keys.current.did, now: now())
             if !verified.isDeactivated { _ = try keys.controller(for: verified) }
+            if !FileManager.default.fileExists(atPath: home.configPath) {
+                let endpoint = verified.head.document.service(ofType: "TauMesh")?.endpointURL
+                try AtomicFile.write(
+                    NodeConfiguration.template(name: ProcessInfo.processInfo.hostName, publicURL: endpoint), to: home.configPath)
+            }
             try keystore.write(to: home.keystorePath)
             try await context.logs.save(verified, origin: .local)
             return verified
@@ -60,7 +65,7 @@ public struct NodeIdentity: Sendable {
         try await context.home.withIdentityLock {
             let (keystore, keys, log) = try await openKeys(passphrase: passphrase)
             let controller = try keys.controller(for: log)
-            let (next, newLog) = try controller.rotate(log, now: now())
+            let (next, newLog) = try controller.rotate(log, services: publishedServices(replacingIn: log), now: now())
             let verified = try newLog.verify(did: log.did, now: now())
             try Keystore.sealing(NodeKeys(current: controller, pending: next), passphrase: passphrase, kdf: keystore.kdf)
                 .write(to: context.home.keystorePath)
@@ -97,6 +102,21 @@ public struct NodeIdentity: Sendable {
     public func unlock(passphrase: String) async throws -> DID {
         let (_, keys, log) = try await openKeys(passphrase: passphrase)
         return try keys.controller(for: log).did
+    }
+
+    /// The document's services with the `TauMesh` endpoint set to `[node] public_url`
+    /// when it is configured, so a changed address is published by the next rotation.
+    /// Nil keeps the services as they are.
+    private func publishedServices(replacingIn log: VerifiedDIDTauLog) -> [(String, String, String)]? {
+        guard let publicURL = context.configuration.node?.public_url else { return nil }
+        let services = log.head.document.services
+        guard services.allSatisfy({ $0.endpointURL != nil }) else { return nil }
+        var result = services.map { service -> (String, String, String) in
+            let fragment = String(service.id.split(separator: "#").last ?? "")
+            return (fragment, service.type, service.type == "TauMesh" ? publicURL : service.endpointURL ?? "")
+        }
+        if !services.contains(where: { $0.type == "TauMesh" }) { result.append(("tau-mesh", "TauMesh", publicURL)) }
+        return result
     }
 
     private func openKeys(passphrase: String) async throws -> (Keystore, NodeKeys, VerifiedDIDTauLog) {

@@ -32,9 +32,11 @@ public struct SignatureCheck: Sendable {
         guard let document = result.document else {
             throw NodeError(
                 result.reason ?? "resolution_failed", result.resolutionMetadata["errorMessage"]?.stringValue ?? "cannot resolve \(did)",
-                category: result.error == "notFound" ? .notFound : .invalidInput)
+                category: SignatureCheck.category(forResolutionError: result.error, reason: result.reason))
         }
-        if query == .latest, result.documentMetadata.deactivated {
+        // After deactivation nothing is accepted as current, nor against the deactivating
+        // version itself (a time after the revocation selects that version).
+        if result.documentMetadata.deactivated, query == .latest || result.documentMetadata.nextVersionId == nil {
             throw NodeError("did_deactivated", "\(did) is deactivated: nothing it signs is accepted", category: .unauthorized)
         }
         if let keyID = Self.signingKey(in: document, verifies: signature, of: message) {
@@ -52,6 +54,15 @@ public struct SignatureCheck: Sendable {
             }
         }
         throw NodeError("signature_invalid", "the signature does not verify against \(did)", category: .unauthorized)
+    }
+
+    /// The failure category of a DID Resolution error, shared by every edge that reports one.
+    public static func category(forResolutionError error: String?, reason: String?) -> ErrorCategory {
+        switch error {
+        case "notFound", "methodNotSupported": return .notFound
+        case "internalError": return reason == "fetch_failed" || reason == "response_too_large" ? .unavailable : .internal
+        default: return .invalidInput
+        }
     }
 
     static func signingKey(in document: DIDDocument, verifies signature: [UInt8], of message: [UInt8]) -> String? {

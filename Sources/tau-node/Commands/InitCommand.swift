@@ -33,7 +33,7 @@ struct InitCommand: AsyncParsableCommand {
         if (restoreKeystore == nil) != (restoreLog == nil) {
             throw ValidationError("--restore-keystore and --restore-log go together.")
         }
-        if let publicURL, URL(string: publicURL)?.host == nil {
+        if let publicURL, URL(string: publicURL)?.host == nil || !["http", "https"].contains(URL(string: publicURL)?.scheme ?? "") {
             throw ValidationError("--public-url must be an absolute http(s) URL.")
         }
     }

@@ -51,7 +51,7 @@ struct ResolveCommand: AsyncParsableCommand {
                 let error = result.error ?? "internalError"
                 let message = result.resolutionMetadata["errorMessage"]?.stringValue ?? "resolution failed"
                 if !homeOptions.json { Output.standardError("error[\(result.reason ?? error)]: \(error): \(message)\n") }
-                throw ExitCode(error == "notFound" || error == "methodNotSupported" ? 66 : 65)
+                throw ExitCode(Output.exitCode(for: SignatureCheck.category(forResolutionError: error, reason: result.reason)))
             }
             guard !homeOptions.json else { return }
             let metadata = result.documentMetadata

@@ -1,0 +1,54 @@
+import Testing
+
+@testable import TauNode
+
+struct NodeConfigurationTests {
+    @Test func parsesEveryKey() throws {
+        let configuration = try NodeConfiguration.parse(
+            """
+            [node]
+            name = "alpha"
+            public_url = "https://alpha.example.org"
+            [server]
+            host = "0.0.0.0"
+            port = 8080
+            [resolver]
+            sources = ["http://127.0.0.1:7421"]
+            cache_ttl_seconds = 5
+            max_clock_skew_seconds = 30
+            insecure_web_hosts = ["localhost"]
+            """)
+        #expect(configuration.node?.name == "alpha")
+        #expect(configuration.host == "0.0.0.0")
+        #expect(configuration.port == 8080)
+        #expect(configuration.publicURL == "https://alpha.example.org")
+        #expect(configuration.resolver?.sources == ["http://127.0.0.1:7421"])
+        #expect(configuration.resolver?.cache_ttl_seconds == 5)
+    }
+
+    @Test func defaults() throws {
+        let configuration = try NodeConfiguration.parse("")
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.port == 7420)
+        #expect(configuration.publicURL == "http://127.0.0.1:7420")
+    }
+
+    @Test func theInitTemplateParses() throws {
+        let configuration = try NodeConfiguration.parse(NodeConfiguration.template(name: "say \"hi\"", publicURL: nil))
+        #expect(configuration.node?.name == "say \"hi\"")
+        #expect(configuration.port == 7420)
+    }
+
+    @Test(arguments: [
+        "[server]\nprot = 1",
+        "[sever]\nport = 1",
+        "[server]\nport = 70000",
+        "[server]\nport = \"x\"",
+        "[resolver]\nsources = [\"ftp://x\"]",
+        "[resolver]\ncache_ttl_seconds = -1",
+        "[node\nname = 1",
+    ])
+    func rejectsBadConfiguration(text: String) {
+        #expect(throws: NodeError.self) { try NodeConfiguration.parse(text) }
+    }
+}
