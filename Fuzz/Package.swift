@@ -1,0 +1,19 @@
+// swift-tools-version: 6.1
+// libFuzzer targets for the parsers that read untrusted bytes. A separate package
+// so that the main build never compiles them; see Fuzz/README.md.
+import PackageDescription
+
+let package = Package(
+    name: "tau-node-fuzz",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(name: "tau-node", path: "..")],
+    targets: [
+        .executableTarget(
+            name: "DIDLogFuzzer",
+            dependencies: [
+                .product(name: "TauCore", package: "tau-node"),
+                .product(name: "TauIdentity", package: "tau-node"),
+            ]
+        )
+    ]
+)

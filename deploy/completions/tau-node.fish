@@ -1,0 +1,175 @@
+function __tau-node_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __tau-node_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __tau-node_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __tau-node_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __tau-node_parse_tokens -S
+    set -l unparsed_tokens (__tau-node_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'tau-node'
+        __tau-node_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'init'
+            __tau-node_parse_subcommand 0 'home=' 'json' 'passphrase-file=' 'name=' 'public-url=' 'restore-keystore=' 'restore-log=' 'version' 'h/help'
+        case 'id'
+            __tau-node_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'show'
+                __tau-node_parse_subcommand 0 'home=' 'json' 'version' 'h/help'
+            case 'rotate'
+                __tau-node_parse_subcommand 0 'home=' 'json' 'passphrase-file=' 'version' 'h/help'
+            case 'revoke'
+                __tau-node_parse_subcommand 0 'home=' 'json' 'passphrase-file=' 'y/yes' 'version' 'h/help'
+            case 'resolve'
+                __tau-node_parse_subcommand 1 'home=' 'json' 'version-id=' 'version-time=' 'source=+' 'version' 'h/help'
+            case 'sign'
+                __tau-node_parse_subcommand 1 'home=' 'json' 'passphrase-file=' 'version' 'h/help'
+            case 'verify'
+                __tau-node_parse_subcommand 1 'home=' 'json' 'signature=' 'did=' 'version-id=' 'at=' 'source=+' 'version' 'h/help'
+            case 'export-log'
+                __tau-node_parse_subcommand 0 'home=' 'json' 'o/output=' 'version' 'h/help'
+            end
+        case 'serve'
+            __tau-node_parse_subcommand 0 'home=' 'json' 'host=' 'port=' 'source=+' 'log-level=' 'version' 'h/help'
+        case 'help'
+            __tau-node_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __tau-node_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __tau-node_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __tau-node_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __tau-node_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__tau-node_tokens -p)
+    if test -z "$(__tau-node_tokens -t)"
+        set -l index (count (__tau-node_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'tau-node' -f
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node" version' -l 'version' -d 'Show the version.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_positional "tau-node" -eq 1' -fa 'init' -d 'Create a node home with a new did:tau identity.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_positional "tau-node" -eq 1' -fa 'id' -d 'Inspect, rotate, revoke, resolve and sign with the node\'s DID.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_positional "tau-node" -eq 1' -fa 'serve' -d 'Run the node daemon (HTTP on 127.0.0.1:7420 by default).'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_positional "tau-node" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node init" home' -l 'home' -d 'Node home directory (default: $TAU_HOME, else ~/.tau).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node init" json' -l 'json' -d 'Print machine-readable JSON instead of text.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node init" passphrase-file' -l 'passphrase-file' -d 'Read the keystore passphrase from this file (else $TAU_PASSPHRASE, else a prompt).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node init" name' -l 'name' -d 'A human label for this node, written to config.toml.' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node init" public-url' -l 'public-url' -d 'URL other nodes reach this node at, published in the DID document.' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node init" restore-keystore' -l 'restore-keystore' -d 'Restore from this keystore backup instead of creating a new identity.' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node init" restore-log' -l 'restore-log' -d 'The exported DID log (tau-node id export-log) that goes with --restore-keystore.' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node init" version' -l 'version' -d 'Show the version.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node init" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id" version' -l 'version' -d 'Show the version.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_positional "tau-node id" -eq 1' -fa 'show' -d 'Show the node\'s DID, current keys and log version.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_positional "tau-node id" -eq 1' -fa 'rotate' -d 'Rotate every key of the node\'s DID; the DID itself stays the same.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_positional "tau-node id" -eq 1' -fa 'revoke' -d 'Deactivate the node\'s DID permanently.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_positional "tau-node id" -eq 1' -fa 'resolve' -d 'Resolve a DID (did:tau, did:key, did:web) and print its document and metadata.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_positional "tau-node id" -eq 1' -fa 'sign' -d 'Sign a file with the node\'s current signing key (detached Ed25519 signature).'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_positional "tau-node id" -eq 1' -fa 'verify' -d 'Verify a detached signature over a file against a DID.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_positional "tau-node id" -eq 1' -fa 'export-log' -d 'Write the node\'s did:tau log as JSON Lines (for backups and publishing).'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id show" home' -l 'home' -d 'Node home directory (default: $TAU_HOME, else ~/.tau).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id show" json' -l 'json' -d 'Print machine-readable JSON instead of text.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id show" version' -l 'version' -d 'Show the version.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id show" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id rotate" home' -l 'home' -d 'Node home directory (default: $TAU_HOME, else ~/.tau).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id rotate" json' -l 'json' -d 'Print machine-readable JSON instead of text.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id rotate" passphrase-file' -l 'passphrase-file' -d 'Read the keystore passphrase from this file (else $TAU_PASSPHRASE, else a prompt).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id rotate" version' -l 'version' -d 'Show the version.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id rotate" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id revoke" home' -l 'home' -d 'Node home directory (default: $TAU_HOME, else ~/.tau).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id revoke" json' -l 'json' -d 'Print machine-readable JSON instead of text.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id revoke" passphrase-file' -l 'passphrase-file' -d 'Read the keystore passphrase from this file (else $TAU_PASSPHRASE, else a prompt).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id revoke" y yes' -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id revoke" version' -l 'version' -d 'Show the version.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id revoke" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id resolve" home' -l 'home' -d 'Node home directory (default: $TAU_HOME, else ~/.tau).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id resolve" json' -l 'json' -d 'Print machine-readable JSON instead of text.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id resolve" version-id' -l 'version-id' -d 'Resolve this version: N or N-<hash>.' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id resolve" version-time' -l 'version-time' -d 'Resolve the version current at this RFC 3339 time.' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id resolve"' -l 'source' -d 'A node to fetch did:tau logs from (repeatable).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id resolve" version' -l 'version' -d 'Show the version.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id resolve" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id sign" home' -l 'home' -d 'Node home directory (default: $TAU_HOME, else ~/.tau).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id sign" json' -l 'json' -d 'Print machine-readable JSON instead of text.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id sign" passphrase-file' -l 'passphrase-file' -d 'Read the keystore passphrase from this file (else $TAU_PASSPHRASE, else a prompt).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id sign" version' -l 'version' -d 'Show the version.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id sign" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id verify" home' -l 'home' -d 'Node home directory (default: $TAU_HOME, else ~/.tau).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id verify" json' -l 'json' -d 'Print machine-readable JSON instead of text.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id verify" signature' -l 'signature' -d 'The signature (multibase z…, as printed by `id sign`).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id verify" did' -l 'did' -d 'The DID that signed.' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id verify" version-id' -l 'version-id' -d 'Check against this DID version instead of the current one.' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id verify" at' -l 'at' -d 'Check against the version current at this RFC 3339 time.' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id verify"' -l 'source' -d 'A node to fetch did:tau logs from (repeatable).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id verify" version' -l 'version' -d 'Show the version.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id verify" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id export-log" home' -l 'home' -d 'Node home directory (default: $TAU_HOME, else ~/.tau).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id export-log" json' -l 'json' -d 'Print machine-readable JSON instead of text.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id export-log" o output' -s 'o' -l 'output' -d 'Write to this file (atomically) instead of standard output.' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id export-log" version' -l 'version' -d 'Show the version.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node id export-log" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node serve" home' -l 'home' -d 'Node home directory (default: $TAU_HOME, else ~/.tau).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node serve" json' -l 'json' -d 'Print machine-readable JSON instead of text.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node serve" host' -l 'host' -d 'Address to bind (default: [server] host, else 127.0.0.1).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node serve" port' -l 'port' -d 'Port to bind; 0 picks a free port (default: [server] port, else 7420).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node serve"' -l 'source' -d 'A node to ask for DID logs (repeatable).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node serve" log-level' -l 'log-level' -d 'Log level: trace, debug, info, notice, warning, error, critical (default: $TAU_LOG_LEVEL, else info).' -rfka ''
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node serve" version' -l 'version' -d 'Show the version.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node serve" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node help" version' -l 'version' -d 'Show the version.'
