@@ -45,10 +45,10 @@ public enum TauNodeProcess {
     }
 
     /// Starts `tau-node serve --home <home> --port 0 <arguments>`, waits until it
-    /// listens, runs `body` with its base URL, then sends SIGTERM and returns the
-    /// body's value together with the server's exit code.
+    /// listens, runs `body` with its base URL, then sends `stopSignal` (SIGTERM by
+    /// default) and returns the body's value together with the server's exit code.
     public static func withServer<T: Sendable>(
-        home: String, arguments: [String] = [], passphrase: String? = nil,
+        home: String, arguments: [String] = [], passphrase: String? = nil, stopSignal: Signal = .terminate,
         _ body: @escaping @Sendable (_ baseURL: String) async throws -> T
     ) async throws -> (value: T, exitCode: Int32) {
         let overrides: [Environment.Key: String?] = ["TAU_PASSPHRASE": passphrase, "TAU_HOME": nil, "TAU_LOG_LEVEL": "warning"]
@@ -69,7 +69,7 @@ public enum TauNodeProcess {
             }
             let outcome: Swift.Result<T, any Error>
             do { outcome = .success(try await body(baseURL)) } catch { outcome = .failure(error) }
-            try execution.send(signal: .terminate)
+            try execution.send(signal: stopSignal)
             while try await lines.next() != nil {}
             return outcome
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import ServiceLifecycle
 import TauCore
 import TauGateway
@@ -29,6 +30,12 @@ public struct NodeServer: Sendable {
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: application)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw NodeError("address_in_use", "\(host):\(port) is already in use (is another node running?)", category: .unavailable)
+        } catch let error as IOError {
+            throw NodeError("listen_failed", "cannot listen on \(host):\(port): \(error)", category: .unavailable)
+        }
     }
 }

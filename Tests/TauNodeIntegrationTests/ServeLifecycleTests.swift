@@ -1,0 +1,50 @@
+import Foundation
+import Subprocess
+import TauCore
+import TauTesting
+import Testing
+
+/// `tau-node serve` as a daemon: drains and exits 0 on SIGTERM and SIGINT, and
+/// starts (and reports) without an identity.
+@Suite(.serialized)
+struct ServeLifecycleTests {
+    @Test(arguments: [Signal.terminate, Signal.interrupt])
+    func stopsCleanlyOnSignal(signal: Signal) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let home = directory.appending("node")
+        #expect(try await TauNodeProcess.run(["init", "--home", home], passphrase: "pw").exitCode == 0)
+        let (health, exitCode) = try await TauNodeProcess.withServer(home: home, stopSignal: signal) { base in
+            try await HTTPProbe.getJSON(base + "/healthz")
+        }
+        #expect(health.status == 200)
+        #expect(health.json["status"] == "ok")
+        #expect(health.json["did"]?.stringValue?.hasPrefix("did:tau:") == true)
+        #expect(exitCode == 0)
+    }
+
+    @Test func servesWithoutAnIdentityAndSaysSo() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (responses, exitCode) = try await TauNodeProcess.withServer(home: directory.appending("empty")) { base in
+            (try await HTTPProbe.getJSON(base + "/healthz"), try await HTTPProbe.getJSON(base + "/.well-known/did.json"))
+        }
+        #expect(responses.0.json["did"] == .null)
+        #expect(responses.1.status == 404)
+        #expect(responses.1.json["error"]?["code"] == "identity_missing")
+        #expect(exitCode == 0)
+    }
+
+    @Test func aBusyPortIsAClearFailure() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let home = directory.appending("node")
+        _ = try await TauNodeProcess.withServer(home: home) { base in
+            let port = String(base.split(separator: ":").last ?? "")
+            let second = try await TauNodeProcess.run(["serve", "--home", home, "--port", port])
+            #expect(second.exitCode == 69)
+            #expect(second.standardError.contains("address_in_use"), "\(second.standardError)")
+            return ()
+        }
+    }
+}
