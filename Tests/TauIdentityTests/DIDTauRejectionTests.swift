@@ -112,6 +112,19 @@ struct DIDTauRejectionTests {
         #expect(reasonCode { try verifiedB.checkContinues(lifecycle.log.log) } == nil)
     }
 
+    @Test func anUnsignedDuplicateIsNotAFork() throws {
+        let lifecycle = try Lifecycle.make(rotations: 1)
+        let entries = lifecycle.log.log.entries
+        // A source cannot make a DID unresolvable by appending junk that claims a taken version.
+        #expect(verify(entries + [DIDTauLogEntry(json: ["versionId": "1-x"])]) == "parameters_invalid")
+        #expect(verify(entries + [DIDTauLogEntry(json: ["versionId": "2-x"])]) == "version_time_invalid")
+        #expect(verify(entries + [edited(entries[1]) { $0["state"]?["alsoKnownAs"] = ["x"] }]) == "proof_invalid")
+        let strangerGenesis = try Lifecycle.make().log.log.entries[0]
+        #expect(verify(entries + [strangerGenesis]) == "scid_mismatch")
+        // A second genesis of the same DID is a fork only if it is the controller's.
+        #expect(verify(entries + [entries[0]]) == "log_forked")
+    }
+
     @Test func skippedVersion() throws {
         let entries = try Lifecycle.make(rotations: 2).log.log.entries
         #expect(verify([entries[0], entries[2]]) == "version_skipped")

@@ -72,6 +72,19 @@ struct ResolverTests {
         }
     }
 
+    @Test func aSourceCannotBlockResolutionWithAnUnsignedDuplicate() async throws {
+        let lifecycle = try Lifecycle.make(start: Self.start)
+        let clock = ManualClock(Self.start.addingTimeInterval(3600))
+        let repository = InMemoryDIDLogRepository()
+        try await repository.save(lifecycle.log, origin: .resolved)
+        let junk = lifecycle.log.log.jsonLines + #"{"versionId":"1-x"}"# + "\n"
+        try await StaticHTTPServer.with(["/mesh/v1/dids/\(lifecycle.did)/log": .init(body: junk)]) { base in
+            let resolver = DIDResolver(configuration: .init(cacheTTL: .zero, logSources: [base]), repository: repository, now: clock.provider)
+            let result = await resolver.resolve(lifecycle.did.description)
+            #expect(result.error == nil, "\(result.json)")
+        }
+    }
+
     @Test func rejectsInvalidLogsFromSources() async throws {
         let lifecycle = try Lifecycle.make(rotations: 1, start: Self.start)
         var entries = lifecycle.log.log.entries

@@ -32,7 +32,8 @@ struct IdentityRoutes {
             var didURL = IdentityRoutes.pathDID(context.parameters.get("did") ?? "")
             if let query = request.uri.query, !query.isEmpty, !didURL.contains("?") { didURL += "?" + query }
             let result = await dependencies.resolver.resolve(didURL)
-            let isHistorical = didURL.contains("versionId=") || didURL.contains("versionTime=")
+            let query = (try? DIDURL(didURL))?.query.map(\.0) ?? []
+            let isHistorical = query.contains("versionId") || query.contains("versionTime")
             return .json(
                 result.json, status: IdentityRoutes.status(for: result, historical: isHistorical),
                 contentType: "application/did-resolution+json")

@@ -47,11 +47,32 @@ extension DIDTauLog {
         var versions: [DIDTauVersion] = []
         for (offset, entry) in entries.enumerated() {
             let previous = versions.last
+            if let number = entry.versionNumber, let previous, number <= previous.number {
+                try DIDTauLog.checkFork(entry, number: number, position: offset + 1, versions: versions, did: did, now: now, skew: maximumClockSkew)
+            }
             let version = try DIDTauLog.verify(
                 entry: entry, position: offset + 1, previous: previous, did: did, now: now, skew: maximumClockSkew)
             versions.append(version)
         }
         return VerifiedDIDTauLog(did: did, log: self, versions: versions)
+    }
+
+    /// An entry that claims a version already taken. Only a validly signed one proves
+    /// that the controller signed two histories (`log_forked`); anything else is just
+    /// a bad entry and gets the reason its own verification gives, so that an unsigned
+    /// line cannot make a DID unresolvable.
+    static func checkFork(
+        _ entry: DIDTauLogEntry, number: Int, position: Int, versions: [DIDTauVersion], did: DID, now: Date, skew: TimeInterval
+    ) throws(IdentityError) {
+        if number == 1 {
+            guard try verifyGenesisIdentity(entry) == did else {
+                throw IdentityError("scid_mismatch", "entry \(position) is a genesis entry of another DID")
+            }
+        }
+        let prior = number >= 2 ? versions[number - 2] : nil
+        _ = try verify(entry: entry, position: position, previous: prior, did: did, now: now, skew: skew)
+        throw IdentityError(
+            "log_forked", "entry \(position) is a second, validly signed version \(number): the controller signed two histories")
     }
 
     /// Checks the SCID of a genesis entry and returns the DID it defines.
@@ -86,9 +107,6 @@ extension DIDTauLog {
             throw IdentityError("log_malformed", "\(label): versionId must be <number>-<hash>")
         }
         let expectedNumber = (previous?.number ?? 0) + 1
-        if number < expectedNumber {
-            throw IdentityError("log_forked", "\(label) repeats version \(number): two entries claim the same place")
-        }
         guard number == expectedNumber else {
             throw IdentityError("version_skipped", "\(label) has version \(number), expected \(expectedNumber)")
         }
@@ -175,7 +193,7 @@ extension DIDTauLog {
         }
         let nextKeyHashes = hashList.compactMap(\.stringValue)
         guard nextKeyHashes.count == hashList.count,
-            nextKeyHashes.allSatisfy({ (try? Base58.decode($0))?.count == 34 && $0.hasPrefix("Qm") })
+            nextKeyHashes.allSatisfy({ (try? Base58.decode($0))?.starts(with: [0x12, 0x20]) == true && (try? Base58.decode($0))?.count == 34 })
         else { throw invalid("nextKeyHashes must be base58btc SHA-256 multihashes") }
         if deactivated {
             guard nextKeyHashes.isEmpty else { throw invalid("a deactivating entry commits to no next keys") }

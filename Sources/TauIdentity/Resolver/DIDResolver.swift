@@ -129,10 +129,10 @@ public actor DIDResolver {
         if fresh, held == nil, case .missing? = cached?.value { throw notFound }
         held = try await refresh(did, held: held)
         guard let held else {
-            cache[did] = (.missing, now().addingTimeInterval(configuration.cacheTTL.timeInterval))
+            remember(.missing, for: did)
             throw notFound
         }
-        cache[did] = (.tau(held), now().addingTimeInterval(configuration.cacheTTL.timeInterval))
+        remember(.tau(held), for: did)
         return held
     }
 
@@ -152,8 +152,22 @@ public actor DIDResolver {
         } else {
             try await repository?.save(verified, origin: origin)
         }
-        cache[verified.did] = (.tau(current), now().addingTimeInterval(configuration.cacheTTL.timeInterval))
+        remember(.tau(current), for: verified.did)
         return current
+    }
+
+    /// Most results kept; beyond it, expired entries go first, then the soonest to expire.
+    static let cacheLimit = 10_000
+
+    private func remember(_ value: Cached, for did: DID) {
+        let current = now()
+        if cache[did] == nil, cache.count >= DIDResolver.cacheLimit {
+            cache = cache.filter { $0.value.expires > current }
+            if cache.count >= DIDResolver.cacheLimit, let soonest = cache.min(by: { $0.value.expires < $1.value.expires }) {
+                cache[soonest.key] = nil
+            }
+        }
+        cache[did] = (value, current.addingTimeInterval(configuration.cacheTTL.timeInterval))
     }
 
     /// Drops cached results so the next resolution reads storage and sources again.
@@ -230,7 +244,7 @@ public actor DIDResolver {
         guard document.id == did else {
             throw IdentityError("did_mismatch", "\(url) holds the document of \(document.id), not \(did)")
         }
-        cache[did] = (.web(document), now().addingTimeInterval(configuration.cacheTTL.timeInterval))
+        remember(.web(document), for: did)
         return document
     }
 }
