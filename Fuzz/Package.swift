@@ -8,9 +8,11 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "tau-node", path: "..")],
     targets: [
+        .target(name: "CFuzzerDriver"),
         .executableTarget(
             name: "DIDLogFuzzer",
             dependencies: [
+                "CFuzzerDriver",
                 .product(name: "TauCore", package: "tau-node"),
                 .product(name: "TauIdentity", package: "tau-node"),
             ]

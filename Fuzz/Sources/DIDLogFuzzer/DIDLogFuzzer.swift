@@ -1,3 +1,4 @@
+import CFuzzerDriver
 import Foundation
 import TauCore
 import TauIdentity
@@ -24,4 +25,16 @@ public func didLogFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) 
         if let id = entry.state["id"]?.stringValue { _ = try? DIDURL(id) }
     }
     return 0
+}
+
+/// SwiftPM's debug builds link executables with `main` renamed to `DIDLogFuzzer_main`;
+/// hand control to libFuzzer's driver from there. (Release builds use libFuzzer's own `main`.)
+@_cdecl("DIDLogFuzzer_main")
+public func didLogFuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in
+        guard let data else { return 0 }
+        return didLogFuzzerTestOneInput(data, size)
+    }
 }
