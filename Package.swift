@@ -104,6 +104,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TauNodeTests", dependencies: ["TauNode", "TauTesting"]),
-        .testTarget(name: "TauNodeIntegrationTests", dependencies: ["TauTesting", "TauIdentity"]),
+        .testTarget(
+            name: "TauNodeIntegrationTests",
+            // Depends on the executable so that a plain `swift test` builds the binary it runs.
+            dependencies: ["tau-node", "TauTesting", "TauIdentity", .product(name: "Subprocess", package: "swift-subprocess")]
+        ),
     ]
 )

@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 # Build everything first (the integration tests run the tau-node binary itself).
 swift build --build-tests
-swift test --skip-build "$@"
+swift test --skip-build --disable-xctest "$@"

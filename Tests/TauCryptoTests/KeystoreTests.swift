@@ -60,7 +60,7 @@ struct KeystoreTests {
         defer { directory.remove() }
         let path = directory.appending("keystore.json")
         func code(_ text: String) -> String? {
-            FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
             do { _ = try Keystore.read(from: path); return nil } catch { return error.code }
         }
         #expect(code("{not json") == "keystore_malformed")
@@ -74,7 +74,7 @@ struct KeystoreTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let file = directory.appending("pass")
-        FileManager.default.createFile(atPath: file, contents: Data("from-file\n".utf8))
+        _ = FileManager.default.createFile(atPath: file, contents: Data("from-file\n".utf8))
         #expect(try PassphraseSource(file: file, environment: ["TAU_PASSPHRASE": "env"]).obtain() == "from-file")
         #expect(try PassphraseSource(environment: ["TAU_PASSPHRASE": "env"]).obtain() == "env")
         #expect(throws: CryptoError.self) { try PassphraseSource(environment: [:], allowPrompt: false).obtain() }

@@ -121,8 +121,9 @@ struct DIDTauRejectionTests {
         #expect(verify(entries + [edited(entries[1]) { $0["state"]?["alsoKnownAs"] = ["x"] }]) == "proof_invalid")
         let strangerGenesis = try Lifecycle.make().log.log.entries[0]
         #expect(verify(entries + [strangerGenesis]) == "scid_mismatch")
-        // A second genesis of the same DID is a fork only if it is the controller's.
-        #expect(verify(entries + [entries[0]]) == "log_forked")
+        // A verbatim repetition is malformed, not a second history.
+        #expect(verify(entries + [entries[0]]) == "log_malformed")
+        #expect(verify(entries + [entries[1]]) == "log_malformed")
     }
 
     @Test func skippedVersion() throws {

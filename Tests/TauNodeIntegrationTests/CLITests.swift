@@ -23,7 +23,7 @@ struct CLITests {
             #expect(help.standardOutput.contains(word), "\(word)")
         }
         let idHelp = try await tau(["id", "--help"])
-        for word in ["show", "rotate", "revoke", "resolve", "sign", "verify", "export-log"] {
+        for word in ["show", "rotate", "revoke", "resolve", "sign", "verify", "export-log", "change-passphrase"] {
             #expect(idHelp.standardOutput.contains(word), "\(word)")
         }
         #expect(try await tau(["--version"]).standardOutput.hasPrefix("0."))
@@ -107,6 +107,34 @@ struct CLITests {
         try AtomicFile.write(CLITests.passphrase + "\n", to: passphraseFile, mode: 0o600)
         let fromFile = try await tau(["id", "rotate", "--home", home, "--passphrase-file", passphraseFile], passphrase: nil)
         #expect(fromFile.exitCode == 0, "\(fromFile.standardError)")
+    }
+
+    @Test func changePassphrase() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let home = directory.appending("node")
+        #expect(try await tau(["init", "--home", home]).exitCode == 0)
+        let keystore = home + "/keystore.json"
+        let before = FileManager.default.contents(atPath: keystore)
+        let newFile = directory.appending("new")
+        try AtomicFile.write("a much better passphrase\n", to: newFile, mode: 0o600)
+        let wrongOld = try await tau(["id", "change-passphrase", "--home", home, "--new-passphrase-file", newFile], passphrase: "nope")
+        #expect(wrongOld.exitCode == 77)
+        #expect(FileManager.default.contents(atPath: keystore) == before)
+        let missingNew = try await tau(["id", "change-passphrase", "--home", home])
+        #expect(missingNew.exitCode == 77)
+        #expect(missingNew.standardError.contains("TAU_NEW_PASSPHRASE"))
+        let changed = try await tau(["id", "change-passphrase", "--home", home, "--new-passphrase-file", newFile, "--json"])
+        #expect(changed.exitCode == 0, "\(changed.standardError)")
+        #expect(try await tau(["id", "rotate", "--home", home]).exitCode == 77)
+        let rotated = try await TauNodeProcess.run(["id", "rotate", "--home", home], passphrase: "a much better passphrase")
+        #expect(rotated.exitCode == 0, "\(rotated.standardError)")
+        let viaEnvironment = try await TauNodeProcess.run(
+            ["id", "change-passphrase", "--home", home], passphrase: "a much better passphrase",
+            environment: ["TAU_NEW_PASSPHRASE": "third"])
+        #expect(viaEnvironment.exitCode == 0, "\(viaEnvironment.standardError)")
+        #expect(try await TauNodeProcess.run(["id", "show", "--home", home], passphrase: "third").exitCode == 0)
+        #expect(try await TauNodeProcess.run(["id", "sign", newFile, "--home", home], passphrase: "third").exitCode == 0)
     }
 
     @Test func exportAndRestore() async throws {

@@ -16,11 +16,17 @@ public struct PassphraseSource: Sendable {
 
     public var file: String?
     public var environment: [String: String]
+    /// The variable read from `environment` (`TAU_PASSPHRASE` unless a command needs a second one).
+    public var variable: String
     public var allowPrompt: Bool
 
-    public init(file: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment, allowPrompt: Bool = true) {
+    public init(
+        file: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+        variable: String = PassphraseSource.environmentVariable, allowPrompt: Bool = true
+    ) {
         self.file = file
         self.environment = environment
+        self.variable = variable
         self.allowPrompt = allowPrompt
     }
 
@@ -37,15 +43,15 @@ public struct PassphraseSource: Sendable {
             guard !passphrase.isEmpty else { throw CryptoError("passphrase_empty", "passphrase file \(file) is empty") }
             return passphrase
         }
-        if let value = environment[PassphraseSource.environmentVariable] {
-            guard !value.isEmpty else { throw CryptoError("passphrase_empty", "\(PassphraseSource.environmentVariable) is empty") }
+        if let value = environment[variable] {
+            guard !value.isEmpty else { throw CryptoError("passphrase_empty", "\(variable) is empty") }
             return value
         }
         // Prompt only for an interactive user: a pipeline or daemon must never block on /dev/tty.
         guard allowPrompt, isatty(STDIN_FILENO) != 0, let terminal = TerminalPrompt() else {
             throw CryptoError(
                 "passphrase_required",
-                "no passphrase: set \(PassphraseSource.environmentVariable), pass --passphrase-file, or run in a terminal",
+                "no passphrase: set \(variable), pass a passphrase file, or run in a terminal",
                 category: .unauthorized)
         }
         let first = try terminal.read(prompt)

@@ -48,6 +48,9 @@ extension DIDTauLog {
         for (offset, entry) in entries.enumerated() {
             let previous = versions.last
             if let number = entry.versionNumber, let previous, number <= previous.number {
+                guard entry.json != entries[number - 1].json else {
+                    throw IdentityError("log_malformed", "entry \(offset + 1) repeats entry \(number) verbatim")
+                }
                 try DIDTauLog.checkFork(entry, number: number, position: offset + 1, versions: versions, did: did, now: now, skew: maximumClockSkew)
             }
             let version = try DIDTauLog.verify(

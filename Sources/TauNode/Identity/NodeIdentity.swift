@@ -49,7 +49,9 @@ public struct NodeIdentity: Sendable {
             let verified = try DIDTauLog(jsonLines: Array(logBytes)).verify(did: keys.current.did, now: now())
             if !verified.isDeactivated { _ = try keys.controller(for: verified) }
             if !FileManager.default.fileExists(atPath: home.configPath) {
+                // Pin public_url only when the identity publishes something other than the default.
                 let endpoint = verified.head.document.service(ofType: "TauMesh")?.endpointURL
+                    .flatMap { $0 == NodeConfiguration().publicURL ? nil : $0 }
                 try AtomicFile.write(
                     NodeConfiguration.template(name: ProcessInfo.processInfo.hostName, publicURL: endpoint), to: home.configPath)
             }
@@ -86,6 +88,17 @@ public struct NodeIdentity: Sendable {
             try await context.logs.save(verified, origin: .local)
             await context.resolver.invalidate(log.did)
             return verified
+        }
+    }
+
+    /// Re-seals the keystore under a new passphrase (fresh salt and nonce). The old
+    /// passphrase must open it; the file is replaced atomically.
+    public func changePassphrase(from old: String, to new: String) async throws -> DID {
+        try await context.home.withIdentityLock {
+            let keystore = try Keystore.read(from: context.home.keystorePath)
+            let keys = try NodeKeys(secrets: try keystore.open(passphrase: old))
+            try Keystore.sealing(keys, passphrase: new, kdf: keystore.kdf).write(to: context.home.keystorePath)
+            return keys.current.did
         }
     }
 

@@ -36,6 +36,8 @@ public struct NodeServer: Sendable {
             throw NodeError("address_in_use", "\(host):\(port) is already in use (is another node running?)", category: .unavailable)
         } catch let error as IOError {
             throw NodeError("listen_failed", "cannot listen on \(host):\(port): \(error)", category: .unavailable)
+        } catch let error as SocketAddressError {
+            throw NodeError("listen_failed", "cannot listen on \(host):\(port): \(error)", category: .unavailable)
         }
     }
 }

@@ -22,7 +22,8 @@ struct ExportLogCommand: AsyncParsableCommand {
                 if homeOptions.json {
                     Output.json(["did": .string(log.did.description), "entries": .number(Double(log.versions.count)), "file": .string(output)])
                 } else {
-                    Output.line("Wrote \(log.versions.count) entries of \(log.did) to \(output)")
+                    let count = log.versions.count
+                    Output.line("Wrote \(count) \(count == 1 ? "entry" : "entries") of \(log.did) to \(output)")
                 }
             } else {
                 Output.write(log.log.jsonLines)

@@ -6,6 +6,6 @@ struct IdentityCommand: AsyncParsableCommand {
         abstract: "Inspect, rotate, revoke, resolve and sign with the node's DID.",
         subcommands: [
             ShowCommand.self, RotateCommand.self, RevokeCommand.self, ResolveCommand.self, SignCommand.self,
-            VerifyCommand.self, ExportLogCommand.self,
+            VerifyCommand.self, ExportLogCommand.self, ChangePassphraseCommand.self,
         ])
 }

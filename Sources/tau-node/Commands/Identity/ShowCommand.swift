@@ -23,7 +23,7 @@ struct ShowCommand: AsyncParsableCommand {
                     "home": .string(context.home.path),
                     "versionId": .string(head.versionId),
                     "created": .string(log.versions[0].versionTimeText),
-                    "updated": .string(head.versionTimeText),
+                    "updated": head.number > 1 ? .string(head.versionTimeText) : .null,
                     "deactivated": .bool(log.isDeactivated),
                     "document": document.json,
                 ])
@@ -35,8 +35,8 @@ struct ShowCommand: AsyncParsableCommand {
                 ("Status", log.isDeactivated ? "DEACTIVATED (revoked at \(head.versionTimeText))" : "active"),
                 ("Version", "\(head.versionId)"),
                 ("Created", log.versions[0].versionTimeText),
-                ("Updated", head.versionTimeText),
             ]
+            if head.number > 1 { rows.append(("Updated", head.versionTimeText)) }
             for method in document.authentication { rows.append(("Signing key", "\(method.id)  \(method.publicKeyMultibase ?? "")")) }
             for method in document.keyAgreement { rows.append(("Agreement key", "\(method.id)  \(method.publicKeyMultibase ?? "")")) }
             for service in document.services { rows.append(("Service", "\(service.type)  \(service.endpointURL ?? service.serviceEndpoint.canonicalString())")) }
