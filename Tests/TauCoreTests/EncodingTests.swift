@@ -11,6 +11,8 @@ struct EncodingTests {
         #expect(try Base58.decode("2NEpo7TZRRrLZSi2U") == Array("Hello World!".utf8))
         #expect(try Base58.decode("112") == [0, 0, 1])
         #expect(throws: CoreError.self) { try Base58.decode("0OIl") }
+        // Quadratic decoding is bounded: a hostile megabyte of '2's is refused at once.
+        #expect(throws: CoreError.self) { try Base58.decode(String(repeating: "2", count: 1 << 20)) }
     }
 
     @Test func base58RoundTripsRandomBytes() throws {

@@ -34,8 +34,8 @@ struct NodeConfigurationTests {
     }
 
     @Test func theInitTemplateParses() throws {
-        let configuration = try NodeConfiguration.parse(NodeConfiguration.template(name: "say \"hi\"", publicURL: nil))
-        #expect(configuration.node?.name == "say \"hi\"")
+        let configuration = try NodeConfiguration.parse(NodeConfiguration.template(name: "say \"hi\"\nnew\\line\u{7}", publicURL: nil))
+        #expect(configuration.node?.name == "say \"hi\"\nnew\\line\u{7}")
         #expect(configuration.port == 7420)
     }
 

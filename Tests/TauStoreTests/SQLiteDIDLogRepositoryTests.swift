@@ -26,9 +26,9 @@ struct SQLiteDIDLogRepositoryTests {
         defer { directory.remove() }
         let database = try NodeDatabase(path: directory.appending("node.sqlite"))
         #expect(try database.journalMode == "wal")
-        #expect(try database.appliedMigrations == ["v1-did-logs"])
+        #expect(try database.appliedMigrations == ["v1-did-logs", "v2-replay-cache"])
         // Opening again is a no-op migration.
-        #expect(try NodeDatabase(path: directory.appending("node.sqlite")).appliedMigrations == ["v1-did-logs"])
+        #expect(try NodeDatabase(path: directory.appending("node.sqlite")).appliedMigrations.count == 2)
     }
 
     @Test func savesAndLoadsLogs() async throws {
@@ -61,6 +61,17 @@ struct SQLiteDIDLogRepositoryTests {
         let stored = try await reopened.log(for: versions[0].did)
         #expect(stored?.log.entries.count == 3)
         #expect(stored?.origin == .local)
+    }
+
+    @Test func becomingLocalDoesNotNeedALongerLog() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let repository = SQLiteDIDLogRepository(database: try NodeDatabase(path: directory.appending("node.sqlite")))
+        let versions = try logs(rotations: 0)
+        // Resolved first (e.g. `id resolve` before a restore), then restored as this node's own.
+        try await repository.save(versions[0], origin: .resolved)
+        try await repository.save(versions[0], origin: .local)
+        #expect(try await repository.localDID() == versions[0].did)
     }
 
     @Test func unopenablePathHasAReasonCode() {

@@ -32,9 +32,17 @@ public enum Base58 {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// The longest string ``decode(_:)`` accepts. Decoding is quadratic in the length and
+    /// every base58 value tau-node reads (keys, hashes, signatures, SCIDs) is far shorter.
+    public static let maximumDecodedLength = 1024
+
     /// Decodes a base58btc string.
-    /// - Throws: ``CoreError`` `base58_invalid_character` for characters outside the alphabet.
+    /// - Throws: ``CoreError`` `base58_invalid_character` for characters outside the alphabet,
+    ///   `base58_too_long` beyond ``maximumDecodedLength`` characters.
     public static func decode(_ text: String) throws(CoreError) -> [UInt8] {
+        guard text.utf8.count <= maximumDecodedLength else {
+            throw CoreError("base58_too_long", "base58btc values longer than \(maximumDecodedLength) characters are refused")
+        }
         let input = Array(text.utf8)
         let ones = input.prefix { $0 == alphabet[0] }.count
         var bytes: [UInt8] = []

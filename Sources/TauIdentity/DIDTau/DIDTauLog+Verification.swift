@@ -47,6 +47,10 @@ extension DIDTauLog {
         var versions: [DIDTauVersion] = []
         for (offset, entry) in entries.enumerated() {
             let previous = versions.last
+            // Checks 1 and 2 come first for every entry, a repeated one included.
+            if let previous, previous.deactivated {
+                throw IdentityError("entry_after_deactivation", "entry \(offset + 1) follows the deactivating entry \(previous.versionId)")
+            }
             if let number = entry.versionNumber, let previous, number <= previous.number {
                 guard entry.json != entries[number - 1].json else {
                     throw IdentityError("log_malformed", "entry \(offset + 1) repeats entry \(number) verbatim")
@@ -211,6 +215,9 @@ extension DIDTauLog {
     ) throws(IdentityError) {
         let proofs = entry.proofs
         guard !proofs.isEmpty else { throw IdentityError("proof_missing", "\(label) has no proof") }
+        guard proofs.count <= DIDTauLog.maximumProofsPerEntry else {
+            throw IdentityError("proof_malformed", "\(label) has \(proofs.count) proofs; at most \(DIDTauLog.maximumProofsPerEntry) are read")
+        }
         let unsecured = entry.unsecured
         var signers: Set<String> = []
         for proof in proofs {

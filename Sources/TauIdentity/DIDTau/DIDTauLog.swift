@@ -53,6 +53,8 @@ public struct DIDTauLog: Sendable, Equatable {
     /// Limits applied when reading a log from untrusted bytes.
     public static let maximumBytes = 4 << 20
     public static let maximumEntries = 10_000
+    /// Two proofs are required; a few more are tolerated, not thousands.
+    public static let maximumProofsPerEntry = 4
 
     public let entries: [DIDTauLogEntry]
 

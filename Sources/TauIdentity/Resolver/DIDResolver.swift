@@ -113,13 +113,18 @@ public actor DIDResolver {
                 held = cachedLog
             } else {
                 do {
-                    held = try stored.log.verify(did: did, now: now(), maximumClockSkew: configuration.maximumClockSkew)
+                    // Entry times were checked against the clock when the log was accepted;
+                    // a clock that later steps back must not make a held log invalid.
+                    held = try stored.log.verify(did: did, now: now(), maximumClockSkew: .infinity)
                 } catch {
                     throw IdentityError(
                         "stored_log_invalid", "the stored log of \(did) no longer verifies: \(error.message)", category: .internal)
                 }
             }
-            if stored.origin == .local, let held { return held }
+            if stored.origin == .local, let held {
+                remember(.tau(held), for: did)
+                return held
+            }
         }
         let fresh = (cached?.expires ?? .distantPast) > now()
         if fresh, let cachedLog, cachedLog.log.entries.count >= (held?.log.entries.count ?? 0) {
@@ -159,8 +164,17 @@ public actor DIDResolver {
     /// Most results kept; beyond it, expired entries go first, then the soonest to expire.
     static let cacheLimit = 10_000
 
+    /// Caches a result. Monotonic: a shorter log never replaces a longer one, and "not
+    /// found" never replaces a log, whatever order concurrent resolutions finish in.
     private func remember(_ value: Cached, for did: DID) {
         let current = now()
+        if case .tau(let held)? = cache[did]?.value {
+            switch value {
+            case .missing: return
+            case .tau(let offered) where offered.log.entries.count < held.log.entries.count: return
+            default: break
+            }
+        }
         if cache[did] == nil, cache.count >= DIDResolver.cacheLimit {
             cache = cache.filter { $0.value.expires > current }
             if cache.count >= DIDResolver.cacheLimit, let soonest = cache.min(by: { $0.value.expires < $1.value.expires }) {

@@ -21,7 +21,7 @@ public struct AsyncHTTPFetcher: HTTPFetcher {
     /// as the process and needs no shutdown.
     public static let sharedClient = HTTPClient(
         eventLoopGroupProvider: .singleton,
-        configuration: .init(timeout: .init(connect: .seconds(2), read: .seconds(30))))
+        configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(2), read: .seconds(30))))
 
     /// - Parameters:
     ///   - client: defaults to ``sharedClient``.

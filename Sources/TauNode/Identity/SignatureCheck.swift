@@ -66,7 +66,8 @@ public struct SignatureCheck: Sendable {
     }
 
     static func signingKey(in document: DIDDocument, verifies signature: [UInt8], of message: [UInt8]) -> String? {
-        for method in document.authentication + document.assertionMethod {
+        // Only keys of this DID count, whatever else the document embeds.
+        for method in document.authentication + document.assertionMethod where method.id.hasPrefix("\(document.id)#") {
             if let key = try? method.ed25519PublicKey(), key.isValidSignature(signature, for: message) { return method.id }
         }
         return nil

@@ -15,6 +15,11 @@ public final class NodeDatabase: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
         configuration.label = "tau-node"
+        // WAL's default (NORMAL) may lose the last commits on power loss; identity and
+        // ledger writes must be on disk before the keystore moves on.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
@@ -53,6 +58,15 @@ public final class NodeDatabase: Sendable {
                 table.column("log_jsonl", .text).notNull()
                 table.column("updated_at", .text).notNull()
             }
+        }
+        migrator.registerMigration("v2-replay-cache") { db in
+            try db.create(table: "replay_cache") { table in
+                table.column("sender", .text).notNull()
+                table.column("message_id", .text).notNull()
+                table.column("retain_until", .double).notNull()
+                table.primaryKey(["sender", "message_id"])
+            }
+            try db.create(index: "replay_cache_retain_until", on: "replay_cache", columns: ["retain_until"])
         }
         return migrator
     }

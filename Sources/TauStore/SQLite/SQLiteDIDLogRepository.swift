@@ -45,6 +45,10 @@ public struct SQLiteDIDLogRepository: DIDLogRepository {
                     WHERE excluded.head_version > did_log.head_version
                     """,
                 arguments: [did, origin.rawValue, head.number, head.versionId, head.deactivated, jsonLines, now])
+            // Becoming the node's own identity does not depend on the log being longer.
+            if origin == .local {
+                try db.execute(sql: "UPDATE did_log SET origin = 'local' WHERE did = ?", arguments: [did])
+            }
         }
     }
 
