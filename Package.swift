@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "TauCore", targets: ["TauCore"]),
         .library(name: "TauCrypto", targets: ["TauCrypto"]),
         .library(name: "TauIdentity", targets: ["TauIdentity"]),
+        .library(name: "TauEnvelope", targets: ["TauEnvelope"]),
         .library(name: "TauStore", targets: ["TauStore"]),
         .library(name: "TauGateway", targets: ["TauGateway"]),
         .library(name: "TauNode", targets: ["TauNode"]),
@@ -45,10 +46,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        .target(name: "TauEnvelope", dependencies: ["TauCore", "TauCrypto", "TauIdentity"]),
         .target(
             name: "TauStore",
             dependencies: [
-                "TauCore", "TauIdentity",
+                "TauCore", "TauIdentity", "TauEnvelope",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -81,7 +83,7 @@ let package = Package(
         .target(
             name: "TauTesting",
             dependencies: [
-                "TauCore", "TauCrypto", "TauIdentity",
+                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -93,6 +95,11 @@ let package = Package(
         .testTarget(
             name: "TauIdentityTests",
             dependencies: ["TauIdentity", "TauTesting", .product(name: "Hummingbird", package: "hummingbird")],
+            resources: [.copy("Vectors")]
+        ),
+        .testTarget(
+            name: "TauEnvelopeTests",
+            dependencies: ["TauEnvelope", "TauTesting", .product(name: "Subprocess", package: "swift-subprocess")],
             resources: [.copy("Vectors")]
         ),
         .testTarget(name: "TauStoreTests", dependencies: ["TauStore", "TauTesting"]),

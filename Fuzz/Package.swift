@@ -16,6 +16,15 @@ let package = Package(
                 .product(name: "TauCore", package: "tau-node"),
                 .product(name: "TauIdentity", package: "tau-node"),
             ]
-        )
+        ),
+        .executableTarget(
+            name: "EnvelopeFuzzer",
+            dependencies: [
+                "CFuzzerDriver",
+                .product(name: "TauCore", package: "tau-node"),
+                .product(name: "TauIdentity", package: "tau-node"),
+                .product(name: "TauEnvelope", package: "tau-node"),
+            ]
+        ),
     ]
 )

@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with -sanitize=fuzzer,address and runs each for a
-# bounded time (FUZZ_SECONDS, default 60) on its seed corpus. Crashes are written
-# to Fuzz/.out/ and make the script fail.
+# bounded time (FUZZ_SECONDS per target, default 60) on its seed corpus. Crashes are
+# written to Fuzz/.out/<target>/ and make the script fail.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 seconds="${FUZZ_SECONDS:-60}"
-mkdir -p .out/did-log
-swift build --package-path . --scratch-path ../.build-fuzz -c debug \
-  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --product DIDLogFuzzer
+build=(swift build --package-path . --scratch-path ../.build-fuzz -c debug)
+"${build[@]}" -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+bin="$("${build[@]}" --show-bin-path)"
 
-binary="$(swift build --package-path . --scratch-path ../.build-fuzz -c debug --show-bin-path)/DIDLogFuzzer"
-# Work on a copy so that new inputs found by the run do not dirty the checked-in corpus.
-work="$(mktemp -d)"
-cp corpus/did-log/* "$work/"
-"$binary" "$work" -max_total_time="$seconds" -max_len=65536 -artifact_prefix=.out/did-log/ -print_final_stats=1
-echo "DIDLogFuzzer: no crash in ${seconds}s ($(ls "$work" | wc -l) corpus inputs)"
-rm -rf "$work"
+run() {
+  local target="$1" corpus="$2"
+  mkdir -p ".out/$corpus"
+  # Work on a copy so that inputs found by the run do not dirty the checked-in corpus.
+  local work
+  work="$(mktemp -d)"
+  cp "corpus/$corpus"/* "$work/"
+  "$bin/$target" "$work" -max_total_time="$seconds" -max_len=65536 -artifact_prefix=".out/$corpus/" -print_final_stats=1
+  echo "$target: no crash in ${seconds}s ($(ls "$work" | wc -l) corpus inputs)"
+  rm -rf "$work"
+}
+
+run DIDLogFuzzer did-log
+run EnvelopeFuzzer envelope

@@ -1,0 +1,114 @@
+import Foundation
+import TauCore
+import TauCrypto
+import TauIdentity
+
+/// A DIDComm v2 signed message: the plaintext JWM signed as a JWS in General JSON
+/// serialization with `alg: EdDSA` (Ed25519). tau-node writes exactly one signature, with
+/// `kid` (a DID URL of the sender's authentication key) in the protected header, where the
+/// signature covers it. On reading, `kid` may instead be in the unprotected header, as some
+/// DIDComm libraries write it, but no parameter may be in both (RFC 7515 §7.2.1).
+public struct SignedMessage: Sendable, Equatable {
+    /// `typ` of a signed message, and its HTTP media type.
+    public static let mediaType = "application/didcomm-signed+json"
+    /// The largest signed message accepted from the network.
+    public static let maximumBytes = 256 * 1024
+
+    /// The plaintext message that was signed.
+    public let plaintext: PlaintextMessage
+    /// The verification method that signed, e.g. `did:tau:Qm…#sig-2`.
+    public let keyID: String
+    /// The exact payload bytes (the JWM) that were signed.
+    public let payload: [UInt8]
+    /// base64url of the protected header, as received.
+    let protectedHeader: String
+    let signature: [UInt8]
+
+    /// The JWS General JSON form.
+    public var json: JSONValue {
+        [
+            "payload": .string(Base64URL.encode(payload)),
+            "signatures": [
+                [
+                    "protected": .string(protectedHeader),
+                    "signature": .string(Base64URL.encode(signature)),
+                ]
+            ],
+        ]
+    }
+
+    /// The serialized message (canonical JSON), ready to send.
+    public var bytes: [UInt8] { json.canonicalBytes() }
+
+    /// The JWS signing input: `ASCII(BASE64URL(protected) || '.' || BASE64URL(payload))`.
+    var signingInput: [UInt8] { Array((protectedHeader + "." + Base64URL.encode(payload)).utf8) }
+
+    /// Signs `plaintext` with `key`, naming `keyID` as the signer.
+    public static func sign(_ plaintext: PlaintextMessage, keyID: String, key: Ed25519.PrivateKey) -> SignedMessage {
+        let header: JSONValue = ["alg": "EdDSA", "kid": .string(keyID), "typ": .string(mediaType)]
+        let protectedHeader = Base64URL.encode(header.canonicalBytes())
+        let payload = plaintext.json.canonicalBytes()
+        let input = Array((protectedHeader + "." + Base64URL.encode(payload)).utf8)
+        return SignedMessage(
+            plaintext: plaintext, keyID: keyID, payload: payload, protectedHeader: protectedHeader,
+            signature: key.signature(for: input))
+    }
+
+    /// Parses a signed message without checking the signature or any policy
+    /// (``EnvelopeVerifier`` does that).
+    /// - Throws: ``EnvelopeError`` `envelope_too_large`, `envelope_malformed` or `unsupported_algorithm`.
+    public init(bytes: some Collection<UInt8>) throws(EnvelopeError) {
+        guard bytes.count <= SignedMessage.maximumBytes else {
+            throw EnvelopeError("envelope_too_large", "a signed message may have at most \(SignedMessage.maximumBytes) bytes", category: .invalidInput)
+        }
+        let json: JSONValue
+        do { json = try JSONValue(parsing: bytes) } catch { throw .malformed("not JSON: \(error.message)") }
+        guard let members = json.objectValue, Set(members.keys).isSubset(of: ["payload", "signatures"]) else {
+            throw .malformed("a signed message has exactly the members payload and signatures (General JSON serialization)")
+        }
+        guard let payloadText = members["payload"]?.stringValue, let payload = Base64URL.decode(payloadText),
+            !payloadText.contains("=")
+        else { throw .malformed("payload must be unpadded base64url") }
+        guard let signatures = members["signatures"]?.arrayValue, signatures.count == 1, let entry = signatures[0].objectValue else {
+            throw .malformed("a signed message carries exactly one signature")
+        }
+        guard let protectedHeader = entry["protected"]?.stringValue, let headerBytes = Base64URL.decode(protectedHeader),
+            let header = try? JSONValue(parsing: headerBytes), header.objectValue != nil
+        else { throw .malformed("the protected header must be base64url JSON") }
+        guard header["alg"]?.stringValue == "EdDSA" else {
+            throw EnvelopeError("unsupported_algorithm", "alg must be EdDSA (Ed25519)", category: .invalidInput)
+        }
+        if let typ = header["typ"], typ.stringValue != SignedMessage.mediaType {
+            throw .malformed("typ must be \(SignedMessage.mediaType)")
+        }
+        if let critical = header["crit"] {
+            throw EnvelopeError("unsupported_algorithm", "critical header parameters are not supported: \(critical)", category: .invalidInput)
+        }
+        let protectedKeyID = header["kid"]?.stringValue
+        let unprotectedKeyID = entry["header"]?["kid"]?.stringValue
+        if let unprotected = entry["header"]?.objectValue, let names = header.objectValue?.keys,
+            !Set(unprotected.keys).isDisjoint(with: names)
+        {
+            throw .malformed("a header parameter appears in both the protected and the unprotected header")
+        }
+        guard let keyID = protectedKeyID ?? unprotectedKeyID else { throw .malformed("no kid names the signing key") }
+        guard let signatureText = entry["signature"]?.stringValue, let signature = Base64URL.decode(signatureText), signature.count == 64 else {
+            throw .malformed("signature must be a base64url Ed25519 signature")
+        }
+        let plaintextJSON: JSONValue
+        do { plaintextJSON = try JSONValue(parsing: payload) } catch { throw .malformed("the payload is not JSON: \(error.message)") }
+        self.plaintext = try PlaintextMessage(json: plaintextJSON)
+        self.keyID = keyID
+        self.payload = payload
+        self.protectedHeader = protectedHeader
+        self.signature = signature
+    }
+
+    private init(plaintext: PlaintextMessage, keyID: String, payload: [UInt8], protectedHeader: String, signature: [UInt8]) {
+        self.plaintext = plaintext
+        self.keyID = keyID
+        self.payload = payload
+        self.protectedHeader = protectedHeader
+        self.signature = signature
+    }
+}
