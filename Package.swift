@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "TauCrypto", targets: ["TauCrypto"]),
         .library(name: "TauIdentity", targets: ["TauIdentity"]),
         .library(name: "TauEnvelope", targets: ["TauEnvelope"]),
+        .library(name: "TauMesh", targets: ["TauMesh"]),
         .library(name: "TauStore", targets: ["TauStore"]),
         .library(name: "TauGateway", targets: ["TauGateway"]),
         .library(name: "TauNode", targets: ["TauNode"]),
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -41,41 +43,52 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .target(name: "TauEnvelope", dependencies: ["TauCore", "TauCrypto", "TauIdentity"]),
         .target(
+            name: "TauMesh",
+            dependencies: [
+                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .target(
             name: "TauStore",
             dependencies: [
-                "TauCore", "TauIdentity", "TauEnvelope",
+                "TauCore", "TauIdentity", "TauEnvelope", "TauMesh",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
             name: "TauGateway",
             dependencies: [
-                "TauCore", "TauIdentity", "TauStore",
+                "TauCore", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
             name: "TauNode",
             dependencies: [
-                "TauCore", "TauCrypto", "TauIdentity", "TauStore", "TauGateway",
+                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore", "TauGateway",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(
             name: "tau-node",
             dependencies: [
-                "TauCore", "TauCrypto", "TauIdentity", "TauStore", "TauNode",
+                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore", "TauNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -83,9 +96,10 @@ let package = Package(
         .target(
             name: "TauTesting",
             dependencies: [
-                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope",
+                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -102,6 +116,7 @@ let package = Package(
             dependencies: ["TauEnvelope", "TauTesting", .product(name: "Subprocess", package: "swift-subprocess")],
             resources: [.copy("Vectors")]
         ),
+        .testTarget(name: "TauMeshTests", dependencies: ["TauMesh", "TauTesting"]),
         .testTarget(name: "TauStoreTests", dependencies: ["TauStore", "TauTesting"]),
         .testTarget(
             name: "TauGatewayTests",
@@ -114,7 +129,10 @@ let package = Package(
         .testTarget(
             name: "TauNodeIntegrationTests",
             // Depends on the executable so that a plain `swift test` builds the binary it runs.
-            dependencies: ["tau-node", "TauTesting", "TauIdentity", .product(name: "Subprocess", package: "swift-subprocess")]
+            dependencies: [
+                "tau-node", "TauTesting", "TauIdentity", "TauEnvelope", "TauNode",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
         ),
     ]
 )

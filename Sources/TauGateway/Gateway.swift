@@ -1,9 +1,11 @@
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 import Logging
 import NIOCore
 import TauCore
 import TauIdentity
+import TauMesh
 
 /// What the HTTP surface needs from the node.
 public struct GatewayDependencies: Sendable {
@@ -15,15 +17,28 @@ public struct GatewayDependencies: Sendable {
     public var resolver: DIDResolver
     /// The node software version reported by `/healthz`.
     public var version: String
+    /// The mesh, when the node runs with its keys; nil turns the inbox off.
+    public var mesh: MeshNode?
+    /// The peer table.
+    public var peers: any PeerRepository
+    /// `/metrics` content.
+    public var metrics: MeshMetrics
+    /// Bearer token for operator routes; nil disables them.
+    public var operatorToken: String?
 
     public init(
         localDID: @escaping @Sendable () async throws -> DID?, logs: any DIDLogRepository, resolver: DIDResolver,
-        version: String
+        version: String, mesh: MeshNode? = nil, peers: any PeerRepository, metrics: MeshMetrics = MeshMetrics(),
+        operatorToken: String? = nil
     ) {
         self.localDID = localDID
         self.logs = logs
         self.resolver = resolver
         self.version = version
+        self.mesh = mesh
+        self.peers = peers
+        self.metrics = mesh?.metrics ?? metrics
+        self.operatorToken = operatorToken
     }
 }
 
@@ -35,18 +50,20 @@ public enum Gateway {
         router.add(middleware: LogRequestsMiddleware(.debug))
         HealthRoutes(dependencies: dependencies).register(on: router)
         IdentityRoutes(dependencies: dependencies).register(on: router)
+        MeshRoutes(dependencies: dependencies).register(on: router)
         return router
     }
 
     /// The application listening on `host:port` (port 0 picks a free port).
     /// `onListening` receives the bound port once the socket is open.
     public static func application(
-        _ dependencies: GatewayDependencies, host: String, port: Int, logger: Logger,
+        _ dependencies: GatewayDependencies, host: String, port: Int, logger: Logger, services: [any Service] = [],
         onListening: @escaping @Sendable (Int) async -> Void
     ) -> some ApplicationProtocol {
         Application(
             router: router(dependencies, logger: logger),
             configuration: .init(address: .hostname(host, port: port), serverName: "tau-node"),
+            services: services,
             onServerRunning: { channel in
                 await onListening(channel.localAddress?.port ?? port)
             },

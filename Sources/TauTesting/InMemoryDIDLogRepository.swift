@@ -16,6 +16,11 @@ public actor InMemoryDIDLogRepository: DIDLogRepository {
     }
 
     public func heldDIDs() async throws -> [DID] { logs.keys.sorted() }
+
+    public func markChecked(_ did: DID, at time: Date) async throws {
+        guard let stored = logs[did] else { return }
+        logs[did] = StoredDIDLog(log: stored.log, origin: stored.origin, checkedAt: time)
+    }
 }
 
 /// A wall clock that tests move by hand, injected wherever tau-node reads `Date()`.

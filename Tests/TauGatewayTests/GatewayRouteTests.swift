@@ -28,7 +28,8 @@ struct GatewayRouteTests {
         let resolver = DIDResolver(repository: repository)
         let did = verified.did
         let dependencies = GatewayDependencies(
-            localDID: { hasIdentity ? did : nil }, logs: repository, resolver: resolver, version: "test")
+            localDID: { hasIdentity ? did : nil }, logs: repository, resolver: resolver, version: "test", peers: InMemoryPeerRepository(),
+            operatorToken: "secret-token")
         return Fixture(dependencies: dependencies, log: verified, controller: controller)
     }
 

@@ -26,9 +26,9 @@ struct SQLiteDIDLogRepositoryTests {
         defer { directory.remove() }
         let database = try NodeDatabase(path: directory.appending("node.sqlite"))
         #expect(try database.journalMode == "wal")
-        #expect(try database.appliedMigrations == ["v1-did-logs", "v2-replay-cache"])
+        #expect(try database.appliedMigrations == ["v1-did-logs", "v2-replay-cache", "v3-peers"])
         // Opening again is a no-op migration.
-        #expect(try NodeDatabase(path: directory.appending("node.sqlite")).appliedMigrations.count == 2)
+        #expect(try NodeDatabase(path: directory.appending("node.sqlite")).appliedMigrations.count == 3)
     }
 
     @Test func savesAndLoadsLogs() async throws {

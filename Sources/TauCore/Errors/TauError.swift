@@ -11,6 +11,8 @@ public enum ErrorCategory: String, Sendable, Codable {
     case conflict
     /// A remote party or resource could not be reached (HTTP 502, exit 69).
     case unavailable
+    /// The caller sent too much too fast (HTTP 429, exit 75).
+    case rateLimited
     /// A bug or an environment problem on this node (HTTP 500, exit 70).
     case `internal`
 }

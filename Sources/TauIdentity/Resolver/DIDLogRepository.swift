@@ -1,3 +1,4 @@
+import Foundation
 import TauCore
 
 /// Where did:tau logs are kept: the node's own log and the logs of DIDs it has
@@ -12,6 +13,9 @@ public protocol DIDLogRepository: Sendable {
     func save(_ log: VerifiedDIDTauLog, origin: DIDLogOrigin) async throws
     /// Every DID whose log is held.
     func heldDIDs() async throws -> [DID]
+    /// Records that the sources were asked about `did` now (whether or not the log grew),
+    /// so that other processes sharing the store do not ask again within the cache TTL.
+    func markChecked(_ did: DID, at time: Date) async throws
 }
 
 /// Why a log is held.
@@ -26,9 +30,12 @@ public enum DIDLogOrigin: String, Sendable, Codable {
 public struct StoredDIDLog: Sendable, Equatable {
     public let log: DIDTauLog
     public let origin: DIDLogOrigin
+    /// When the sources were last asked about this DID, if known.
+    public let checkedAt: Date?
 
-    public init(log: DIDTauLog, origin: DIDLogOrigin) {
+    public init(log: DIDTauLog, origin: DIDLogOrigin, checkedAt: Date? = nil) {
         self.log = log
         self.origin = origin
+        self.checkedAt = checkedAt
     }
 }

@@ -43,19 +43,24 @@ public actor DIDResolver {
     private let configuration: Configuration
     private let repository: (any DIDLogRepository)?
     private let fetcher: any HTTPFetcher
+    private let extraSources: @Sendable () async -> [String]
     private let now: @Sendable () -> Date
     private let logger: Logger
     private var cache: [DID: (value: Cached, expires: Date)] = [:]
 
-    /// - Parameter now: the wall clock, injected so tests control TTLs and entry-time checks.
+    /// - Parameters:
+    ///   - extraSources: more log sources asked after the configured ones (the mesh's peers).
+    ///   - now: the wall clock, injected so tests control TTLs and entry-time checks.
     public init(
         configuration: Configuration = Configuration(), repository: (any DIDLogRepository)?,
-        fetcher: any HTTPFetcher = AsyncHTTPFetcher(), now: @escaping @Sendable () -> Date = { Date() },
+        fetcher: any HTTPFetcher = AsyncHTTPFetcher(), extraSources: @escaping @Sendable () async -> [String] = { [] },
+        now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "tau.identity.resolver")
     ) {
         self.configuration = configuration
         self.repository = repository
         self.fetcher = fetcher
+        self.extraSources = extraSources
         self.now = now
         self.logger = logger
     }
@@ -130,9 +135,15 @@ public actor DIDResolver {
         if fresh, let cachedLog, cachedLog.log.entries.count >= (held?.log.entries.count ?? 0) {
             return cachedLog
         }
+        // Another process sharing the store asked the sources recently enough.
+        if let held, let checked = stored?.checkedAt, now().timeIntervalSince(checked) < configuration.cacheTTL.timeInterval {
+            remember(.tau(held), for: did)
+            return held
+        }
         let notFound = IdentityError("did_not_found", "no log for \(did) is held here or at any source", category: .notFound)
         if fresh, held == nil, case .missing? = cached?.value { throw notFound }
         held = try await refresh(did, held: held)
+        if held != nil { try? await repository?.markChecked(did, at: now()) }
         guard let held else {
             remember(.missing, for: did)
             throw notFound
@@ -193,6 +204,7 @@ public actor DIDResolver {
         var sources: [String] = []
         if let endpoint = held?.head.document.service(ofType: "TauMesh")?.endpointURL { sources.append(endpoint) }
         sources += configuration.logSources.filter { !sources.contains($0) }
+        sources += await extraSources().filter { !sources.contains($0) }
         // Sources are asked in parallel, so a dead one costs one timeout, not one per source.
         let fetcher = self.fetcher
         let fetched = await withTaskGroup(of: (String, Result<[UInt8], IdentityError>).self) { group in

@@ -26,14 +26,48 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
         public var insecure_web_hosts: [String]?
     }
 
+    public struct Mesh: Sendable, Equatable, Codable {
+        /// Nodes to say hello to at start-up (base URLs).
+        public var bootstrap: [String]?
+        /// Time between gossip rounds, e.g. `"30s"`, `"500ms"`, `"2m"`.
+        public var gossip_interval: String?
+        /// Allowed clock difference for signed messages, e.g. `"5m"`.
+        public var max_clock_skew: String?
+        /// Peers contacted per gossip round.
+        public var gossip_fanout: Int?
+    }
+
     public var node: Node?
     public var server: Server?
     public var resolver: Resolver?
+    public var mesh: Mesh?
 
-    public init(node: Node? = nil, server: Server? = nil, resolver: Resolver? = nil) {
+    public init(node: Node? = nil, server: Server? = nil, resolver: Resolver? = nil, mesh: Mesh? = nil) {
         self.node = node
         self.server = server
         self.resolver = resolver
+        self.mesh = mesh
+    }
+
+    /// `[mesh] gossip_interval`, default 30 s.
+    public var gossipInterval: Duration { (try? NodeConfiguration.duration(mesh?.gossip_interval ?? "30s")) ?? .seconds(30) }
+    /// `[mesh] max_clock_skew`, default 5 min.
+    public var maxClockSkew: TimeInterval {
+        let skew = (try? NodeConfiguration.duration(mesh?.max_clock_skew ?? "5m")) ?? .seconds(300)
+        return TimeInterval(skew.components.seconds) + TimeInterval(skew.components.attoseconds) / 1e18
+    }
+
+    /// Parses `"250ms"`, `"30s"`, `"2m"`, `"1h"`.
+    /// - Throws: ``NodeError`` `config_invalid`.
+    public static func duration(_ text: String) throws(NodeError) -> Duration {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            let number = text.dropLast(suffix.count)
+            if let value = Double(number), value > 0, value.isFinite, value * scale <= 86_400 {
+                return .milliseconds(Int64((value * scale * 1000).rounded()))
+            }
+        }
+        throw NodeError("config_invalid", "\(text) is not a duration such as 500ms, 30s, 2m or 1h")
     }
 
     public static let defaultHost = "127.0.0.1"
@@ -81,6 +115,17 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
                 throw NodeError("config_invalid", "\(origin): \(url) is not an http(s) URL")
             }
         }
+        for url in mesh?.bootstrap ?? [] {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw NodeError("config_invalid", "\(origin): mesh.bootstrap entry \(url) is not an http(s) URL")
+            }
+        }
+        for text in [mesh?.gossip_interval, mesh?.max_clock_skew].compactMap({ $0 }) {
+            _ = try NodeConfiguration.duration(text)
+        }
+        if let fanout = mesh?.gossip_fanout, !(1...32).contains(fanout) {
+            throw NodeError("config_invalid", "\(origin): mesh.gossip_fanout must be 1-32")
+        }
         if let ttl = resolver?.cache_ttl_seconds, ttl < 0 { throw NodeError("config_invalid", "\(origin): cache_ttl_seconds < 0") }
         if let skew = resolver?.max_clock_skew_seconds, skew < 0 {
             throw NodeError("config_invalid", "\(origin): max_clock_skew_seconds < 0")
@@ -105,6 +150,12 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
         sources = []
         cache_ttl_seconds = 60
         max_clock_skew_seconds = 300
+
+        [mesh]
+        # Nodes to say hello to at start-up, e.g. ["https://peer.example.org"].
+        bootstrap = []
+        gossip_interval = "30s"
+        max_clock_skew = "5m"
 
         """
     }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import TauCore
 import TauIdentity
+import TauMesh
 import TauStore
 
 /// An opened node home: configuration, database, log repository and resolver.
@@ -12,6 +13,8 @@ public struct NodeContext: Sendable {
     public let database: NodeDatabase
     public let logs: SQLiteDIDLogRepository
     public let resolver: DIDResolver
+    public let peers: SQLitePeerRepository
+    public let replayCache: SQLiteReplayCache
 
     /// Opens `home`, creating the directory and database if needed.
     /// - Parameter extraLogSources: added to `[resolver] sources` (e.g. `--source` flags).
@@ -33,6 +36,7 @@ public struct NodeContext: Sendable {
             throw NodeError(error.code, error.message, category: error.category)
         }
         let logs = SQLiteDIDLogRepository(database: database)
+        let peers = SQLitePeerRepository(database: database)
         let settings = configuration.resolver
         let resolver = DIDResolver(
             configuration: .init(
@@ -40,8 +44,11 @@ public struct NodeContext: Sendable {
                 logSources: (settings?.sources ?? []) + extraLogSources,
                 maximumClockSkew: TimeInterval(settings?.max_clock_skew_seconds ?? 300),
                 insecureWebHosts: Set(settings?.insecure_web_hosts ?? [])),
-            repository: logs, now: now, logger: logger)
-        return NodeContext(home: home, configuration: configuration, database: database, logs: logs, resolver: resolver)
+            repository: logs, extraSources: { (try? await peers.all().filter { $0.state != .dead }.map(\.endpoint)) ?? [] },
+            now: now, logger: logger)
+        return NodeContext(
+            home: home, configuration: configuration, database: database, logs: logs, resolver: resolver, peers: peers,
+            replayCache: SQLiteReplayCache(database: database))
     }
 
     /// The node's own DID, or `identity_missing`.

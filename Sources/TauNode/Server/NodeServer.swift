@@ -3,30 +3,60 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import TauCore
+import TauCrypto
+import TauEnvelope
 import TauGateway
 import TauIdentity
+import TauMesh
 
-/// `tau-node serve`: the node's HTTP surface run in a ServiceGroup that drains on
-/// SIGTERM / SIGINT and returns normally, so the process exits 0.
+/// `tau-node serve`: the node's HTTP surface and, when the keystore is unlocked, the
+/// mesh (inbox and gossip), run in a ServiceGroup that drains on SIGTERM / SIGINT and
+/// returns normally, so the process exits 0.
 public struct NodeServer: Sendable {
     public let context: NodeContext
     public let host: String
     public let port: Int
+    let passphrase: String?
+    let bootstrap: [String]
     let logger: Logger
 
-    public init(context: NodeContext, host: String? = nil, port: Int? = nil, logger: Logger) {
+    /// - Parameters:
+    ///   - passphrase: unlocks the keystore for the mesh; nil serves DIDs only.
+    ///   - bootstrap: peers to greet, added to `[mesh] bootstrap`.
+    public init(
+        context: NodeContext, host: String? = nil, port: Int? = nil, passphrase: String? = nil, bootstrap: [String] = [],
+        logger: Logger
+    ) {
         self.context = context
         self.host = host ?? context.configuration.host
         self.port = port ?? context.configuration.port
+        self.passphrase = passphrase
+        self.bootstrap = bootstrap
         self.logger = logger
     }
 
     /// Runs until a shutdown signal. `onListening` gets the bound port (useful with port 0).
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let logs = context.logs
+        let mesh = try await makeMesh()
+        var services: [any Service] = []
+        if let mesh {
+            services.append(
+                GossipService(
+                    node: mesh, bootstrap: (context.configuration.mesh?.bootstrap ?? []) + bootstrap,
+                    interval: context.configuration.gossipInterval, logger: logger))
+        }
         let dependencies = GatewayDependencies(
-            localDID: { try await logs.localDID() }, logs: logs, resolver: context.resolver, version: tauNodeVersion)
-        let application = Gateway.application(dependencies, host: host, port: port, logger: logger, onListening: onListening)
+            localDID: { try await logs.localDID() }, logs: logs, resolver: context.resolver, version: tauNodeVersion, mesh: mesh,
+            peers: context.peers, operatorToken: try OperatorToken.loadOrCreate(in: context.home))
+        let advertisedHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        let publicURL = context.configuration.node?.public_url
+        let application = Gateway.application(
+            dependencies, host: host, port: port, logger: logger, services: services,
+            onListening: { boundPort in
+                await mesh?.listening(at: publicURL ?? "http://\(advertisedHost):\(boundPort)")
+                await onListening(boundPort)
+            })
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: application)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -39,5 +69,46 @@ public struct NodeServer: Sendable {
         } catch let error as SocketAddressError {
             throw NodeError("listen_failed", "cannot listen on \(host):\(port): \(error)", category: .unavailable)
         }
+    }
+
+    /// The mesh node, when there is an identity and a passphrase that opens it.
+    private func makeMesh() async throws -> MeshNode? {
+        guard let did = try await context.logs.localDID() else { return nil }
+        guard let passphrase else {
+            logger.warning("no passphrase given: serving DIDs only, the mesh is off (set TAU_PASSPHRASE or --passphrase-file)")
+            return nil
+        }
+        let signer = LocalSigner(context: context, passphrase: passphrase)
+        _ = try await signer.current()  // a wrong passphrase fails the start, not the first message
+        let skew = context.configuration.maxClockSkew
+        return MeshNode(
+            configuration: .init(
+                endpoint: context.configuration.publicURL, nodeVersion: tauNodeVersion,
+                gossipInterval: context.configuration.gossipInterval,
+                gossipFanout: context.configuration.mesh?.gossip_fanout ?? 3),
+            did: did, signer: { try await signer.current() },
+            verifier: EnvelopeVerifier(
+                resolver: context.resolver, replayCache: context.replayCache,
+                policy: EnvelopePolicy(maximumClockSkew: skew, maximumLifetime: max(3600, skew))),
+            resolver: context.resolver, peers: context.peers, logger: logger)
+    }
+}
+
+/// The bearer token for operator routes (`GET /mesh/v1/peers`), kept in
+/// `operator.token` in the node home with mode 0600.
+public enum OperatorToken {
+    public static func path(in home: NodeHome) -> String { home.path + "/operator.token" }
+
+    /// Reads the token, creating a random one on first use.
+    public static func loadOrCreate(in home: NodeHome) throws -> String {
+        let path = path(in: home)
+        if let data = FileManager.default.contents(atPath: path),
+            let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), text.count >= 32
+        {
+            return text
+        }
+        let token = Hex.encode(SecureRandom.bytes(32))
+        try AtomicFile.write(token + "\n", to: path, mode: 0o600)
+        return token
     }
 }

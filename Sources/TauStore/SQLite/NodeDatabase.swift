@@ -68,6 +68,20 @@ public final class NodeDatabase: Sendable {
             }
             try db.create(index: "replay_cache_retain_until", on: "replay_cache", columns: ["retain_until"])
         }
+        migrator.registerMigration("v3-peers") { db in
+            try db.create(table: "peer") { table in
+                table.primaryKey("did", .text)
+                table.column("endpoint", .text).notNull()
+                table.column("first_seen", .double).notNull()
+                table.column("last_seen", .double)
+                table.column("log_head", .text)
+                table.column("state", .text).notNull()
+                table.column("failures", .integer).notNull()
+                table.column("next_attempt", .double).notNull()
+                table.column("capabilities", .text).notNull()
+                table.column("node_version", .text)
+            }
+        }
         return migrator
     }
 }

@@ -17,12 +17,13 @@ public struct SQLiteDIDLogRepository: DIDLogRepository {
 
     public func log(for did: DID) async throws -> StoredDIDLog? {
         let row = try await database.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT origin, log_jsonl FROM did_log WHERE did = ?", arguments: [did.description])
+            try Row.fetchOne(db, sql: "SELECT origin, log_jsonl, updated_at FROM did_log WHERE did = ?", arguments: [did.description])
         }
         guard let row else { return nil }
         let text: String = row["log_jsonl"]
         let origin = DIDLogOrigin(rawValue: row["origin"]) ?? .resolved
-        return StoredDIDLog(log: try DIDTauLog(jsonLines: Array(text.utf8)), origin: origin)
+        let checked = (row["updated_at"] as String?).flatMap { try? Timestamp.parse($0) }
+        return StoredDIDLog(log: try DIDTauLog(jsonLines: Array(text.utf8)), origin: origin, checkedAt: checked)
     }
 
     public func save(_ log: VerifiedDIDTauLog, origin: DIDLogOrigin) async throws {
@@ -49,6 +50,13 @@ public struct SQLiteDIDLogRepository: DIDLogRepository {
             if origin == .local {
                 try db.execute(sql: "UPDATE did_log SET origin = 'local' WHERE did = ?", arguments: [did])
             }
+        }
+    }
+
+    public func markChecked(_ did: DID, at time: Date) async throws {
+        let stamp = Timestamp.format(time)
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE did_log SET updated_at = ? WHERE did = ?", arguments: [stamp, did.description])
         }
     }
 

@@ -19,6 +19,21 @@ enum Output {
         write(rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 + "\n" }.joined())
     }
 
+    /// Prints rows as left-aligned columns separated by two spaces.
+    static func columns(_ rows: [[String]]) {
+        let count = rows.map(\.count).max() ?? 0
+        var widths = [Int](repeating: 0, count: count)
+        for row in rows {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
+        for row in rows {
+            let cells = row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }
+            line(cells.joined(separator: "  "))
+        }
+    }
+
     static func line(_ text: String) {
         write(text + "\n")
     }
@@ -65,6 +80,7 @@ enum Output {
         case .internal: return 70
         case .conflict: return 73
         case .unauthorized: return 77
+        case .rateLimited: return 75
         }
     }
 }

@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import TauCore
+import TauCrypto
+import TauEnvelope
+import TauMesh
+
+/// Mesh routes:
+/// - `POST /mesh/v1/inbox`: one signed message in, one signed reply out;
+/// - `GET /mesh/v1/peers`: the peer table (operator token required);
+/// - `GET /metrics`: Prometheus text.
+struct MeshRoutes {
+    let dependencies: GatewayDependencies
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("mesh/v1/inbox") { request, _ -> Response in
+            guard let mesh = dependencies.mesh else {
+                throw GatewayError(status: .serviceUnavailable, code: "mesh_unavailable", message: "this node runs without its keys; the mesh is off")
+            }
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: SignedMessage.maximumBytes)
+            } catch {
+                throw GatewayError(status: .contentTooLarge, code: "envelope_too_large", message: "a signed message may have at most \(SignedMessage.maximumBytes) bytes")
+            }
+            do {
+                let reply = try await mesh.receive(Array(buffer: body))
+                return Response(
+                    status: .ok, headers: [.contentType: SignedMessage.mediaType],
+                    body: .init(byteBuffer: ByteBuffer(bytes: reply.bytes)))
+            } catch let error as any TauError {
+                throw GatewayError(error)
+            }
+        }
+        router.get("mesh/v1/peers") { request, _ -> Response in
+            try authorizeOperator(request)
+            let peers = try await dependencies.peers.all()
+            return .json(["peers": .array(peers.map(\.json))])
+        }
+        router.get("metrics") { _, _ -> Response in
+            .text(dependencies.metrics.exposition(), contentType: "text/plain; version=0.0.4")
+        }
+    }
+
+    /// Operator endpoints need `Authorization: Bearer <token>` with the token from
+    /// `operator.token` in the node home; compared in constant time.
+    private func authorizeOperator(_ request: Request) throws {
+        guard let expected = dependencies.operatorToken else {
+            throw GatewayError(status: .forbidden, code: "operator_api_disabled", message: "no operator token is configured")
+        }
+        let header = request.headers[.authorization] ?? ""
+        let presented = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
+        guard constantTimeEquals(Array(presented.utf8), Array(expected.utf8)) else {
+            throw GatewayError(status: .unauthorized, code: "operator_token_required", message: "send Authorization: Bearer <operator.token>")
+        }
+    }
+}

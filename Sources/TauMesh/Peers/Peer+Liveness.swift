@@ -1,0 +1,60 @@
+import Foundation
+
+extension Peer {
+    /// Failures in a row after which a peer is considered dead.
+    public static let deadAfterFailures = 3
+    /// The longest wait between attempts to reach a dead peer.
+    public static let maximumBackoff: TimeInterval = 300
+
+    /// A contact succeeded.
+    public mutating func recordSuccess(at now: Date) {
+        state = .alive
+        failures = 0
+        lastSeen = now
+        nextAttempt = now
+    }
+
+    /// A contact failed. After ``deadAfterFailures`` failures the peer is dead and is
+    /// tried again after `baseDelay × 2^(failures − deadAfterFailures)`, capped at
+    /// ``maximumBackoff``; it never blocks anything in between.
+    public mutating func recordFailure(at now: Date, baseDelay: TimeInterval) {
+        failures += 1
+        if failures < Peer.deadAfterFailures {
+            state = .suspect
+            nextAttempt = now
+        } else {
+            state = .dead
+            let exponent = min(failures - Peer.deadAfterFailures, 16)
+            nextAttempt = now.addingTimeInterval(min(baseDelay * pow(2, Double(exponent)), Peer.maximumBackoff))
+        }
+    }
+
+    /// Whether the peer may be contacted now.
+    public func isDue(at now: Date) -> Bool { nextAttempt <= now }
+}
+
+/// A token bucket: `capacity` messages at once, refilled at `refillPerSecond`.
+/// A plain value; the caller keeps one per sender.
+public struct TokenBucket: Sendable, Equatable {
+    public let capacity: Double
+    public let refillPerSecond: Double
+    public private(set) var tokens: Double
+    public private(set) var updated: Date
+
+    public init(capacity: Double, refillPerSecond: Double, now: Date) {
+        self.capacity = capacity
+        self.refillPerSecond = refillPerSecond
+        self.tokens = capacity
+        self.updated = now
+    }
+
+    /// Takes one token if there is one.
+    public mutating func take(at now: Date) -> Bool {
+        let elapsed = max(0, now.timeIntervalSince(updated))
+        tokens = min(capacity, tokens + elapsed * refillPerSecond)
+        updated = now
+        guard tokens >= 1 else { return false }
+        tokens -= 1
+        return true
+    }
+}

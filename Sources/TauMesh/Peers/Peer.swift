@@ -1,0 +1,77 @@
+import Foundation
+import TauCore
+import TauIdentity
+
+/// What this node knows about another node.
+public struct Peer: Sendable, Equatable {
+    /// Liveness as seen from here.
+    public enum State: String, Sendable, Codable {
+        /// Answered recently.
+        case alive
+        /// Failed at least once since its last answer; still tried at the normal pace.
+        case suspect
+        /// Failed repeatedly; tried again only after a growing backoff.
+        case dead
+    }
+
+    public var did: DID
+    /// Base URL of its HTTP surface (where `/mesh/v1/inbox` lives).
+    public var endpoint: String
+    public var firstSeen: Date
+    public var lastSeen: Date?
+    /// The newest `versionId` of its DID log this node has heard of.
+    public var logHead: String?
+    public var state: State
+    /// Consecutive failed contacts.
+    public var failures: Int
+    /// Not contacted before this time (backoff after failures).
+    public var nextAttempt: Date
+    public var capabilities: [String]
+    public var nodeVersion: String?
+
+    public init(
+        did: DID, endpoint: String, firstSeen: Date, lastSeen: Date? = nil, logHead: String? = nil, state: State = .suspect,
+        failures: Int = 0, nextAttempt: Date = .distantPast, capabilities: [String] = [], nodeVersion: String? = nil
+    ) {
+        self.did = did
+        self.endpoint = endpoint
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.logHead = logHead
+        self.state = state
+        self.failures = failures
+        self.nextAttempt = nextAttempt
+        self.capabilities = capabilities
+        self.nodeVersion = nodeVersion
+    }
+
+    /// The peer as `peer list --json` and `GET /mesh/v1/peers` show it.
+    public var json: JSONValue {
+        [
+            "did": .string(did.description),
+            "endpoint": .string(endpoint),
+            "state": .string(state.rawValue),
+            "firstSeen": .string(Timestamp.format(firstSeen)),
+            "lastSeen": lastSeen.map { .string(Timestamp.format($0)) } ?? .null,
+            "logHead": logHead.map(JSONValue.string) ?? .null,
+            "failures": .number(Double(failures)),
+            "nextAttempt": nextAttempt > firstSeen ? .string(Timestamp.format(nextAttempt)) : .null,
+            "capabilities": .array(capabilities.map(JSONValue.string)),
+            "version": nodeVersion.map(JSONValue.string) ?? .null,
+        ]
+    }
+}
+
+/// The peer table. Implemented in the node database (TauStore) so that the CLI and
+/// the daemon (and replicas) share it.
+public protocol PeerRepository: Sendable {
+    /// All peers, ordered by DID.
+    func all() async throws -> [Peer]
+    /// One peer.
+    func peer(_ did: DID) async throws -> Peer?
+    /// Inserts or replaces a peer.
+    func save(_ peer: Peer) async throws
+    /// Removes a peer; returns whether it was there.
+    @discardableResult
+    func remove(_ did: DID) async throws -> Bool
+}

@@ -1,0 +1,43 @@
+import Logging
+import ServiceLifecycle
+
+/// Runs the mesh in the background: hello to the bootstrap peers, then a gossip round
+/// every interval, until graceful shutdown.
+public struct GossipService: Service {
+    let node: MeshNode
+    let bootstrap: [String]
+    let interval: Duration
+    let logger: Logger
+
+    public init(node: MeshNode, bootstrap: [String], interval: Duration, logger: Logger = Logger(label: "tau.mesh.gossip")) {
+        self.node = node
+        self.bootstrap = bootstrap
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await node.waitUntilListening()
+        var pending = bootstrap
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            // Bootstrap peers that could not be reached yet are retried every round.
+            var unreached: [String] = []
+            for endpoint in pending {
+                do {
+                    let peer = try await node.hello(endpoint: endpoint)
+                    logger.info("connected to bootstrap peer", metadata: ["endpoint": "\(endpoint)", "did": "\(peer.did)"])
+                } catch {
+                    logger.debug("bootstrap peer not reached", metadata: ["endpoint": "\(endpoint)", "reason": "\(error)"])
+                    unreached.append(endpoint)
+                }
+            }
+            pending = unreached
+            await node.gossipRound()
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import TauCore
+import TauEnvelope
+import TauIdentity
+
+extension MeshNode {
+    /// Posts a signed message to a peer's inbox and verifies its signed reply.
+    /// - Throws: ``MeshError`` `peer_unreachable`, `peer_refused` (with the peer's reason
+    ///   code in the message) or `reply_invalid`.
+    public func send(_ message: SignedMessage, to endpoint: String, expecting peer: DID) async throws(MeshError) -> VerifiedMessage {
+        var request = HTTPClientRequest(url: Self.inboxURL(endpoint))
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: SignedMessage.mediaType)
+        request.body = .bytes(ByteBuffer(bytes: message.bytes))
+        let status: Int
+        let body: [UInt8]
+        do {
+            let response = try await client.execute(request, timeout: Self.timeAmount(configuration.requestTimeout))
+            status = Int(response.status.code)
+            body = Array(buffer: try await response.body.collect(upTo: SignedMessage.maximumBytes))
+        } catch {
+            throw MeshError("peer_unreachable", "\(endpoint): \(error)", category: .unavailable)
+        }
+        guard status == 200 else {
+            let code = (try? JSONValue(parsing: body))?["error"]?["code"]?.stringValue ?? "http_\(status)"
+            throw MeshError("peer_refused", "\(endpoint) refused the message: \(code)", category: .unavailable)
+        }
+        var firstAttempt: VerifiedMessage?
+        var refusal: EnvelopeError?
+        do {
+            firstAttempt = try await verifier.verify(body, recipient: did)
+        } catch {
+            refusal = error
+        }
+        if let refusal, MeshNode.isStaleKeyRefusal(refusal) {
+            // The peer rotated (or is new): fetch its log from it and check once more.
+            await pullLog(of: peer, from: [endpoint])
+            do {
+                firstAttempt = try await verifier.verify(body, recipient: did)
+            } catch {
+                throw MeshError("reply_invalid", "the reply from \(endpoint) was refused: \(error.code)", category: .unavailable)
+            }
+        }
+        guard let reply = firstAttempt else {
+            throw MeshError("reply_invalid", "the reply from \(endpoint) was refused: \(refusal?.code ?? "unknown")", category: .unavailable)
+        }
+        guard reply.plaintext.from == peer, reply.plaintext.threadID == message.plaintext.id else {
+            throw MeshError("reply_invalid", "the reply from \(endpoint) is not from \(peer) or not in the thread", category: .unavailable)
+        }
+        return reply
+    }
+
+    /// Introduces this node to the node at `endpoint` (DID learned from its `/healthz`,
+    /// then proven by its signed reply) and records it as a peer.
+    @discardableResult
+    public func hello(endpoint: String) async throws -> Peer {
+        let base = Self.base(endpoint)
+        let health: JSONValue
+        do {
+            var request = HTTPClientRequest(url: base + "/healthz")
+            request.method = .GET
+            let response = try await client.execute(request, timeout: Self.timeAmount(configuration.requestTimeout))
+            health = try JSONValue(parsing: Array(buffer: try await response.body.collect(upTo: 64 * 1024)))
+        } catch {
+            throw MeshError("peer_unreachable", "\(base): \(error)", category: .unavailable)
+        }
+        guard let text = health["did"]?.stringValue, let peerDID = try? DID(text) else {
+            throw MeshError("peer_has_no_identity", "\(base) reports no DID", category: .unavailable)
+        }
+        guard peerDID != did else { throw MeshError("peer_is_self", "\(base) is this node") }
+        if (try? await resolver.verifiedLog(for: peerDID)) == nil {
+            await pullLog(of: peerDID, from: [base])
+        }
+        let message = try await sign(type: MeshMessageType.hello, body: await selfAdvertisement().json, to: peerDID)
+        let reply = try await send(message, to: base, expecting: peerDID)
+        var advertisement = try PeerAdvertisement(json: reply.plaintext.body)
+        advertisement.endpoints = [base] + advertisement.endpoints.filter { $0 != base }
+        try await learn(advertisement, via: base)
+        var peer = try await peers.peer(peerDID) ?? Peer(did: peerDID, endpoint: base, firstSeen: now())
+        peer.endpoint = base
+        peer.recordSuccess(at: now())
+        try await peers.save(peer)
+        return peer
+    }
+
+    /// One gossip round: up to `gossipFanout` random peers that are due are sent this
+    /// node's view; their replies are merged. Failures are recorded, never thrown.
+    public func gossipRound() async {
+        metrics.gossipRounds.increment()
+        let clock = now()
+        guard let all = try? await peers.all() else { return }
+        let due = all.filter { $0.did != did && $0.isDue(at: clock) }.shuffled().prefix(configuration.gossipFanout)
+        guard let body = try? await advertisements().gossipBody else { return }
+        for var peer in due {
+            do {
+                let message = try await sign(type: MeshMessageType.gossip, body: body, to: peer.did)
+                let reply = try await send(message, to: peer.endpoint, expecting: peer.did)
+                let advertised = try [PeerAdvertisement](gossipBody: reply.plaintext.body)
+                for advertisement in advertised { try await learn(advertisement, via: peer.endpoint) }
+                peer = try await peers.peer(peer.did) ?? peer
+                peer.recordSuccess(at: now())
+            } catch {
+                peer = (try? await peers.peer(peer.did)) ?? peer
+                peer.recordFailure(at: now(), baseDelay: configuration.gossipInterval.seconds)
+                logger.debug("gossip failed", metadata: ["peer": "\(peer.did)", "reason": "\(error)"])
+            }
+            try? await peers.save(peer)
+        }
+        await updatePeerGauges()
+    }
+
+    /// Sends `peer/ping` to `peer` and returns the verified `peer/pong` and the round trip.
+    /// The endpoint is the peer table's, else the DID document's `TauMesh` service.
+    public func ping(_ peer: DID) async throws -> (reply: VerifiedMessage, roundTrip: Duration, endpoint: String) {
+        var endpoint = try await peers.peer(peer)?.endpoint
+        if endpoint == nil {
+            endpoint = await resolver.resolve(peer).document?.service(ofType: "TauMesh")?.endpointURL
+        }
+        guard let endpoint else {
+            throw MeshError("peer_unknown", "no endpoint is known for \(peer): add it with `tau-node peer add <url>`", category: .notFound)
+        }
+        let message = try await sign(type: MeshMessageType.ping, body: [:], to: peer)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let reply = try await send(message, to: endpoint, expecting: peer)
+        guard reply.plaintext.type == MeshMessageType.pong else {
+            throw MeshError("reply_invalid", "\(peer) answered \(reply.plaintext.type) to a ping", category: .unavailable)
+        }
+        return (reply, clock.now - started, endpoint)
+    }
+
+    /// Fetches `did`'s log from the first of `endpoints` that has a valid one and hands
+    /// it to the resolver, which verifies it from genesis and keeps it only if it
+    /// continues what is held.
+    func pullLog(of subject: DID, from endpoints: [String]) async {
+        for endpoint in endpoints {
+            var request = HTTPClientRequest(url: "\(Self.base(endpoint))/mesh/v1/dids/\(subject)/log")
+            request.method = .GET
+            do {
+                let response = try await client.execute(request, timeout: Self.timeAmount(configuration.requestTimeout))
+                guard response.status == .ok else { continue }
+                let bytes = Array(buffer: try await response.body.collect(upTo: DIDTauLog.maximumBytes))
+                try await resolver.accept(try DIDTauLog(jsonLines: bytes), for: subject)
+                return
+            } catch {
+                logger.debug("log pull failed", metadata: ["did": "\(subject)", "from": "\(endpoint)", "reason": "\(error)"])
+            }
+        }
+    }
+
+    /// Refusals that a fresher copy of the sender's DID log may cure.
+    static func isStaleKeyRefusal(_ error: EnvelopeError) -> Bool {
+        error.code == "kid_not_current" || error.code == "sender_unknown"
+    }
+
+    static func base(_ endpoint: String) -> String {
+        endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
+    }
+
+    static func inboxURL(_ endpoint: String) -> String { base(endpoint) + "/mesh/v1/inbox" }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(Int64(duration.seconds * 1_000_000_000))
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: TimeInterval {
+        let (whole, fraction) = components
+        return TimeInterval(whole) + TimeInterval(fraction) / 1e18
+    }
+}

@@ -1,0 +1,171 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import TauCore
+import TauEnvelope
+import TauIdentity
+
+/// This node as a member of the mesh: answers inbound messages, says hello to new
+/// peers, gossips, and pulls newer DID logs it hears about (`Specs/mesh.md`).
+public actor MeshNode {
+    /// Mesh settings.
+    public struct Configuration: Sendable {
+        /// The URL other nodes reach this node at.
+        public var endpoint: String
+        public var nodeVersion: String
+        public var capabilities: [String]
+        /// Time between gossip rounds.
+        public var gossipInterval: Duration
+        /// Peers contacted per round.
+        public var gossipFanout: Int
+        /// Lifetime of outgoing messages.
+        public var messageLifetime: TimeInterval
+        /// Inbound messages per sender: burst and sustained rate.
+        public var rateLimitBurst: Double
+        public var rateLimitPerSecond: Double
+        /// Deadline of one outbound request.
+        public var requestTimeout: Duration
+
+        public init(
+            endpoint: String, nodeVersion: String, capabilities: [String] = ["mesh/1"], gossipInterval: Duration = .seconds(30),
+            gossipFanout: Int = 3, messageLifetime: TimeInterval = 120, rateLimitBurst: Double = 60,
+            rateLimitPerSecond: Double = 10, requestTimeout: Duration = .seconds(5)
+        ) {
+            self.endpoint = endpoint
+            self.nodeVersion = nodeVersion
+            self.capabilities = capabilities
+            self.gossipInterval = gossipInterval
+            self.gossipFanout = gossipFanout
+            self.messageLifetime = messageLifetime
+            self.rateLimitBurst = rateLimitBurst
+            self.rateLimitPerSecond = rateLimitPerSecond
+            self.requestTimeout = requestTimeout
+        }
+    }
+
+    let configuration: Configuration
+    /// This node's DID.
+    public nonisolated let did: DID
+    /// The current signer; asked for every message, so that a rotation made while the
+    /// node runs takes effect at once.
+    let currentSigner: @Sendable () async throws -> EnvelopeSigner
+    let verifier: EnvelopeVerifier
+    let resolver: DIDResolver
+    let peers: any PeerRepository
+    let client: HTTPClient
+    let now: @Sendable () -> Date
+    let logger: Logger
+    public nonisolated let metrics: MeshMetrics
+    var buckets: [DID: TokenBucket] = [:]
+    /// Where this node is reached; set once the server listens (the port may be ephemeral).
+    var endpoint: String
+    private var listening = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    /// A node that always signs with `signer`.
+    public init(
+        configuration: Configuration, signer: EnvelopeSigner, verifier: EnvelopeVerifier, resolver: DIDResolver,
+        peers: any PeerRepository, metrics: MeshMetrics = MeshMetrics(), client: HTTPClient = AsyncHTTPFetcher.sharedClient,
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "tau.mesh")
+    ) {
+        self.init(
+            configuration: configuration, did: signer.did, signer: { signer }, verifier: verifier, resolver: resolver, peers: peers,
+            metrics: metrics, client: client, now: now, logger: logger)
+    }
+
+    /// A node whose signer may change (key rotation); `signer` must always sign as `did`.
+    public init(
+        configuration: Configuration, did: DID, signer: @escaping @Sendable () async throws -> EnvelopeSigner,
+        verifier: EnvelopeVerifier, resolver: DIDResolver,
+        peers: any PeerRepository, metrics: MeshMetrics = MeshMetrics(), client: HTTPClient = AsyncHTTPFetcher.sharedClient,
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "tau.mesh")
+    ) {
+        self.configuration = configuration
+        self.endpoint = configuration.endpoint
+        self.did = did
+        self.currentSigner = signer
+        self.verifier = verifier
+        self.resolver = resolver
+        self.peers = peers
+        self.metrics = metrics
+        self.client = client
+        self.now = now
+        self.logger = logger
+    }
+
+    /// Records the URL this node is reachable at and releases ``waitUntilListening()``.
+    public func listening(at endpoint: String) {
+        self.endpoint = endpoint
+        listening = true
+        for waiter in waiters { waiter.resume() }
+        waiters.removeAll()
+    }
+
+    /// Returns once ``listening(at:)`` has been called.
+    public func waitUntilListening() async {
+        guard !listening else { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    /// Signs a message as this node.
+    func sign(type: String, body: JSONValue, to recipient: DID, threadID: String? = nil) async throws(MeshError) -> SignedMessage {
+        do {
+            return try await currentSigner().sign(
+                type: type, body: body, to: [recipient], lifetime: configuration.messageLifetime, threadID: threadID)
+        } catch {
+            throw MeshError("signing_unavailable", "this node cannot sign: \(error)", category: .internal)
+        }
+    }
+
+    /// How this node describes itself in hello and gossip.
+    func selfAdvertisement() async -> PeerAdvertisement {
+        let head = try? await resolver.verifiedLog(for: did).head.versionId
+        return PeerAdvertisement(
+            did: did, endpoints: [endpoint], logHead: head, capabilities: configuration.capabilities,
+            nodeVersion: configuration.nodeVersion)
+    }
+
+    /// The peers to share in gossip: this node and every peer not known to be dead.
+    func advertisements() async throws -> [PeerAdvertisement] {
+        var list = [await selfAdvertisement()]
+        for peer in try await peers.all() where peer.state != .dead {
+            list.append(
+                PeerAdvertisement(
+                    did: peer.did, endpoints: [peer.endpoint], logHead: peer.logHead, capabilities: peer.capabilities,
+                    nodeVersion: peer.nodeVersion))
+        }
+        return list
+    }
+
+    /// Records what an advertisement says about a node, and pulls its DID log when the
+    /// advertised head is newer than the one held. `via` is where to pull from first.
+    func learn(_ advertisement: PeerAdvertisement, via sender: String?) async throws {
+        guard advertisement.did != did else { return }
+        let clock = now()
+        var peer = try await peers.peer(advertisement.did)
+            ?? Peer(did: advertisement.did, endpoint: advertisement.endpoints[0], firstSeen: clock)
+        if peer.logHead == nil || (advertisement.logHeadNumber ?? 0) > (Self.number(peer.logHead) ?? 0) {
+            peer.logHead = advertisement.logHead
+        }
+        if !advertisement.capabilities.isEmpty { peer.capabilities = advertisement.capabilities }
+        peer.nodeVersion = advertisement.nodeVersion ?? peer.nodeVersion
+        try await peers.save(peer)
+        if let advertised = advertisement.logHeadNumber {
+            let held = try? await resolver.verifiedLog(for: advertisement.did).head.number
+            if advertised > (held ?? 0) {
+                await pullLog(of: advertisement.did, from: [sender].compactMap { $0 } + advertisement.endpoints)
+            }
+        }
+    }
+
+    static func number(_ versionId: String?) -> Int? {
+        guard let versionId, let dash = versionId.firstIndex(of: "-") else { return nil }
+        return Int(versionId[..<dash])
+    }
+
+    /// Refreshes the alive / dead gauges.
+    func updatePeerGauges() async {
+        guard let all = try? await peers.all() else { return }
+        metrics.peers(alive: all.filter { $0.state == .alive }.count, dead: all.filter { $0.state == .dead }.count)
+    }
+}

@@ -1,0 +1,15 @@
+import TauIdentity
+import TauMesh
+
+/// A ``PeerRepository`` in memory, for mesh tests that need no database.
+public actor InMemoryPeerRepository: PeerRepository {
+    private var peers: [DID: Peer] = [:]
+
+    public init() {}
+
+    public func all() async throws -> [Peer] { peers.values.sorted { $0.did < $1.did } }
+    public func peer(_ did: DID) async throws -> Peer? { peers[did] }
+    public func save(_ peer: Peer) async throws { peers[peer.did] = peer }
+    @discardableResult
+    public func remove(_ did: DID) async throws -> Bool { peers.removeValue(forKey: did) != nil }
+}
