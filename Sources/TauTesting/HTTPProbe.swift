@@ -6,10 +6,22 @@ import TauCore
 /// GET requests from tests to real servers.
 public enum HTTPProbe {
     /// GETs `url` and returns the status and body.
-    public static func get(_ url: String) async throws -> (status: Int, body: String) {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+    public static func get(_ url: String, headers: [String: String] = [:]) async throws -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: url)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 8 << 20)
         return (Int(response.status.code), String(buffer: body))
+    }
+
+    /// POSTs `body` and returns the status and response body.
+    public static func post(_ url: String, body: [UInt8], contentType: String) async throws -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: contentType)
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 8 << 20)))
     }
 
     /// GETs `url` and parses the body as JSON.

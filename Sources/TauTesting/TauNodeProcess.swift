@@ -48,12 +48,12 @@ public enum TauNodeProcess {
     /// listens, runs `body` with its base URL, then sends `stopSignal` (SIGTERM by
     /// default) and returns the body's value together with the server's exit code.
     public static func withServer<T: Sendable>(
-        home: String, arguments: [String] = [], passphrase: String? = nil, stopSignal: Signal = .terminate,
+        home: String, arguments: [String] = [], passphrase: String? = nil, stopSignal: Signal = .terminate, port: Int? = nil,
         _ body: @escaping @Sendable (_ baseURL: String) async throws -> T
     ) async throws -> (value: T, exitCode: Int32) {
         let overrides: [Environment.Key: String?] = ["TAU_PASSPHRASE": passphrase, "TAU_HOME": nil, "TAU_LOG_LEVEL": "warning"]
         let result = try await Subprocess.run(
-            .path(FilePath(binaryPath)), arguments: Arguments(["serve", "--home", home, "--port", "0"] + arguments),
+            .path(FilePath(binaryPath)), arguments: Arguments(["serve", "--home", home, "--port", String(port ?? 0)] + arguments),
             environment: .inherit.updating(overrides), input: .none, output: .sequence, error: .discarded
         ) { execution -> Swift.Result<T, any Error> in
             var lines = execution.standardOutput.strings().makeAsyncIterator()

@@ -48,14 +48,16 @@ extension MeshNode {
             guard let sender, sender.did == message.from else {
                 throw MeshError("body_invalid", "peer/hello must describe its sender")
             }
-            try await learn(sender, via: nil)
+            try await learn(sender, via: nil, firstHand: true)
             try await markAlive(message.from)
             replyType = MeshMessageType.hello
             replyBody = await selfAdvertisement().json
         case MeshMessageType.gossip:
             let advertised = try [PeerAdvertisement](gossipBody: message.body)
             let senderEndpoint = advertised.first { $0.did == message.from }?.endpoints.first
-            for advertisement in advertised { try await learn(advertisement, via: senderEndpoint) }
+            for advertisement in advertised {
+                try await learn(advertisement, via: senderEndpoint, firstHand: advertisement.did == message.from)
+            }
             try await markAlive(message.from)
             replyType = MeshMessageType.gossip
             replyBody = try await advertisements().gossipBody

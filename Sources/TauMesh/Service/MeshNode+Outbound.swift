@@ -122,7 +122,8 @@ extension MeshNode {
         guard let endpoint else {
             throw MeshError("peer_unknown", "no endpoint is known for \(peer): add it with `tau-node peer add <url>`", category: .notFound)
         }
-        let message = try await sign(type: MeshMessageType.ping, body: [:], to: peer)
+        // The ping names where this node's log can be fetched, for a peer that has not met it.
+        let message = try await sign(type: MeshMessageType.ping, body: await selfAdvertisement().json, to: peer)
         let clock = ContinuousClock()
         let started = clock.now
         let reply = try await send(message, to: endpoint, expecting: peer)

@@ -138,12 +138,18 @@ public actor MeshNode {
     }
 
     /// Records what an advertisement says about a node, and pulls its DID log when the
-    /// advertised head is newer than the one held. `via` is where to pull from first.
-    func learn(_ advertisement: PeerAdvertisement, via sender: String?) async throws {
+    /// advertised head is newer than the one held. `via` is where to pull from first;
+    /// `firstHand` means the advertisement is the node's own, in a message it signed.
+    func learn(_ advertisement: PeerAdvertisement, via sender: String?, firstHand: Bool = false) async throws {
         guard advertisement.did != did else { return }
         let clock = now()
         var peer = try await peers.peer(advertisement.did)
             ?? Peer(did: advertisement.did, endpoint: advertisement.endpoints[0], firstSeen: clock)
+        // A node that moved: believe its own word at once, hearsay only once the old address failed.
+        if peer.endpoint != advertisement.endpoints[0], firstHand || peer.state == .dead {
+            peer.endpoint = advertisement.endpoints[0]
+            peer.nextAttempt = clock
+        }
         if peer.logHead == nil || (advertisement.logHeadNumber ?? 0) > (Self.number(peer.logHead) ?? 0) {
             peer.logHead = advertisement.logHead
         }
