@@ -105,6 +105,16 @@ struct MeshNodeTests {
         await #expect(throws: MeshError.self) { try await bob.node.receive(lying.bytes) }
     }
 
+    @Test func peersDeadForAWeekAreForgotten() async throws {
+        let alice = try await member(port: 9)
+        let ghost = try await member(port: 9)
+        let longAgo = Date().addingTimeInterval(-8 * 86_400)
+        try await alice.peers.save(
+            Peer(did: ghost.did, endpoint: "http://127.0.0.1:9", firstSeen: longAgo, lastSeen: longAgo, state: .dead, failures: 40))
+        await alice.node.gossipRound()
+        #expect(try await alice.peers.peer(ghost.did) == nil)
+    }
+
     @Test func deadPeersDoNotBlockARound() async throws {
         let alice = try await member(port: 9)
         let ghost = try await member(port: 9)

@@ -5,6 +5,8 @@ extension Peer {
     public static let deadAfterFailures = 3
     /// The longest wait between attempts to reach a dead peer.
     public static let maximumBackoff: TimeInterval = 300
+    /// How long a dead peer is kept before it is dropped from the table.
+    public static let forgetDeadAfter: TimeInterval = 7 * 86_400
 
     /// A contact succeeded.
     public mutating func recordSuccess(at now: Date) {

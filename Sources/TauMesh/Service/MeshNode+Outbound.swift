@@ -91,7 +91,13 @@ extension MeshNode {
     public func gossipRound() async {
         metrics.gossipRounds.increment()
         let clock = now()
-        guard let all = try? await peers.all() else { return }
+        guard var all = try? await peers.all() else { return }
+        // Peers dead for a week are forgotten; they can come back with a hello.
+        for peer in all where peer.state == .dead && clock.timeIntervalSince(peer.lastSeen ?? peer.firstSeen) > Peer.forgetDeadAfter {
+            _ = try? await peers.remove(peer.did)
+            logger.info("forgot dead peer", metadata: ["peer": "\(peer.did)", "endpoint": "\(peer.endpoint)"])
+        }
+        all.removeAll { $0.state == .dead && clock.timeIntervalSince($0.lastSeen ?? $0.firstSeen) > Peer.forgetDeadAfter }
         let due = all.filter { $0.did != did && $0.isDue(at: clock) }.shuffled().prefix(configuration.gossipFanout)
         guard let body = try? await advertisements().gossipBody else { return }
         for var peer in due {
