@@ -13,16 +13,11 @@ enum Sodium {
     }
 }
 
-/// Errors raised by TauCrypto.
-public struct CryptoError: TauError, Equatable {
-    public let code: String
-    public let message: String
-    public let category: ErrorCategory
-
-    public init(_ code: String, _ message: String, category: ErrorCategory = .invalidInput) {
-        self.code = code
-        self.message = message
-        self.category = category
-    }
+/// The domain of TauCrypto.
+public enum CryptoErrors: ErrorDomain {
+    public static let defaultCategory = ErrorCategory.invalidInput
 }
+
+/// Errors raised by TauCrypto.
+public typealias CryptoError = CodedError<CryptoErrors>
 

@@ -1,17 +1,14 @@
 import TauCore
 
-/// Why a signed message was refused. Every code is listed in `Specs/envelope.md`.
-public struct EnvelopeError: TauError, Equatable {
-    public let code: String
-    public let message: String
-    public let category: ErrorCategory
+/// The domain of signed-message verification (codes in `Specs/envelope.md`).
+public enum EnvelopeErrors: ErrorDomain {
+    public static let defaultCategory = ErrorCategory.unauthorized
+}
 
-    public init(_ code: String, _ message: String, category: ErrorCategory = .unauthorized) {
-        self.code = code
-        self.message = message
-        self.category = category
-    }
+/// Errors raised by signed-message verification (codes in `Specs/envelope.md`).
+public typealias EnvelopeError = CodedError<EnvelopeErrors>
 
+extension CodedError where Domain == EnvelopeErrors {
     static func malformed(_ why: String) -> EnvelopeError {
         EnvelopeError("envelope_malformed", why, category: .invalidInput)
     }

@@ -1,18 +1,14 @@
 import TauCore
 
-/// Errors raised by TauIdentity. Codes are documented in `Specs/did-tau.md` and
-/// `docs/identity.md`; resolution failures also carry a DID Core error code.
-public struct IdentityError: TauError, Equatable {
-    public let code: String
-    public let message: String
-    public let category: ErrorCategory
+/// The domain of TauIdentity.
+public enum IdentityErrors: ErrorDomain {
+    public static let defaultCategory = ErrorCategory.invalidInput
+}
 
-    public init(_ code: String, _ message: String, category: ErrorCategory = .invalidInput) {
-        self.code = code
-        self.message = message
-        self.category = category
-    }
+/// Errors raised by TauIdentity.
+public typealias IdentityError = CodedError<IdentityErrors>
 
+extension CodedError where Domain == IdentityErrors {
     /// The DID Resolution error this failure is reported as (`invalidDid`,
     /// `notFound`, `methodNotSupported`, `invalidDidDocument`, `internalError`).
     public var resolutionError: String {

@@ -1,15 +1,9 @@
 import TauCore
 
-/// Errors raised by the mesh: refused inbound messages and failed outbound calls.
-/// Codes are listed in `Specs/mesh.md`.
-public struct MeshError: TauError, Equatable {
-    public let code: String
-    public let message: String
-    public let category: ErrorCategory
-
-    public init(_ code: String, _ message: String, category: ErrorCategory = .invalidInput) {
-        self.code = code
-        self.message = message
-        self.category = category
-    }
+/// The domain of the mesh (refused inbound messages, failed outbound calls; codes in `Specs/mesh.md`).
+public enum MeshErrors: ErrorDomain {
+    public static let defaultCategory = ErrorCategory.invalidInput
 }
+
+/// Errors raised by the mesh (refused inbound messages, failed outbound calls; codes in `Specs/mesh.md`).
+public typealias MeshError = CodedError<MeshErrors>

@@ -1,17 +1,12 @@
 import TauCore
 
-/// Errors raised by the composition root (home, configuration, identity operations).
-public struct NodeError: TauError, Equatable {
-    public let code: String
-    public let message: String
-    public let category: ErrorCategory
-
-    public init(_ code: String, _ message: String, category: ErrorCategory = .invalidInput) {
-        self.code = code
-        self.message = message
-        self.category = category
-    }
+/// The domain of the composition root (home, configuration, identity operations).
+public enum NodeErrors: ErrorDomain {
+    public static let defaultCategory = ErrorCategory.invalidInput
 }
+
+/// Errors raised by the composition root (home, configuration, identity operations).
+public typealias NodeError = CodedError<NodeErrors>
 
 /// The version of this build, reported by `--version` and `/healthz`.
 public let tauNodeVersion = "0.1.0"

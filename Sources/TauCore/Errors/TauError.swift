@@ -34,15 +34,32 @@ extension TauError {
     public var description: String { "\(code): \(message)" }
 }
 
-/// Errors raised by TauCore's parsers and encoders.
-public struct CoreError: TauError, Equatable {
+/// The module an error belongs to, and the category its errors have unless a
+/// throw site says otherwise. Each module declares one (e.g. `IdentityErrors`).
+public protocol ErrorDomain: Sendable {
+    /// The category of an error of this domain when none is given.
+    static var defaultCategory: ErrorCategory { get }
+}
+
+/// The one error type of every tau-node module, told apart by its domain:
+/// `IdentityError` is `CodedError<IdentityErrors>`, and so on. Catching
+/// `IdentityError` therefore catches exactly TauIdentity's errors.
+public struct CodedError<Domain: ErrorDomain>: TauError, Equatable {
     public let code: String
     public let message: String
     public let category: ErrorCategory
 
-    public init(_ code: String, _ message: String, category: ErrorCategory = .invalidInput) {
+    public init(_ code: String, _ message: String, category: ErrorCategory = Domain.defaultCategory) {
         self.code = code
         self.message = message
         self.category = category
     }
 }
+
+/// The domain of TauCore's parsers and encoders.
+public enum CoreErrors: ErrorDomain {
+    public static let defaultCategory = ErrorCategory.invalidInput
+}
+
+/// Errors raised by TauCore's parsers and encoders.
+public typealias CoreError = CodedError<CoreErrors>
