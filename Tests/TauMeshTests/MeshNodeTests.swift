@@ -72,7 +72,24 @@ struct MeshNodeTests {
         let reply = try await bob.node.receive(gossip.bytes)
         let listed = try [PeerAdvertisement](gossipBody: reply.plaintext.body).map(\.did)
         #expect(Set(listed) == [alice.did, bob.did, carol.did])
-        #expect(try await bob.peers.peer(carol.did)?.logHead == carol.log.head.versionId)
+        // Carol is now a peer; her advertised head is not recorded, because Bob could not
+        // fetch and verify her log (nothing listens at her endpoint): only verified heads count.
+        let learned = try await bob.peers.peer(carol.did)
+        #expect(learned?.endpoint == "http://127.0.0.1:9")
+        #expect(learned?.logHead == nil)
+    }
+
+    @Test func oneGossipMessageAddsAtMostSixteenPeers() async throws {
+        let alice = try await member(port: 9)
+        let bob = try await member(port: 9)
+        try await introduce(alice, to: bob)
+        var list = [await alice.node.selfAdvertisement()]
+        for index in 0..<40 {
+            list.append(PeerAdvertisement(did: try DID("did:key:z6MkInvented\(index)"), endpoints: ["http://127.0.0.1:9"], logHead: nil))
+        }
+        let gossip = alice.signer.sign(type: MeshMessageType.gossip, body: list.gossipBody, to: [bob.did])
+        _ = try await bob.node.receive(gossip.bytes)
+        #expect(try await bob.peers.all().count == 17)
     }
 
     @Test func floodsAreRateLimitedPerSender() async throws {

@@ -21,9 +21,11 @@ extension MeshNode {
     }
 
     private func process(_ bytes: [UInt8]) async throws -> SignedMessage {
-        // Parse without trusting anything yet, to apply the sender's rate limit first.
+        // Unverified traffic shares one budget (it cannot be charged to a sender it may
+        // only claim to be); verified traffic is limited per sender below.
+        try admit(nil)
         let unverified = try SignedMessage(bytes: bytes)
-        try admit(unverified.plaintext.from)
+        pullBudget = MeshNode.pullsPerMessage
         var firstAttempt: VerifiedMessage?
         do {
             firstAttempt = try await verifier.verify(bytes, recipient: did)
@@ -39,6 +41,7 @@ extension MeshNode {
             await pullLog(of: unverified.plaintext.from, from: try await senderEndpoints(unverified))
             verified = try await verifier.verify(bytes, recipient: did)
         }
+        try admit(verified.plaintext.from)
         let message = verified.plaintext
         let sender = try? PeerAdvertisement(json: message.body)
         let replyBody: JSONValue
@@ -55,9 +58,7 @@ extension MeshNode {
         case MeshMessageType.gossip:
             let advertised = try [PeerAdvertisement](gossipBody: message.body)
             let senderEndpoint = advertised.first { $0.did == message.from }?.endpoints.first
-            for advertisement in advertised {
-                try await learn(advertisement, via: senderEndpoint, firstHand: advertisement.did == message.from)
-            }
+            try await learnAll(advertised, from: message.from, via: senderEndpoint)
             try await markAlive(message.from)
             replyType = MeshMessageType.gossip
             replyBody = try await advertisements().gossipBody
@@ -71,18 +72,23 @@ extension MeshNode {
         return try await sign(type: replyType, body: replyBody, to: message.from, threadID: message.id)
     }
 
-    /// Per-sender token bucket; the table is bounded by dropping full buckets.
-    private func admit(_ sender: DID) throws(MeshError) {
+    /// Token buckets: one per verified sender, and one (key nil) for all traffic before
+    /// verification, at ten times a sender's rate. Buckets idle for a minute are dropped.
+    private func admit(_ sender: DID?) throws(MeshError) {
         let clock = now()
+        let scale: Double = sender == nil ? 10 : 1
         var bucket = buckets[sender]
-            ?? TokenBucket(capacity: configuration.rateLimitBurst, refillPerSecond: configuration.rateLimitPerSecond, now: clock)
+            ?? TokenBucket(
+                capacity: configuration.rateLimitBurst * scale, refillPerSecond: configuration.rateLimitPerSecond * scale, now: clock)
         let allowed = bucket.take(at: clock)
         buckets[sender] = bucket
         if buckets.count > 10_000 {
-            buckets = buckets.filter { $0.value.tokens < $0.value.capacity - 1 }
+            buckets = buckets.filter { clock.timeIntervalSince($0.value.updated) < 60 }
         }
         guard allowed else {
-            throw MeshError("rate_limited", "\(sender) sent too many messages; slow down", category: .rateLimited)
+            throw MeshError(
+                "rate_limited", "\(sender.map { "\($0) sent" } ?? "this node receives") too many messages; slow down",
+                category: .rateLimited)
         }
     }
 
@@ -97,10 +103,12 @@ extension MeshNode {
         let claimed =
             (try? PeerAdvertisement(json: body)).map { [$0] }
             ?? (try? [PeerAdvertisement](gossipBody: body)) ?? []
+        var claimedEndpoints: [String] = []
         for advertisement in claimed where advertisement.did == sender {
-            endpoints += advertisement.endpoints.prefix(2).filter { !endpoints.contains($0) }
+            claimedEndpoints += advertisement.endpoints.filter { !claimedEndpoints.contains($0) && !endpoints.contains($0) }
         }
-        return endpoints
+        // At most two addresses chosen by an unverified message are fetched.
+        return endpoints + claimedEndpoints.prefix(2)
     }
 
     func markAlive(_ did: DID) async throws {

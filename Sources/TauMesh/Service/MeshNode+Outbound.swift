@@ -77,6 +77,9 @@ extension MeshNode {
         let message = try await sign(type: MeshMessageType.hello, body: await selfAdvertisement().json, to: peerDID)
         let reply = try await send(message, to: base, expecting: peerDID)
         var advertisement = try PeerAdvertisement(json: reply.plaintext.body)
+        guard reply.plaintext.type == MeshMessageType.hello, advertisement.did == peerDID else {
+            throw MeshError("reply_invalid", "\(base) did not answer the hello with its own", category: .unavailable)
+        }
         advertisement.endpoints = [base] + advertisement.endpoints.filter { $0 != base }
         try await learn(advertisement, via: base)
         var peer = try await peers.peer(peerDID) ?? Peer(did: peerDID, endpoint: base, firstSeen: now())
@@ -101,11 +104,15 @@ extension MeshNode {
         let due = all.filter { $0.did != did && $0.isDue(at: clock) }.shuffled().prefix(configuration.gossipFanout)
         guard let body = try? await advertisements().gossipBody else { return }
         for var peer in due {
+            pullBudget = MeshNode.pullsPerMessage
             do {
                 let message = try await sign(type: MeshMessageType.gossip, body: body, to: peer.did)
                 let reply = try await send(message, to: peer.endpoint, expecting: peer.did)
+                guard reply.plaintext.type == MeshMessageType.gossip else {
+                    throw MeshError("reply_invalid", "\(peer.did) answered gossip with \(reply.plaintext.type)", category: .unavailable)
+                }
                 let advertised = try [PeerAdvertisement](gossipBody: reply.plaintext.body)
-                for advertisement in advertised { try await learn(advertisement, via: peer.endpoint) }
+                try await learnAll(advertised, from: peer.did, via: peer.endpoint)
                 peer = try await peers.peer(peer.did) ?? peer
                 peer.recordSuccess(at: now())
             } catch {
@@ -142,16 +149,22 @@ extension MeshNode {
     /// Fetches `did`'s log from the first of `endpoints` that has a valid one and hands
     /// it to the resolver, which verifies it from genesis and keeps it only if it
     /// continues what is held.
-    func pullLog(of subject: DID, from endpoints: [String]) async {
+    func pullLog(of subject: DID, from endpoints: [String], wanting version: Int? = nil) async {
         for endpoint in endpoints {
+            guard pullBudget > 0 else {
+                logger.debug("log pull budget spent", metadata: ["did": "\(subject)"])
+                return
+            }
+            pullBudget -= 1
             var request = HTTPClientRequest(url: "\(Self.base(endpoint))/mesh/v1/dids/\(subject)/log")
             request.method = .GET
             do {
                 let response = try await client.execute(request, timeout: Self.timeAmount(configuration.requestTimeout))
                 guard response.status == .ok else { continue }
                 let bytes = Array(buffer: try await response.body.collect(upTo: DIDTauLog.maximumBytes))
-                try await resolver.accept(try DIDTauLog(jsonLines: bytes), for: subject)
-                return
+                let held = try await resolver.accept(try DIDTauLog(jsonLines: bytes), for: subject)
+                // A source with an older log is no reason to stop: try the next one.
+                if held.head.number >= (version ?? 0) { return }
             } catch {
                 logger.debug("log pull failed", metadata: ["did": "\(subject)", "from": "\(endpoint)", "reason": "\(error)"])
             }

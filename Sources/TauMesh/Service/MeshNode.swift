@@ -56,7 +56,15 @@ public actor MeshNode {
     let now: @Sendable () -> Date
     let logger: Logger
     public nonisolated let metrics: MeshMetrics
-    var buckets: [DID: TokenBucket] = [:]
+    var buckets: [DID?: TokenBucket] = [:]
+    /// Log pulls left for the message being handled (``pullsPerMessage`` each).
+    var pullBudget = MeshNode.pullsPerMessage
+    /// New peers one gossip message may add.
+    static let newPeersPerMessage = 16
+    /// Log pulls one message may cause.
+    static let pullsPerMessage = 8
+    /// The largest peer table hearsay may grow.
+    static let maximumPeers = 1_000
     /// Where this node is reached; set once the server listens (the port may be ephemeral).
     var endpoint: String
     private var listening = false
@@ -143,24 +151,38 @@ public actor MeshNode {
     func learn(_ advertisement: PeerAdvertisement, via sender: String?, firstHand: Bool = false) async throws {
         guard advertisement.did != did else { return }
         let clock = now()
-        var peer = try await peers.peer(advertisement.did)
-            ?? Peer(did: advertisement.did, endpoint: advertisement.endpoints[0], firstSeen: clock)
+        let known = try await peers.peer(advertisement.did)
+        if known == nil, !firstHand, try await peers.all().count >= MeshNode.maximumPeers { return }
+        var peer = known ?? Peer(did: advertisement.did, endpoint: advertisement.endpoints[0], firstSeen: clock)
         // A node that moved: believe its own word at once, hearsay only once the old address failed.
         if peer.endpoint != advertisement.endpoints[0], firstHand || peer.state == .dead {
             peer.endpoint = advertisement.endpoints[0]
             peer.nextAttempt = clock
         }
-        if peer.logHead == nil || (advertisement.logHeadNumber ?? 0) > (Self.number(peer.logHead) ?? 0) {
-            peer.logHead = advertisement.logHead
-        }
         if !advertisement.capabilities.isEmpty { peer.capabilities = advertisement.capabilities }
         peer.nodeVersion = advertisement.nodeVersion ?? peer.nodeVersion
+        var held = try? await resolver.verifiedLog(for: advertisement.did).head
+        if let advertised = advertisement.logHeadNumber, advertised > (held?.number ?? 0) {
+            await pullLog(
+                of: advertisement.did, from: [sender].compactMap { $0 } + advertisement.endpoints.prefix(2), wanting: advertised)
+            held = try? await resolver.verifiedLog(for: advertisement.did).head
+        }
+        // The table records the head this node has verified, never a claimed one.
+        if let held { peer.logHead = held.versionId }
         try await peers.save(peer)
-        if let advertised = advertisement.logHeadNumber {
-            let held = try? await resolver.verifiedLog(for: advertisement.did).head.number
-            if advertised > (held ?? 0) {
-                await pullLog(of: advertisement.did, from: [sender].compactMap { $0 } + advertisement.endpoints)
+    }
+
+    /// Learns a gossip list from `sender` (reached at `endpoint`): its own entry first-hand,
+    /// the rest as hearsay, and at most ``newPeersPerMessage`` peers it did not know.
+    func learnAll(_ advertised: [PeerAdvertisement], from sender: DID, via endpoint: String?) async throws {
+        var added = 0
+        for advertisement in advertised {
+            let known = try await peers.peer(advertisement.did)
+            if advertisement.did != did, advertisement.did != sender, known == nil {
+                guard added < MeshNode.newPeersPerMessage else { continue }
+                added += 1
             }
+            try await learn(advertisement, via: endpoint, firstHand: advertisement.did == sender)
         }
     }
 

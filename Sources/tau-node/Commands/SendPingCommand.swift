@@ -32,7 +32,9 @@ struct SendPingCommand: AsyncParsableCommand {
             let mesh = MeshNode(
                 configuration: .init(endpoint: context.configuration.publicURL, nodeVersion: tauNodeVersion),
                 did: own.did, signer: { try await signer.current() },
-                verifier: EnvelopeVerifier(resolver: context.resolver, replayCache: context.replayCache),
+                verifier: EnvelopeVerifier(
+                    resolver: context.resolver, replayCache: context.replayCache,
+                    policy: EnvelopePolicy(maximumClockSkew: context.configuration.maxClockSkew)),
                 resolver: context.resolver, peers: context.peers)
             let (reply, roundTrip, endpoint) = try await mesh.ping(peer)
             let milliseconds = Double(roundTrip.components.seconds) * 1000 + Double(roundTrip.components.attoseconds) / 1e15

@@ -19,7 +19,7 @@ struct PeerAddCommand: AsyncParsableCommand {
         abstract: "Add the node at a URL as a peer.",
         discussion: """
             Reads the node's DID from its /healthz, fetches and verifies its DID log from \
-            /mesh/v1/dids/{did}/log, and records it. The daemon greets it with a signed hello \
+            /mesh/v1/dids/{did}/log, and records it. The daemon contacts it (signed peer/gossip) \
             at its next gossip round.
             """)
 
