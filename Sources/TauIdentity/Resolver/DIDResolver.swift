@@ -152,6 +152,17 @@ public actor DIDResolver {
         return held
     }
 
+    /// The verified log held for `did` (cache or storage), without asking any remote
+    /// source; nil when none is held. For callers that must not cause network traffic.
+    public func heldLog(for did: DID) async -> VerifiedDIDTauLog? {
+        if case .tau(let log)? = cache[did]?.value { return log }
+        guard let stored = try? await repository?.log(for: did),
+            let verified = try? stored.log.verify(did: did, now: now(), maximumClockSkew: .infinity)
+        else { return nil }
+        remember(.tau(verified), for: did)
+        return verified
+    }
+
     /// Accepts a log offered by someone (a peer, an import): verifies it, checks it
     /// continues any held log, stores it if it is newer, and returns what is held now.
     @discardableResult

@@ -71,7 +71,7 @@ extension MeshNode {
             throw MeshError("peer_has_no_identity", "\(base) reports no DID", category: .unavailable)
         }
         guard peerDID != did else { throw MeshError("peer_is_self", "\(base) is this node") }
-        if (try? await resolver.verifiedLog(for: peerDID)) == nil {
+        if await resolver.heldLog(for: peerDID) == nil {
             await pullLog(of: peerDID, from: [base])
         }
         let message = try await sign(type: MeshMessageType.hello, body: await selfAdvertisement().json, to: peerDID)

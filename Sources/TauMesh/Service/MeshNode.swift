@@ -161,11 +161,12 @@ public actor MeshNode {
         }
         if !advertisement.capabilities.isEmpty { peer.capabilities = advertisement.capabilities }
         peer.nodeVersion = advertisement.nodeVersion ?? peer.nodeVersion
-        var held = try? await resolver.verifiedLog(for: advertisement.did).head
+        // Only what is held: merging a list must not make the resolver ask every source.
+        var held = await resolver.heldLog(for: advertisement.did)?.head
         if let advertised = advertisement.logHeadNumber, advertised > (held?.number ?? 0) {
             await pullLog(
                 of: advertisement.did, from: [sender].compactMap { $0 } + advertisement.endpoints.prefix(2), wanting: advertised)
-            held = try? await resolver.verifiedLog(for: advertisement.did).head
+            held = await resolver.heldLog(for: advertisement.did)?.head
         }
         // The table records the head this node has verified, never a claimed one.
         if let held { peer.logHead = held.versionId }
