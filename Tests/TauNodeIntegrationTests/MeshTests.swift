@@ -171,6 +171,9 @@ struct MeshTests {
             let huge = try await HTTPProbe.post(urlB + "/mesh/v1/inbox", body: [UInt8](repeating: 0x20, count: 300_000), contentType: SignedMessage.mediaType)
             #expect(huge.status == 413)
             #expect(huge.body.contains("envelope_too_large"))
+            let metrics = try await HTTPProbe.get(urlB + "/metrics").body
+            #expect(metrics.contains("tau_mesh_messages_rejected_total{reason=\"envelope_too_large\"} 1"))
+            #expect(metrics.contains("tau_mesh_messages_rejected_total{reason=\"wrong_recipient\"} 1"))
             #expect(try await TauNodeProcess.run(["peer", "remove", b.did, "--home", a.home]).exitCode == 0)
             return ping.bytes
         }

@@ -22,6 +22,7 @@ struct MeshRoutes {
             do {
                 body = try await request.body.collect(upTo: SignedMessage.maximumBytes)
             } catch {
+                mesh.metrics.rejected(reason: "envelope_too_large")
                 throw GatewayError(status: .contentTooLarge, code: "envelope_too_large", message: "a signed message may have at most \(SignedMessage.maximumBytes) bytes")
             }
             do {

@@ -22,8 +22,9 @@ public final class MeshMetrics: Sendable {
         ).increment()
     }
 
-    /// Counts an inbound message refused, by reason code.
-    func rejected(reason: String) {
+    /// Counts an inbound message refused, by reason code (also for refusals made before
+    /// the mesh sees the message, such as an oversize body).
+    public func rejected(reason: String) {
         registry.makeCounter(
             name: "tau_mesh_messages_rejected_total", labels: [("reason", reason)], help: "Inbound mesh messages refused"
         ).increment()
