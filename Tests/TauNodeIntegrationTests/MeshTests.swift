@@ -161,6 +161,23 @@ struct MeshTests {
             let ping = signer.sign(type: "https://tau-node.dev/kamn/1/peer/ping", body: [:], to: [try DID(b.did)])
             let first = try await HTTPProbe.post(urlB + "/mesh/v1/inbox", body: ping.bytes, contentType: SignedMessage.mediaType)
             #expect(first.status == 200)
+            // A burst of concurrent messages is answered (accepted or rate-limited), and the
+            // node stays responsive: database reads must not block the cooperative pool.
+            let recipient = try DID(b.did)
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<40 {
+                    let message = signer.sign(type: "https://tau-node.dev/kamn/1/peer/ping", body: [:], to: [recipient])
+                    group.addTask {
+                        try await HTTPProbe.post(urlB + "/mesh/v1/inbox", body: message.bytes, contentType: SignedMessage.mediaType).status
+                    }
+                }
+                var collected: [Int] = []
+                for try await status in group { collected.append(status) }
+                return collected
+            }
+            #expect(statuses.count == 40)
+            #expect(statuses.allSatisfy { $0 == 200 || $0 == 429 }, "\(statuses)")
+            #expect(try await HTTPProbe.getJSON(urlB + "/healthz").status == 200)
             let wrongRecipient = signer.sign(type: "https://tau-node.dev/kamn/1/peer/ping", body: [:], to: [try DID(a.did)])
             let misdirected = try await HTTPProbe.post(urlB + "/mesh/v1/inbox", body: wrongRecipient.bytes, contentType: SignedMessage.mediaType)
             #expect(misdirected.status == 403)

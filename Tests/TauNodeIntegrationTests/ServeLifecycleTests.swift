@@ -14,13 +14,16 @@ struct ServeLifecycleTests {
         defer { directory.remove() }
         let home = directory.appending("node")
         #expect(try await TauNodeProcess.run(["init", "--home", home], passphrase: "pw").exitCode == 0)
-        let (health, exitCode) = try await TauNodeProcess.withServer(home: home, stopSignal: signal) { base in
+        // With the mesh on (default 30 s gossip interval), a signal must not wait for the next round.
+        let started = ContinuousClock.now
+        let (health, exitCode) = try await TauNodeProcess.withServer(home: home, passphrase: "pw", stopSignal: signal) { base in
             try await HTTPProbe.getJSON(base + "/healthz")
         }
         #expect(health.status == 200)
         #expect(health.json["status"] == "ok")
         #expect(health.json["did"]?.stringValue?.hasPrefix("did:tau:") == true)
         #expect(exitCode == 0)
+        #expect(ContinuousClock.now - started < .seconds(20), "shutdown waited for the gossip interval")
     }
 
     @Test func servesWithoutAnIdentityAndSaysSo() async throws {
@@ -39,11 +42,15 @@ struct ServeLifecycleTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let home = directory.appending("node")
-        _ = try await TauNodeProcess.withServer(home: home) { base in
+        #expect(try await TauNodeProcess.run(["init", "--home", home], passphrase: "pw").exitCode == 0)
+        _ = try await TauNodeProcess.withServer(home: home, passphrase: "pw") { base in
             let port = String(base.split(separator: ":").last ?? "")
-            let second = try await TauNodeProcess.run(["serve", "--home", home, "--port", port])
-            #expect(second.exitCode == 69)
-            #expect(second.standardError.contains("address_in_use"), "\(second.standardError)")
+            // With and without the mesh: the failure is reported and the process exits.
+            for passphrase in [nil, "pw"] as [String?] {
+                let second = try await TauNodeProcess.run(["serve", "--home", home, "--port", port], passphrase: passphrase)
+                #expect(second.exitCode == 69)
+                #expect(second.standardError.contains("address_in_use"), "\(second.standardError)")
+            }
             return ()
         }
     }

@@ -17,7 +17,10 @@ public struct GossipService: Service {
     }
 
     public func run() async throws {
-        await node.waitUntilListening()
+        // Wait for the server to listen; if it never does (port taken), the group cancels us.
+        while await !node.isListening {
+            do { try await Task.sleep(for: .milliseconds(20)) } catch { return }
+        }
         var pending = bootstrap
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             // Bootstrap peers that could not be reached yet are retried every round.
@@ -33,8 +36,9 @@ public struct GossipService: Service {
             }
             pending = unreached
             await node.gossipRound()
+            // A shutdown signal ends the wait at once, not after the interval.
             do {
-                try await Task.sleep(for: interval)
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             } catch {
                 return
             }

@@ -68,7 +68,6 @@ public actor MeshNode {
     /// Where this node is reached; set once the server listens (the port may be ephemeral).
     var endpoint: String
     private var listening = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
 
     /// A node that always signs with `signer`.
     public init(
@@ -101,19 +100,14 @@ public actor MeshNode {
         self.logger = logger
     }
 
-    /// Records the URL this node is reachable at and releases ``waitUntilListening()``.
+    /// Records the URL this node is reachable at; gossip starts after it.
     public func listening(at endpoint: String) {
         self.endpoint = endpoint
         listening = true
-        for waiter in waiters { waiter.resume() }
-        waiters.removeAll()
     }
 
-    /// Returns once ``listening(at:)`` has been called.
-    public func waitUntilListening() async {
-        guard !listening else { return }
-        await withCheckedContinuation { waiters.append($0) }
-    }
+    /// Whether ``listening(at:)`` has been called.
+    public var isListening: Bool { listening }
 
     /// Signs a message as this node.
     func sign(type: String, body: JSONValue, to recipient: DID, threadID: String? = nil) async throws(MeshError) -> SignedMessage {

@@ -16,13 +16,18 @@ public struct SQLiteDIDLogRepository: DIDLogRepository {
     }
 
     public func log(for did: DID) async throws -> StoredDIDLog? {
-        let row = try await database.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT origin, log_jsonl, updated_at FROM did_log WHERE did = ?", arguments: [did.description])
+        // The closure returns Sendable values so that GRDB's async (non-blocking) read is
+        // chosen; a Row result would select the blocking overload and stall the cooperative pool.
+        let fetched: (origin: String, log: String, updated: String?)? = try await database.pool.read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT origin, log_jsonl, updated_at FROM did_log WHERE did = ?", arguments: [did.description])
+            else { return nil }
+            return (row["origin"], row["log_jsonl"], row["updated_at"])
         }
-        guard let row else { return nil }
-        let text: String = row["log_jsonl"]
-        let origin = DIDLogOrigin(rawValue: row["origin"]) ?? .resolved
-        let checked = (row["updated_at"] as String?).flatMap { try? Timestamp.parse($0) }
+        guard let fetched else { return nil }
+        let text = fetched.log
+        let origin = DIDLogOrigin(rawValue: fetched.origin) ?? .resolved
+        let checked = fetched.updated.flatMap { try? Timestamp.parse($0) }
         return StoredDIDLog(log: try DIDTauLog(jsonLines: Array(text.utf8)), origin: origin, checkedAt: checked)
     }
 
