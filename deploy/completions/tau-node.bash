@@ -173,13 +173,13 @@ _tau-node() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|id|serve|help)
+    init|id|serve|peer|send-ping|help)
         # Offer subcommand argument completions
         "_tau-node_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init id serve help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init id serve peer send-ping help' -- "${cur}"))
         ;;
     esac
 }
@@ -226,13 +226,13 @@ _tau-node_id() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    show|rotate|revoke|resolve|sign|verify|export-log)
+    show|rotate|revoke|resolve|sign|verify|export-log|change-passphrase)
         # Offer subcommand argument completions
         "_tau-node_id_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'show rotate revoke resolve sign verify export-log' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'show rotate revoke resolve sign verify export-log change-passphrase' -- "${cur}"))
         ;;
     esac
 }
@@ -378,16 +378,43 @@ _tau-node_id_export-log() {
     esac
 }
 
-_tau-node_serve() {
+_tau-node_id_change-passphrase() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
-    repeating_options=(--source)
-    non_repeating_options=(--home --host --port --log-level)
+    repeating_options=()
+    non_repeating_options=(--home --passphrase-file --new-passphrase-file)
     __tau-node_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--home')
+        return
+        ;;
+    '--passphrase-file')
+        return
+        ;;
+    '--new-passphrase-file')
+        return
+        ;;
+    esac
+}
+
+_tau-node_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=(--peer --source)
+    non_repeating_options=(--home --passphrase-file --host --port --log-level)
+    __tau-node_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--passphrase-file')
+        return
+        ;;
+    '--peer')
         return
         ;;
     '--host')
@@ -400,6 +427,92 @@ _tau-node_serve() {
         return
         ;;
     '--log-level')
+        return
+        ;;
+    esac
+}
+
+_tau-node_peer() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __tau-node_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|list|remove)
+        # Offer subcommand argument completions
+        "_tau-node_peer_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add list remove' -- "${cur}"))
+        ;;
+    esac
+}
+
+_tau-node_peer_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __tau-node_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    esac
+}
+
+_tau-node_peer_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __tau-node_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    esac
+}
+
+_tau-node_peer_remove() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __tau-node_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    esac
+}
+
+_tau-node_send-ping() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --passphrase-file)
+    __tau-node_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--passphrase-file')
         return
         ;;
     esac
