@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "TauEnvelope", targets: ["TauEnvelope"]),
         .library(name: "TauMesh", targets: ["TauMesh"]),
         .library(name: "TauStore", targets: ["TauStore"]),
+        .library(name: "TauProviders", targets: ["TauProviders"]),
         .library(name: "TauGateway", targets: ["TauGateway"]),
         .library(name: "TauNode", targets: ["TauNode"]),
         .library(name: "TauTesting", targets: ["TauTesting"]),
@@ -66,6 +67,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "TauProviders",
+            dependencies: [
+                "TauCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "TauGateway",
             dependencies: [
                 "TauCore", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore",
@@ -117,6 +128,15 @@ let package = Package(
             resources: [.copy("Vectors")]
         ),
         .testTarget(name: "TauMeshTests", dependencies: ["TauMesh", "TauTesting"]),
+        .testTarget(
+            name: "TauProvidersTests",
+            dependencies: [
+                "TauProviders", "TauTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "TauStoreTests", dependencies: ["TauStore", "TauTesting"]),
         .testTarget(
             name: "TauGatewayTests",

@@ -1,0 +1,101 @@
+import Foundation
+
+/// The providers tau-node knows by name: their default base URL, the wire format they
+/// speak and where their API key comes from.
+public enum ProviderKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case openai, anthropic, gemini, openrouter, deepseek, xai, mistral, groq
+    /// A local llama.cpp server or Ollama (OpenAI-compatible, no key).
+    case local
+
+    /// Where requests go unless `[providers.<name>] base_url` says otherwise.
+    public var defaultBaseURL: String {
+        switch self {
+        case .openai: "https://api.openai.com/v1"
+        case .anthropic: "https://api.anthropic.com/v1"
+        case .gemini: "https://generativelanguage.googleapis.com/v1beta"
+        case .openrouter: "https://openrouter.ai/api/v1"
+        case .deepseek: "https://api.deepseek.com"
+        case .xai: "https://api.x.ai/v1"
+        case .mistral: "https://api.mistral.ai/v1"
+        case .groq: "https://api.groq.com/openai/v1"
+        case .local: "http://127.0.0.1:11434/v1"
+        }
+    }
+
+    /// The wire format of the provider's chat endpoint.
+    public var wire: WireProtocol {
+        switch self {
+        case .anthropic: .anthropicMessages
+        case .gemini: .geminiGenerateContent
+        default: .openAIChat
+        }
+    }
+
+    /// Environment variables holding the key, in the order they are tried:
+    /// `TAU_<PROVIDER>_API_KEY` first, then the provider's usual variable.
+    public var apiKeyVariables: [String] {
+        let tau = "TAU_\(rawValue.uppercased())_API_KEY"
+        switch self {
+        case .openai: return [tau, "OPENAI_API_KEY"]
+        case .anthropic: return [tau, "ANTHROPIC_API_KEY"]
+        case .gemini: return [tau, "GEMINI_API_KEY", "GOOGLE_API_KEY"]
+        case .openrouter: return [tau, "OPENROUTER_API_KEY"]
+        case .deepseek: return [tau, "DEEPSEEK_API_KEY"]
+        case .xai: return [tau, "XAI_API_KEY"]
+        case .mistral: return [tau, "MISTRAL_API_KEY"]
+        case .groq: return [tau, "GROQ_API_KEY"]
+        case .local: return [tau]
+        }
+    }
+
+    /// Whether calls fail without a key (a local server needs none).
+    public var requiresAPIKey: Bool { self != .local }
+}
+
+/// Everything a client needs to reach one configured provider.
+public struct ProviderEndpoint: Sendable, Hashable {
+    /// The name in `config.toml` (`[providers.<name>]`); usually the kind's name.
+    public var name: String
+    public var kind: ProviderKind
+    /// Base URL without a trailing slash.
+    public var baseURL: String
+    public var apiKey: String?
+    /// Extra headers on every request (e.g. OpenRouter `HTTP-Referer`, `X-Title`).
+    public var headers: [String: String]
+    /// The wire format; `.openAIResponses` may be chosen for OpenAI.
+    public var wire: WireProtocol
+
+    public init(
+        name: String? = nil, kind: ProviderKind, baseURL: String? = nil, apiKey: String? = nil,
+        headers: [String: String] = [:], wire: WireProtocol? = nil
+    ) {
+        self.name = name ?? kind.rawValue
+        self.kind = kind
+        var base = baseURL ?? kind.defaultBaseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.apiKey = apiKey
+        self.headers = headers
+        self.wire = wire ?? kind.wire
+    }
+
+    /// Resolves the API key: the first non-empty environment variable of
+    /// `kind.apiKeyVariables`, else `configured` (from `config.toml`).
+    /// - Throws: `missing_api_key` naming the variables when a key is required and none is set.
+    public static func apiKey(
+        for kind: ProviderKind, name: String? = nil, configured: String?, environment: [String: String]
+    ) throws(ProviderError) -> String? {
+        for variable in kind.apiKeyVariables {
+            if let value = environment[variable]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty {
+                return value
+            }
+        }
+        if let configured, !configured.isEmpty { return configured }
+        guard kind.requiresAPIKey else { return nil }
+        let variables = kind.apiKeyVariables.joined(separator: " or ")
+        throw ProviderError(
+            "missing_api_key",
+            "no API key for provider \(name ?? kind.rawValue): set \(variables), or api_key in [providers.\(name ?? kind.rawValue)] of config.toml",
+            category: .unauthorized)
+    }
+}

@@ -1,0 +1,232 @@
+import TauCore
+
+/// A parsed `POST /v1/chat/completions` body.
+public struct IncomingChatRequest: Sendable {
+    /// The request with `model` set to what the caller asked for (an alias or catalog id).
+    public var request: ChatRequest
+    public var stream: Bool
+    /// `stream_options.include_usage`: send a final chunk with usage.
+    public var includeUsage: Bool
+}
+
+extension OpenAIChatFormat {
+    // MARK: Server side: wire → ChatRequest
+
+    /// Parses a chat-completions request body sent by an OpenAI client.
+    /// - Throws: `invalid_request` with the offending field named.
+    public static func decodeRequest(_ json: JSONValue) throws(ProviderError) -> IncomingChatRequest {
+        guard json.objectValue != nil else { throw invalid("the body must be a JSON object") }
+        guard let model = json["model"]?.stringValue, !model.isEmpty else { throw invalid("`model` is required") }
+        guard let rawMessages = json["messages"]?.arrayValue, !rawMessages.isEmpty else {
+            throw invalid("`messages` must be a non-empty array")
+        }
+        var messages: [ChatMessage] = []
+        for (index, raw) in rawMessages.enumerated() { messages.append(try decodeMessage(raw, at: index)) }
+        var request = ChatRequest(model: model, messages: messages)
+        for (index, raw) in (json["tools"]?.arrayValue ?? []).enumerated() {
+            guard raw["type"]?.stringValue == "function", let function = raw["function"],
+                let name = function["name"]?.stringValue, !name.isEmpty
+            else { throw invalid("tools[\(index)] must be {\"type\":\"function\",\"function\":{\"name\":...}}") }
+            request.tools.append(
+                ToolDefinition(
+                    name: name, description: function["description"]?.stringValue,
+                    parameters: function["parameters"] ?? ["type": "object", "properties": [:]]))
+        }
+        if let choice = json["tool_choice"], !choice.isNull {
+            switch choice.stringValue {
+            case "auto": request.toolChoice = .auto
+            case "none": request.toolChoice = ToolChoice.none
+            case "required": request.toolChoice = .required
+            default:
+                guard let name = choice["function"]?["name"]?.stringValue else { throw invalid("`tool_choice` is not valid") }
+                request.toolChoice = .tool(name)
+            }
+        }
+        if let n = json["n"]?.intValue, n != 1 { throw invalid("only n = 1 is supported") }
+        if let maximum = try positiveInt(json, "max_completion_tokens") {
+            request.maxOutputTokens = maximum
+        } else {
+            request.maxOutputTokens = try positiveInt(json, "max_tokens")
+        }
+        request.temperature = try number(json, "temperature", in: 0...2)
+        request.topP = try number(json, "top_p", in: 0...1)
+        switch json["stop"] {
+        case .string(let stop)?: request.stop = [stop]
+        case .array(let stops)?: request.stop = stops.compactMap(\.stringValue)
+        case nil, .null?: break
+        default: throw invalid("`stop` must be a string or an array of strings")
+        }
+        request.reasoningEffort = json["reasoning_effort"]?.stringValue
+        request.parallelToolCalls = json["parallel_tool_calls"]?.boolValue
+        request.user = json["user"]?.stringValue
+        if let provider = json["provider"], provider.objectValue != nil { request.options.openRouterProvider = provider }
+        request.options.openRouterModels = json["models"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let stream = json["stream"]?.boolValue ?? false
+        return IncomingChatRequest(
+            request: request, stream: stream,
+            includeUsage: stream && (json["stream_options"]?["include_usage"]?.boolValue ?? false))
+    }
+
+    static func decodeMessage(_ raw: JSONValue, at index: Int) throws(ProviderError) -> ChatMessage {
+        guard let roleName = raw["role"]?.stringValue else { throw invalid("messages[\(index)].role is required") }
+        let role: ChatMessage.Role
+        switch roleName {
+        case "system", "developer": role = .system
+        case "user": role = .user
+        case "assistant": role = .assistant
+        case "tool": role = .tool
+        default: throw invalid("messages[\(index)].role `\(roleName)` is not supported")
+        }
+        var message = ChatMessage(role: role)
+        switch raw["content"] {
+        case .string(let text)?: message.content = [.text(text)]
+        case .array(let parts)?:
+            for part in parts {
+                switch part["type"]?.stringValue {
+                case "text": message.content.append(.text(part["text"]?.stringValue ?? ""))
+                case "image_url":
+                    guard let url = part["image_url"]?["url"]?.stringValue else {
+                        throw invalid("messages[\(index)]: image_url part without url")
+                    }
+                    message.content.append(.image(.url(url)))
+                default: throw invalid("messages[\(index)]: content part type `\(part["type"]?.stringValue ?? "?")` is not supported")
+                }
+            }
+        case nil, .null?: break
+        default: throw invalid("messages[\(index)].content must be a string or an array of parts")
+        }
+        for call in raw["tool_calls"]?.arrayValue ?? [] {
+            guard let id = call["id"]?.stringValue, let name = call["function"]?["name"]?.stringValue else {
+                throw invalid("messages[\(index)].tool_calls entries need id and function.name")
+            }
+            message.toolCalls.append(ToolCall(id: id, name: name, arguments: call["function"]?["arguments"]?.stringValue ?? "{}"))
+        }
+        if role == .tool {
+            guard let id = raw["tool_call_id"]?.stringValue else { throw invalid("messages[\(index)].tool_call_id is required") }
+            message.toolCallID = id
+        }
+        message.name = raw["name"]?.stringValue
+        return message
+    }
+
+    private static func invalid(_ message: String) -> ProviderError {
+        ProviderError("invalid_request", message)
+    }
+
+    private static func positiveInt(_ json: JSONValue, _ key: String) throws(ProviderError) -> Int? {
+        guard let value = json[key], !value.isNull else { return nil }
+        guard let int = value.intValue, int > 0 else { throw invalid("`\(key)` must be a positive integer") }
+        return int
+    }
+
+    private static func number(_ json: JSONValue, _ key: String, in range: ClosedRange<Double>) throws(ProviderError) -> Double? {
+        guard let value = json[key], !value.isNull else { return nil }
+        guard let number = value.doubleValue, range.contains(number) else {
+            throw invalid("`\(key)` must be a number in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return number
+    }
+
+    // MARK: Server side: ChatResponse / StreamEvent → wire
+
+    /// A `chat.completion` object.
+    public static func encodeResponse(_ response: ChatResponse, id: String, model: String, created: Int) -> JSONValue {
+        var message: [String: JSONValue] = [
+            "role": "assistant", "content": response.message.text.isEmpty && !response.message.toolCalls.isEmpty ? .null : .string(response.message.text),
+        ]
+        let reasoning = response.message.content.compactMap { part -> String? in
+            if case .thinking(let text, _) = part { return text }
+            return nil
+        }.joined()
+        if !reasoning.isEmpty { message["reasoning_content"] = .string(reasoning) }
+        if !response.message.toolCalls.isEmpty {
+            message["tool_calls"] = .array(
+                response.message.toolCalls.map { call in
+                    ["id": .string(call.id), "type": "function", "function": ["name": .string(call.name), "arguments": .string(call.arguments)]]
+                })
+        }
+        return [
+            "id": .string(id), "object": "chat.completion", "created": .number(Double(created)), "model": .string(model),
+            "choices": [["index": 0, "message": .object(message), "finish_reason": .string(response.finishReason.rawValue), "logprobs": nil]],
+            "usage": encodeUsage(response.usage),
+        ]
+    }
+
+    /// The `usage` object in OpenAI's shape.
+    public static func encodeUsage(_ usage: Usage) -> JSONValue {
+        [
+            "prompt_tokens": .number(Double(usage.inputTokens)), "completion_tokens": .number(Double(usage.outputTokens)),
+            "total_tokens": .number(Double(usage.totalTokens)),
+            "prompt_tokens_details": ["cached_tokens": .number(Double(usage.cachedInputTokens))],
+            "completion_tokens_details": ["reasoning_tokens": .number(Double(usage.reasoningTokens))],
+        ]
+    }
+
+    /// Writes `chat.completion.chunk` objects for a stream of unified events: the first
+    /// chunk carries the role, tool calls keep their index, the finish reason comes in its
+    /// own chunk, and usage (when asked for) in a final chunk with empty `choices`.
+    public struct ChunkEncoder: Sendable {
+        let id: String
+        let model: String
+        let created: Int
+        let includeUsage: Bool
+        private var sentRole = false
+        public private(set) var usage = Usage()
+        public private(set) var finishReason: FinishReason?
+
+        public init(id: String, model: String, created: Int, includeUsage: Bool) {
+            self.id = id
+            self.model = model
+            self.created = created
+            self.includeUsage = includeUsage
+        }
+
+        /// The chunks for one event (often one, none for `.start` after the first and for usage).
+        public mutating func chunks(for event: StreamEvent) -> [JSONValue] {
+            var delta: [String: JSONValue] = [:]
+            var finish: JSONValue = .null
+            switch event {
+            case .start: break
+            case .text(let text): delta["content"] = .string(text)
+            case .thinking(let text, _):
+                guard !text.isEmpty else { return [] }
+                delta["reasoning_content"] = .string(text)
+            case .toolCallStart(let index, let id, let name):
+                delta["tool_calls"] = [
+                    ["index": .number(Double(index)), "id": .string(id), "type": "function", "function": ["name": .string(name), "arguments": ""]]
+                ]
+            case .toolCallArguments(let index, let fragment):
+                delta["tool_calls"] = [["index": .number(Double(index)), "function": ["arguments": .string(fragment)]]]
+            case .usage(let usage):
+                self.usage = self.usage.merging(usage)
+                return []
+            case .finish(let reason):
+                finishReason = reason
+                finish = .string(reason.rawValue)
+            }
+            if !sentRole {
+                delta["role"] = "assistant"
+                if delta["content"] == nil && delta["tool_calls"] == nil { delta["content"] = "" }
+                sentRole = true
+            } else if delta.isEmpty && finish.isNull {
+                return []
+            }
+            return [chunk(choices: [["index": 0, "delta": .object(delta), "finish_reason": finish, "logprobs": nil]])]
+        }
+
+        /// The closing chunks: usage if asked for.
+        public func closingChunks() -> [JSONValue] {
+            guard includeUsage else { return [] }
+            var last = chunk(choices: [])
+            last["usage"] = OpenAIChatFormat.encodeUsage(usage)
+            return [last]
+        }
+
+        private func chunk(choices: [JSONValue]) -> JSONValue {
+            [
+                "id": .string(id), "object": "chat.completion.chunk", "created": .number(Double(created)),
+                "model": .string(model), "choices": .array(choices),
+            ]
+        }
+    }
+}

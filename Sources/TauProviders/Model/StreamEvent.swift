@@ -1,0 +1,69 @@
+/// One event of a streamed answer, in the unified shape.
+///
+/// Every stream starts with `.start`, then any number of deltas, and ends with
+/// `.finish` (usage may come before or after it).
+public enum StreamEvent: Sendable, Hashable {
+    /// The response id and the model that answers.
+    case start(id: String, model: String)
+    /// A piece of the answer's text.
+    case text(String)
+    /// A piece of a reasoning block; `signature` arrives once, at its end (Anthropic).
+    case thinking(String, signature: String? = nil)
+    /// A new tool call at position `index` of the message's tool calls.
+    case toolCallStart(index: Int, id: String, name: String)
+    /// A piece of the JSON arguments of the tool call at `index`.
+    case toolCallArguments(index: Int, fragment: String)
+    /// Token counts so far (cumulative; the last one wins).
+    case usage(Usage)
+    /// Why generation stopped.
+    case finish(FinishReason)
+}
+
+/// A stream of events from a provider. Errors after the first event are
+/// `UpstreamFailure(.streamInterrupted)` or `.badResponse`.
+public typealias ChatEventStream = AsyncThrowingStream<StreamEvent, any Error>
+
+/// Folds stream events into a complete response.
+public struct ChatResponseAccumulator: Sendable {
+    public private(set) var id = ""
+    public private(set) var model = ""
+    private var text = ""
+    private var thinking: [(text: String, signature: String?)] = []
+    private var calls: [Int: ToolCall] = [:]
+    public private(set) var usage = Usage()
+    public private(set) var finishReason: FinishReason?
+
+    public init() {}
+
+    public mutating func add(_ event: StreamEvent) {
+        switch event {
+        case .start(let id, let model):
+            self.id = id
+            self.model = model
+        case .text(let piece):
+            text += piece
+        case .thinking(let piece, let signature):
+            if thinking.isEmpty || thinking[thinking.count - 1].signature != nil { thinking.append(("", nil)) }
+            thinking[thinking.count - 1].text += piece
+            if let signature { thinking[thinking.count - 1].signature = signature }
+        case .toolCallStart(let index, let id, let name):
+            calls[index] = ToolCall(id: id, name: name, arguments: calls[index]?.arguments ?? "")
+        case .toolCallArguments(let index, let fragment):
+            calls[index, default: ToolCall(id: "", name: "", arguments: "")].arguments += fragment
+        case .usage(let usage):
+            self.usage = self.usage.merging(usage)
+        case .finish(let reason):
+            finishReason = reason
+        }
+    }
+
+    /// The response collected so far.
+    public var response: ChatResponse {
+        var content: [ContentPart] = thinking.map { .thinking($0.text, signature: $0.signature) }
+        if !text.isEmpty { content.append(.text(text)) }
+        let toolCalls = calls.keys.sorted().compactMap { calls[$0] }
+        return ChatResponse(
+            id: id, model: model, message: ChatMessage(role: .assistant, content: content, toolCalls: toolCalls),
+            finishReason: finishReason ?? (toolCalls.isEmpty ? .stop : .toolCalls), usage: usage)
+    }
+}

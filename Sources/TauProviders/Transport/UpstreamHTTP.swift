@@ -1,0 +1,142 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import TauCore
+
+/// The HTTP side of every provider client: JSON POSTs and SSE streams over
+/// async-http-client, with upstream errors turned into `UpstreamFailure`.
+public struct UpstreamHTTP: Sendable {
+    public let client: HTTPClient
+    /// Longest wait for a whole non-streamed answer, or for a stream's response head.
+    public var requestTimeout: Duration
+    /// Largest response body read for a non-streamed answer.
+    public var maximumBodyBytes: Int
+
+    public init(client: HTTPClient, requestTimeout: Duration = .seconds(600), maximumBodyBytes: Int = 32 << 20) {
+        self.client = client
+        self.requestTimeout = requestTimeout
+        self.maximumBodyBytes = maximumBodyBytes
+    }
+
+    /// POSTs `body` and returns the parsed JSON answer of a 2xx response.
+    public func postJSON(_ url: String, headers: [(String, String)], body: JSONValue) async throws -> JSONValue {
+        let response = try await send(url, headers: headers, body: body)
+        let bytes: ByteBuffer
+        do {
+            bytes = try await response.body.collect(upTo: maximumBodyBytes)
+        } catch {
+            throw Self.failure(for: error)
+        }
+        do {
+            return try JSONValue(parsing: Array(bytes.readableBytesView))
+        } catch {
+            throw UpstreamFailure(.badResponse, status: Int(response.status.code), message: "answer is not JSON: \(error)")
+        }
+    }
+
+    /// POSTs `body` and returns the SSE events of a 2xx `text/event-stream` response.
+    /// Failures before the response head are thrown here (so a router may retry them);
+    /// failures later end the sequence with `UpstreamFailure(.streamInterrupted)`.
+    public func postSSE(_ url: String, headers: [(String, String)], body: JSONValue) async throws -> AsyncThrowingStream<SSEEvent, any Error> {
+        let response = try await send(url, headers: headers + [("Accept", "text/event-stream")], body: body)
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: SSEEvent.self)
+        let task = Task {
+            var parser = SSEParser()
+            do {
+                for try await buffer in response.body {
+                    for event in try parser.feed(buffer.readableBytesView) { continuation.yield(event) }
+                }
+                if let last = parser.finish() { continuation.yield(last) }
+                continuation.finish()
+            } catch let failure as SSEParser.Failure {
+                continuation.finish(throwing: UpstreamFailure(.badResponse, message: "event stream refused: \(failure)"))
+            } catch {
+                let cause = Self.failure(for: error)
+                continuation.finish(
+                    throwing: UpstreamFailure(.streamInterrupted, message: "stream broke: \(cause.message)"))
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    private func send(_ url: String, headers: [(String, String)], body: JSONValue) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "tau-node")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: body.canonicalBytes()))
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .nanoseconds(Int64(requestTimeout.nanoseconds)))
+        } catch {
+            throw Self.failure(for: error)
+        }
+        guard (200..<300).contains(response.status.code) else {
+            let text = (try? await response.body.collect(upTo: 1 << 20)).map { String(buffer: $0) } ?? ""
+            throw Self.failure(status: Int(response.status.code), headers: response.headers, body: text)
+        }
+        return response
+    }
+
+    /// The failure for a non-2xx answer: its kind, the provider's message and any retry hint.
+    static func failure(status: Int, headers: HTTPHeaders, body: String) -> UpstreamFailure {
+        let json = try? JSONValue(parsing: body)
+        let error = json?["error"]
+        let message =
+            error?["message"]?.stringValue ?? error?.stringValue ?? json?["message"]?.stringValue
+            ?? (body.isEmpty ? "HTTP \(status)" : String(body.prefix(500)))
+        var kind = UpstreamFailure.kind(forStatus: status)
+        if kind == .rejected && Self.mentionsContextLength(code: error?["code"]?.stringValue, message: message) {
+            kind = .contextLengthExceeded
+        }
+        return UpstreamFailure(kind, status: status, message: message, retryAfter: retryAfter(headers))
+    }
+
+    static func mentionsContextLength(code: String?, message: String) -> Bool {
+        if code == "context_length_exceeded" { return true }
+        let lower = message.lowercased()
+        return lower.contains("context length") || lower.contains("context window") || lower.contains("prompt is too long")
+            || lower.contains("maximum context") || (lower.contains("input token count") && lower.contains("exceeds"))
+    }
+
+    /// `retry-after-ms` (OpenAI), else `Retry-After` in seconds or as an HTTP date.
+    static func retryAfter(_ headers: HTTPHeaders, now: Date = Date()) -> Duration? {
+        if let millis = headers.first(name: "retry-after-ms").flatMap(Double.init), millis >= 0 {
+            return .milliseconds(Int64(millis.rounded(.up)))
+        }
+        guard let value = headers.first(name: "retry-after")?.trimmingCharacters(in: .whitespaces) else { return nil }
+        if let seconds = Double(value), seconds >= 0, seconds.isFinite { return .milliseconds(Int64(seconds * 1000)) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: value) else { return nil }
+        return .milliseconds(Int64(max(0, date.timeIntervalSince(now)) * 1000))
+    }
+
+    /// Maps a transport error to a failure kind.
+    static func failure(for error: any Error) -> UpstreamFailure {
+        if let failure = error as? UpstreamFailure { return failure }
+        if error is CancellationError { return UpstreamFailure(.unreachable, message: "cancelled") }
+        if error is NIOTooManyBytesError { return UpstreamFailure(.badResponse, message: "answer too large") }
+        if let client = error as? HTTPClientError {
+            if [.deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout].contains(client) {
+                return UpstreamFailure(.timeout, message: "\(client)")
+            }
+            return UpstreamFailure(.unreachable, message: "\(client)")
+        }
+        return UpstreamFailure(.unreachable, message: "\(error)")
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, saturating.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? Int64.max : product &+ attoseconds / 1_000_000_000
+    }
+}
