@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -62,14 +63,14 @@ let package = Package(
         .target(
             name: "TauStore",
             dependencies: [
-                "TauCore", "TauIdentity", "TauEnvelope", "TauMesh",
+                "TauCore", "TauIdentity", "TauEnvelope", "TauMesh", "TauProviders",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
             name: "TauProviders",
             dependencies: [
-                "TauCore",
+                "TauCore", "TauCrypto",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -79,7 +80,7 @@ let package = Package(
         .target(
             name: "TauGateway",
             dependencies: [
-                "TauCore", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore",
+                "TauCore", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore", "TauProviders",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -89,7 +90,8 @@ let package = Package(
         .target(
             name: "TauNode",
             dependencies: [
-                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore", "TauGateway",
+                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore", "TauGateway", "TauProviders",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -99,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "tau-node",
             dependencies: [
-                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore", "TauNode",
+                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore", "TauNode", "TauProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -107,7 +109,7 @@ let package = Package(
         .target(
             name: "TauTesting",
             dependencies: [
-                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh",
+                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauProviders",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -132,6 +134,7 @@ let package = Package(
             name: "TauProvidersTests",
             dependencies: [
                 "TauProviders", "TauTesting",
+                .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -49,7 +49,7 @@ public enum UpstreamFailureKind: String, Sendable, Codable {
 
 /// A failed upstream call: what kind, the HTTP status if there was one, the
 /// provider's own message, and how long the provider asked us to wait.
-public struct UpstreamFailure: TauError, Equatable {
+public struct UpstreamFailure: TauError, Hashable {
     public var kind: UpstreamFailureKind
     public var status: Int?
     /// The provider's error message (from its error JSON), or a description of the failure.

@@ -49,9 +49,10 @@ public enum TauNodeProcess {
     /// default) and returns the body's value together with the server's exit code.
     public static func withServer<T: Sendable>(
         home: String, arguments: [String] = [], passphrase: String? = nil, stopSignal: Signal = .terminate, port: Int? = nil,
-        _ body: @escaping @Sendable (_ baseURL: String) async throws -> T
+        environment extra: [String: String] = [:], _ body: @escaping @Sendable (_ baseURL: String) async throws -> T
     ) async throws -> (value: T, exitCode: Int32) {
-        let overrides: [Environment.Key: String?] = ["TAU_PASSPHRASE": passphrase, "TAU_HOME": nil, "TAU_LOG_LEVEL": "warning"]
+        var overrides: [Environment.Key: String?] = ["TAU_PASSPHRASE": passphrase, "TAU_HOME": nil, "TAU_LOG_LEVEL": "warning"]
+        for (name, value) in extra { overrides[Environment.Key(stringLiteral: name)] = value }
         let result = try await Subprocess.run(
             .path(FilePath(binaryPath)), arguments: Arguments(["serve", "--home", home, "--port", String(port ?? 0)] + arguments),
             environment: .inherit.updating(overrides), input: .none, output: .sequence, error: .discarded

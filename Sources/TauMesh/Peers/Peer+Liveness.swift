@@ -34,29 +34,3 @@ extension Peer {
     /// Whether the peer may be contacted now.
     public func isDue(at now: Date) -> Bool { nextAttempt <= now }
 }
-
-/// A token bucket: `capacity` messages at once, refilled at `refillPerSecond`.
-/// A plain value; the caller keeps one per sender.
-public struct TokenBucket: Sendable, Equatable {
-    public let capacity: Double
-    public let refillPerSecond: Double
-    public private(set) var tokens: Double
-    public private(set) var updated: Date
-
-    public init(capacity: Double, refillPerSecond: Double, now: Date) {
-        self.capacity = capacity
-        self.refillPerSecond = refillPerSecond
-        self.tokens = capacity
-        self.updated = now
-    }
-
-    /// Takes one token if there is one.
-    public mutating func take(at now: Date) -> Bool {
-        let elapsed = max(0, now.timeIntervalSince(updated))
-        tokens = min(capacity, tokens + elapsed * refillPerSecond)
-        updated = now
-        guard tokens >= 1 else { return false }
-        tokens -= 1
-        return true
-    }
-}

@@ -81,7 +81,7 @@ public struct ProviderEndpoint: Sendable, Hashable {
 
     /// Resolves the API key: the first non-empty environment variable of
     /// `kind.apiKeyVariables`, else `configured` (from `config.toml`).
-    /// - Throws: `missing_api_key` naming the variables when a key is required and none is set.
+    /// - Throws: `provider_key_missing` naming the variables when a key is required and none is set.
     public static func apiKey(
         for kind: ProviderKind, name: String? = nil, configured: String?, environment: [String: String]
     ) throws(ProviderError) -> String? {
@@ -94,7 +94,7 @@ public struct ProviderEndpoint: Sendable, Hashable {
         guard kind.requiresAPIKey else { return nil }
         let variables = kind.apiKeyVariables.joined(separator: " or ")
         throw ProviderError(
-            "missing_api_key",
+            "provider_key_missing",
             "no API key for provider \(name ?? kind.rawValue): set \(variables), or api_key in [providers.\(name ?? kind.rawValue)] of config.toml",
             category: .unauthorized)
     }

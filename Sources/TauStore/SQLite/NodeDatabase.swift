@@ -82,6 +82,38 @@ public final class NodeDatabase: Sendable {
                 table.column("node_version", .text)
             }
         }
+        migrator.registerMigration("v4-gateway") { db in
+            try db.create(table: "api_key") { table in
+                table.primaryKey("id", .text)
+                table.column("name", .text).notNull()
+                table.column("secret_hash", .text).notNull()
+                table.column("created_at", .double).notNull()
+                table.column("revoked_at", .double)
+                table.column("budget_usd", .double)
+                table.column("rpm", .integer)
+                table.column("models", .text)
+            }
+            try db.create(table: "usage") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("time", .double).notNull()
+                table.column("api_key_id", .text)
+                table.column("session_id", .text)
+                table.column("requested_model", .text).notNull()
+                table.column("model", .text).notNull()
+                table.column("route", .text).notNull()
+                table.column("input_tokens", .integer).notNull()
+                table.column("output_tokens", .integer).notNull()
+                table.column("cached_input_tokens", .integer).notNull()
+                table.column("cache_write_tokens", .integer).notNull()
+                table.column("reasoning_tokens", .integer).notNull()
+                table.column("cost_usd", .double)
+                table.column("status", .text).notNull()
+                table.column("latency_ms", .integer).notNull()
+            }
+            try db.create(index: "usage_api_key", on: "usage", columns: ["api_key_id"])
+            try db.create(index: "usage_session", on: "usage", columns: ["session_id"])
+            try db.create(index: "usage_time", on: "usage", columns: ["time"])
+        }
         return migrator
     }
 }

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Where API keys live (SQLite in the node home, or PostgreSQL).
+public protocol APIKeyRepository: Sendable {
+    func insert(_ key: APIKey) async throws
+    func key(id: String) async throws -> APIKey?
+    func all() async throws -> [APIKey]
+    /// Marks the key revoked; returns false when there is no such key.
+    func revoke(id: String, at time: Date) async throws -> Bool
+}
+
+/// One model call, as recorded for usage and cost accounting.
+public struct UsageRecord: Sendable, Hashable, Codable {
+    public var time: Date
+    /// The API key that paid for the call; nil for localhost-dev calls and the node's own agent.
+    public var apiKeyID: String?
+    /// The agent session or the caller's `user`, when known.
+    public var sessionID: String?
+    /// The model name the caller asked for (alias or catalog id).
+    public var requestedModel: String
+    /// The catalog id of the model that answered.
+    public var model: String
+    /// The route that answered, e.g. `openai:gpt-4.1`.
+    public var route: String
+    public var usage: Usage
+    /// Cost in USD from the catalog prices; nil when the model has no price.
+    public var costUSD: Double?
+    /// `ok`, or the failure code (`stream_interrupted`, ...).
+    public var status: String
+    public var latencyMilliseconds: Int
+
+    public init(
+        time: Date, apiKeyID: String?, sessionID: String?, requestedModel: String, model: String, route: String, usage: Usage,
+        costUSD: Double?, status: String, latencyMilliseconds: Int
+    ) {
+        self.time = time
+        self.apiKeyID = apiKeyID
+        self.sessionID = sessionID
+        self.requestedModel = requestedModel
+        self.model = model
+        self.route = route
+        self.usage = usage
+        self.costUSD = costUSD
+        self.status = status
+        self.latencyMilliseconds = latencyMilliseconds
+    }
+}
+
+/// Totals over usage records.
+public struct UsageTotals: Sendable, Hashable, Codable {
+    public var requests: Int
+    public var inputTokens: Int
+    public var outputTokens: Int
+    public var cachedInputTokens: Int
+    public var costUSD: Double
+
+    public init(requests: Int = 0, inputTokens: Int = 0, outputTokens: Int = 0, cachedInputTokens: Int = 0, costUSD: Double = 0) {
+        self.requests = requests
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.cachedInputTokens = cachedInputTokens
+        self.costUSD = costUSD
+    }
+}
+
+/// Where usage records live.
+public protocol UsageRepository: Sendable {
+    func record(_ record: UsageRecord) async throws
+    /// Totals for one API key (its spending so far is `costUSD`).
+    func totals(apiKeyID: String) async throws -> UsageTotals
+    /// Totals for one session.
+    func totals(sessionID: String) async throws -> UsageTotals
+    /// The most recent records, newest first.
+    func recent(limit: Int) async throws -> [UsageRecord]
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Gateway overhead: the same streaming chat-completions request sent straight to a fast
+# local upstream (nginx answering a fixed OpenAI SSE stream) and through a tau-node
+# gateway in front of it. Prints p50 / p99 latency and requests/s for each, measured
+# with wrk on this machine in one run.
+#
+#   scripts/bench-gateway.sh [duration-seconds] [connections]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION="${1:-10}"
+CONNECTIONS="${2:-16}"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need nginx || ! need wrk; then
+    apt-get install -y nginx-light wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y nginx-light wrk >/dev/null; }
+fi
+swift build -c release --product tau-node >/dev/null
+BIN="$(swift build -c release --show-bin-path)/tau-node"
+
+WORK="$(mktemp -d)"
+cleanup() {
+    [[ -n "${NODE_PID:-}" ]] && kill "$NODE_PID" 2>/dev/null || true
+    [[ -f "$WORK/nginx.pid" ]] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+UPSTREAM_PORT="$(free_port)"
+NODE_PORT="$(free_port)"
+
+# A realistic short answer: role chunk, 20 content chunks, finish chunk, usage chunk, [DONE].
+SSE="$(python3 - <<'PY'
+import json
+def chunk(delta, finish=None, usage=None, choices=True):
+    body = {"id": "chatcmpl-bench", "object": "chat.completion.chunk", "created": 1700000000, "model": "gpt-4.1-mini",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}] if choices else []}
+    if usage: body["usage"] = usage
+    return "data: " + json.dumps(body, separators=(",", ":")) + "\\n\\n"
+out = chunk({"role": "assistant", "content": ""})
+for i in range(20):
+    out += chunk({"content": f"word{i} "})
+out += chunk({}, finish="stop")
+out += chunk({}, usage={"prompt_tokens": 12, "completion_tokens": 20, "total_tokens": 32}, choices=False)
+out += "data: [DONE]\\n\\n"
+print(out.replace("'", "\\'"), end="")
+PY
+)"
+cat > "$WORK/nginx.conf" <<CONF
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/body;
+    proxy_temp_path $WORK/proxy;
+    fastcgi_temp_path $WORK/fastcgi;
+    uwsgi_temp_path $WORK/uwsgi;
+    scgi_temp_path $WORK/scgi;
+    server {
+        listen 127.0.0.1:$UPSTREAM_PORT;
+        location = /v1/chat/completions {
+            default_type text/event-stream;
+            return 200 '$SSE';
+        }
+    }
+}
+CONF
+nginx -c "$WORK/nginx.conf" -p "$WORK"
+
+HOME_DIR="$WORK/home"
+mkdir -p "$HOME_DIR"
+cat > "$HOME_DIR/config.toml" <<CONF
+[server]
+host = "127.0.0.1"
+port = $NODE_PORT
+
+[gateway]
+auth = "localhost-dev"
+
+[providers.openai]
+base_url = "http://127.0.0.1:$UPSTREAM_PORT/v1"
+api_key = "bench"
+CONF
+TAU_LOG_LEVEL=error "$BIN" serve --home "$HOME_DIR" >"$WORK/node.log" 2>&1 &
+NODE_PID=$!
+for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$NODE_PORT/healthz" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+
+cat > "$WORK/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"model":"gpt-4.1-mini","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Count to twenty."}]}'
+LUA
+
+# Sanity: both answer a complete stream.
+for url in "http://127.0.0.1:$UPSTREAM_PORT" "http://127.0.0.1:$NODE_PORT"; do
+    curl -fsS -X POST -H 'Content-Type: application/json' -d '{"model":"gpt-4.1-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}' \
+        "$url/v1/chat/completions" | grep -q '\[DONE\]' || { echo "no complete stream from $url" >&2; exit 1; }
+done
+
+measure() { # name url connections
+    local out
+    out="$(wrk -t1 -c"$3" -d"${DURATION}s" --latency -s "$WORK/post.lua" "$2/v1/chat/completions")"
+    local p50 p99 rps errors
+    p50="$(awk '$1=="50%"{print $2}' <<<"$out")"
+    p99="$(awk '$1=="99%"{print $2}' <<<"$out")"
+    rps="$(awk '/Requests\/sec/{print $2}' <<<"$out")"
+    errors="$(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr '\n' ' ' || true)"
+    printf '%-22s %6s conn  p50 %9s  p99 %9s  %10s req/s  %s\n' "$1" "$3" "$p50" "$p99" "$rps" "$errors"
+}
+
+echo "gateway overhead, streaming chat completion, ${DURATION}s per run, $(nproc) cores"
+for connections in 1 "$CONNECTIONS"; do
+    measure "direct (nginx)" "http://127.0.0.1:$UPSTREAM_PORT" "$connections"
+    measure "through tau-node" "http://127.0.0.1:$NODE_PORT" "$connections"
+done
