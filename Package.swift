@@ -144,7 +144,8 @@ let package = Package(
         .testTarget(
             name: "TauGatewayTests",
             dependencies: [
-                "TauGateway", "TauTesting",
+                "TauGateway", "TauTesting", "TauProviders",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

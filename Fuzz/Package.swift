@@ -26,5 +26,12 @@ let package = Package(
                 .product(name: "TauEnvelope", package: "tau-node"),
             ]
         ),
+        .executableTarget(
+            name: "SSEFuzzer",
+            dependencies: [
+                "CFuzzerDriver",
+                .product(name: "TauProviders", package: "tau-node"),
+            ]
+        ),
     ]
 )

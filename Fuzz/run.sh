@@ -24,3 +24,4 @@ run() {
 
 run DIDLogFuzzer did-log
 run EnvelopeFuzzer envelope
+run SSEFuzzer sse

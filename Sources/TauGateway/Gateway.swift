@@ -25,11 +25,13 @@ public struct GatewayDependencies: Sendable {
     public var metrics: MeshMetrics
     /// Bearer token for operator routes; nil disables them.
     public var operatorToken: String?
+    /// The OpenAI-compatible model API; nil turns `/v1/*` off.
+    public var models: ModelGatewayDependencies?
 
     public init(
         localDID: @escaping @Sendable () async throws -> DID?, logs: any DIDLogRepository, resolver: DIDResolver,
         version: String, mesh: MeshNode? = nil, peers: any PeerRepository, metrics: MeshMetrics = MeshMetrics(),
-        operatorToken: String? = nil
+        operatorToken: String? = nil, models: ModelGatewayDependencies? = nil
     ) {
         self.localDID = localDID
         self.logs = logs
@@ -39,6 +41,7 @@ public struct GatewayDependencies: Sendable {
         self.peers = peers
         self.metrics = mesh?.metrics ?? metrics
         self.operatorToken = operatorToken
+        self.models = models
     }
 }
 
@@ -51,6 +54,7 @@ public enum Gateway {
         HealthRoutes(dependencies: dependencies).register(on: router)
         IdentityRoutes(dependencies: dependencies).register(on: router)
         MeshRoutes(dependencies: dependencies).register(on: router)
+        if let models = dependencies.models { OpenAIRoutes(dependencies: models).register(on: router) }
         return router
     }
 

@@ -17,6 +17,6 @@ struct TauNodeCommand: AsyncParsableCommand {
             a stable reason code (see docs/cli.md) and exit non-zero.
             """,
         version: tauNodeVersion,
-        subcommands: [InitCommand.self, IdentityCommand.self, ServeCommand.self, PeerCommand.self, SendPingCommand.self]
+        subcommands: [InitCommand.self, IdentityCommand.self, ServeCommand.self, PeerCommand.self, SendPingCommand.self, KeysCommand.self, ModelsCommand.self, UsageCommand.self]
     )
 }

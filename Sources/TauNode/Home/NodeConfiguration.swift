@@ -41,6 +41,13 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
     public var server: Server?
     public var resolver: Resolver?
     public var mesh: Mesh?
+    /// `[catalog]`: the remote model catalog and local model overrides (NodeConfiguration+Catalog.swift).
+    public var catalog: Catalog?
+    /// `[providers.<name>]` tables.
+    public var providers: [String: Provider]?
+    /// `[routes]`: model alias → ordered routes (`"provider:model"` or a catalog id).
+    public var routes: [String: [String]]?
+    public var gateway: Gateway?
 
     public init(node: Node? = nil, server: Server? = nil, resolver: Resolver? = nil, mesh: Mesh? = nil) {
         self.node = node
@@ -130,6 +137,8 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
         if let skew = resolver?.max_clock_skew_seconds, skew < 0 {
             throw NodeError("config_invalid", "\(origin): max_clock_skew_seconds < 0")
         }
+        try catalog?.validate(origin: origin)
+        try validateGateway(origin: origin)
     }
 
     /// A commented starting configuration written by `tau-node init`.

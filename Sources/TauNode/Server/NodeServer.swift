@@ -8,6 +8,7 @@ import TauEnvelope
 import TauGateway
 import TauIdentity
 import TauMesh
+import TauProviders
 
 /// `tau-node serve`: the node's HTTP surface and, when the keystore is unlocked, the
 /// mesh (inbox and gossip), run in a ServiceGroup that drains on SIGTERM / SIGINT and
@@ -46,9 +47,15 @@ public struct NodeServer: Sendable {
                     node: mesh, bootstrap: (context.configuration.mesh?.bootstrap ?? []) + bootstrap,
                     interval: context.configuration.gossipInterval, logger: logger))
         }
+        let catalog = try CatalogStore(home: context.home, configuration: context.configuration).load()
+        let models = try NodeModels.make(context: context, catalog: catalog, bindHost: host, logger: logger)
+        logger.info(
+            "model gateway ready",
+            metadata: ["models": "\(models.service.served.count)", "auth": "\(models.access.mode.rawValue)"])
         let dependencies = GatewayDependencies(
             localDID: { try await logs.localDID() }, logs: logs, resolver: context.resolver, version: tauNodeVersion, mesh: mesh,
-            peers: context.peers, operatorToken: try OperatorToken.loadOrCreate(in: context.home))
+            peers: context.peers, operatorToken: try OperatorToken.loadOrCreate(in: context.home),
+            models: ModelGatewayDependencies(service: models.service, access: models.access))
         let advertisedHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
         let publicURL = context.configuration.node?.public_url
         let application = Gateway.application(
@@ -60,8 +67,16 @@ public struct NodeServer: Sendable {
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: application)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let outcome: Result<Void, any Error>
         do {
             try await group.run()
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        await models.shutdown()
+        do {
+            try outcome.get()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw NodeError("address_in_use", "\(host):\(port) is already in use (is another node running?)", category: .unavailable)
         } catch let error as IOError {

@@ -28,7 +28,7 @@ public enum GatewayAuthMode: String, Sendable, Hashable, Codable {
 /// over a minute); spending comes from the usage repository, so budgets hold across
 /// restarts.
 public actor GatewayAccess {
-    public let mode: GatewayAuthMode
+    public nonisolated let mode: GatewayAuthMode
     let keys: any APIKeyRepository
     let usage: any UsageRepository
     let now: @Sendable () -> Date

@@ -92,7 +92,9 @@ public struct UpstreamHTTP: Sendable {
         if kind == .rejected && Self.mentionsContextLength(code: error?["code"]?.stringValue, message: message) {
             kind = .contextLengthExceeded
         }
-        return UpstreamFailure(kind, status: status, message: message, retryAfter: retryAfter(headers))
+        // Gemini puts its retry hint in the body (google.rpc.RetryInfo) rather than in Retry-After.
+        return UpstreamFailure(
+            kind, status: status, message: message, retryAfter: retryAfter(headers) ?? GeminiFormat.retryDelay(inError: error))
     }
 
     static func mentionsContextLength(code: String?, message: String) -> Bool {

@@ -41,7 +41,7 @@ public struct OpenAIChatClient: ModelClient {
                         } catch {
                             throw UpstreamFailure(.badResponse, message: "stream chunk is not JSON: \(error)")
                         }
-                        if let error = json["error"] {
+                        if let error = json["error"], !error.isNull {
                             // OpenRouter and others report mid-stream failures as an error chunk.
                             throw UpstreamFailure(
                                 started ? .streamInterrupted : .serverError,

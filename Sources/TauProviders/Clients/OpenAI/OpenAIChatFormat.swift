@@ -12,6 +12,9 @@ public enum OpenAIChatFormat {
         public var supportsReasoningEffort: Bool
         /// OpenRouter's extra body fields (`provider`, `models`).
         public var isOpenRouter: Bool
+        /// Whether `stream_options` is accepted (Mistral refuses unknown fields with 422 and
+        /// sends usage in its last chunk anyway).
+        public var sendsStreamOptions = true
 
         public static let openAI = Dialect(usesMaxCompletionTokens: true, supportsReasoningEffort: true, isOpenRouter: false)
         public static let compatible = Dialect(usesMaxCompletionTokens: false, supportsReasoningEffort: false, isOpenRouter: false)
@@ -21,6 +24,7 @@ public enum OpenAIChatFormat {
             switch kind {
             case .openai: .openAI
             case .openrouter: .openRouter
+            case .mistral: Dialect(usesMaxCompletionTokens: false, supportsReasoningEffort: false, isOpenRouter: false, sendsStreamOptions: false)
             default: .compatible
             }
         }
@@ -36,7 +40,7 @@ public enum OpenAIChatFormat {
         ]
         if stream {
             body["stream"] = true
-            body["stream_options"] = ["include_usage": true]
+            if dialect.sendsStreamOptions { body["stream_options"] = ["include_usage": true] }
         }
         if !request.tools.isEmpty { body["tools"] = .array(request.tools.map(encode)) }
         if let choice = request.toolChoice { body["tool_choice"] = encode(choice) }
@@ -107,6 +111,10 @@ public enum OpenAIChatFormat {
 
     /// Parses a `chat.completion` object.
     public static func decodeResponse(_ json: JSONValue) throws(UpstreamFailure) -> ChatResponse {
+        if let error = json["error"], !error.isNull {
+            // Some proxies answer 200 with an error object.
+            throw UpstreamFailure(.serverError, message: error["message"]?.stringValue ?? "error without a message")
+        }
         guard let choice = json["choices"]?.arrayValue?.first, let message = choice["message"] else {
             throw UpstreamFailure(.badResponse, message: "chat.completion without choices[0].message")
         }

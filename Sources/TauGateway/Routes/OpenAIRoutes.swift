@@ -1,0 +1,125 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TauCore
+import TauCrypto
+import TauProviders
+
+/// What the OpenAI-compatible API needs: the model service and caller admission.
+public struct ModelGatewayDependencies: Sendable {
+    public var service: ModelService
+    public var access: GatewayAccess
+
+    public init(service: ModelService, access: GatewayAccess) {
+        self.service = service
+        self.access = access
+    }
+}
+
+/// The OpenAI-compatible API:
+/// - `POST /v1/chat/completions` (streaming with SSE chunks, tools, `stream_options.include_usage`);
+/// - `GET /v1/models` and `GET /v1/models/{id}`.
+struct OpenAIRoutes {
+    let dependencies: ModelGatewayDependencies
+    static let maximumBodyBytes = 16 << 20
+    static let sessionHeader = HTTPField.Name("x-tau-session-id")!
+    static let routeHeader = HTTPField.Name("x-tau-route")!
+
+    func register(on router: Router<BasicRequestContext>) {
+        let group = router.group("v1")
+        group.post("chat/completions") { request, _ -> Response in
+            do {
+                return try await chatCompletions(request)
+            } catch let error as OpenAIError {
+                throw error
+            } catch {
+                throw OpenAIError(error)
+            }
+        }
+        group.get("models") { request, _ -> Response in
+            do {
+                _ = try await dependencies.access.authenticate(authorization: request.headers[.authorization])
+                return .json(["object": "list", "data": .array(dependencies.service.served.map(Self.modelObject))])
+            } catch {
+                throw OpenAIError(error)
+            }
+        }
+        group.get("models/**") { request, context -> Response in
+            do {
+                _ = try await dependencies.access.authenticate(authorization: request.headers[.authorization])
+                let id = context.parameters.getCatchAll().joined(separator: "/")
+                guard let model = dependencies.service.served.first(where: { $0.name == id }) else {
+                    throw ProviderError("model_not_found", "the model `\(id)` does not exist", category: .notFound)
+                }
+                return .json(Self.modelObject(model))
+            } catch {
+                throw OpenAIError(error)
+            }
+        }
+    }
+
+    static func modelObject(_ model: ServedModel) -> JSONValue {
+        ["id": .string(model.name), "object": "model", "created": 0, "owned_by": .string(model.ownedBy)]
+    }
+
+    private func chatCompletions(_ request: Request) async throws -> Response {
+        let caller = try await dependencies.access.authenticate(authorization: request.headers[.authorization])
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: Self.maximumBodyBytes)
+        } catch {
+            throw OpenAIError(
+                status: .contentTooLarge, type: "invalid_request_error", code: "request_too_large",
+                message: "a request body may have at most \(Self.maximumBodyBytes) bytes")
+        }
+        let json: JSONValue
+        do {
+            json = try JSONValue(parsing: Array(buffer: body))
+        } catch {
+            throw OpenAIError(status: .badRequest, type: "invalid_request_error", code: "invalid_json", message: "the body is not valid JSON: \(error)")
+        }
+        let incoming = try OpenAIChatFormat.decodeRequest(json)
+        try dependencies.access.authorize(caller, model: incoming.request.model)
+        let context = CallContext(
+            apiKeyID: caller.apiKeyID, sessionID: request.headers[Self.sessionHeader] ?? incoming.request.user,
+            remainingBudgetUSD: try await dependencies.access.remainingBudget(caller))
+        let id = "chatcmpl-" + Hex.encode(SecureRandom.bytes(12))
+        let created = Int(Date().timeIntervalSince1970)
+        if !incoming.stream {
+            let routed = try await dependencies.service.complete(incoming.request, context: context)
+            let model = routed.value.model.isEmpty ? routed.route.modelID : routed.value.model
+            var response = Response.json(OpenAIChatFormat.encodeResponse(routed.value, id: id, model: model, created: created))
+            response.headers[Self.routeHeader] = routed.route.name
+            return response
+        }
+        let routed = try await dependencies.service.stream(incoming.request, context: context)
+        let events = routed.value
+        let start = OpenAIChatFormat.ChunkEncoder(
+            id: id, model: routed.route.upstreamModel, created: created, includeUsage: incoming.includeUsage)
+        let stream = ResponseBody { writer in
+            var encoder = start
+            do {
+                for try await event in events {
+                    for chunk in encoder.chunks(for: event) { try await writer.write(Self.sse(chunk)) }
+                }
+                for chunk in encoder.closingChunks() { try await writer.write(Self.sse(chunk)) }
+                try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
+            } catch {
+                // The answer has started: report the failure in the stream, as OpenAI does; no [DONE].
+                try await writer.write(Self.sse(OpenAIError(error).body))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/event-stream", .cacheControl: "no-cache", Self.routeHeader: routed.route.name,
+                HTTPField.Name("x-accel-buffering")!: "no",
+            ], body: stream)
+    }
+
+    private static func sse(_ value: JSONValue) -> ByteBuffer {
+        ByteBuffer(string: "data: " + value.canonicalString() + "\n\n")
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+extension NodeConfiguration {
+    /// `[providers.<name>]`: how to reach one provider. The name is a provider kind
+    /// (`openai`, `anthropic`, `gemini`, `openrouter`, `deepseek`, `xai`, `mistral`,
+    /// `groq`, `local`) or any name with `kind` set (e.g. `[providers.ollama] kind = "local"`).
+    public struct Provider: Sendable, Equatable, Codable {
+        public var kind: String?
+        public var base_url: String?
+        /// Prefer the environment (`TAU_<NAME>_API_KEY`); a key here is read when no variable is set.
+        public var api_key: String?
+        /// `openai-chat` (default for OpenAI-compatible providers) or `openai-responses`.
+        public var wire: String?
+        /// Extra request headers.
+        public var headers: [String: String]?
+        /// OpenRouter `HTTP-Referer`: your site, for OpenRouter's rankings.
+        public var site_url: String?
+        /// OpenRouter `X-Title`: your app's name in the OpenRouter dashboard.
+        public var site_name: String?
+    }
+
+    /// `[gateway]`: admission, retries and breakers of the model gateway.
+    public struct Gateway: Sendable, Equatable, Codable {
+        /// `keys` (default) or `localhost-dev` (no keys; only when the server binds loopback).
+        public var auth: String?
+        /// Calls per route before falling back, the first included (default 3).
+        public var max_attempts: Int?
+        /// First retry delay, doubled each retry (default `"500ms"`).
+        public var retry_base_delay: String?
+        /// Longest `Retry-After` waited for before moving on (default `"60s"`).
+        public var max_retry_after: String?
+        /// Consecutive failures that open a route's breaker (default 5).
+        public var breaker_failures: Int?
+        /// How long an open breaker waits before one probe (default `"30s"`).
+        public var breaker_cooldown: String?
+        /// Longest wait for an upstream's whole answer or stream head (default `"10m"`).
+        public var request_timeout: String?
+        /// Longest silence inside an upstream response before it is abandoned (default `"5m"`).
+        public var idle_timeout: String?
+    }
+}
+
+extension NodeConfiguration {
+    /// Checks `[gateway]` and `[routes]` so that a typo fails at load, naming the file.
+    func validateGateway(origin: String) throws(NodeError) {
+        let settings = gateway
+        for (key, text) in [
+            ("retry_base_delay", settings?.retry_base_delay), ("max_retry_after", settings?.max_retry_after),
+            ("breaker_cooldown", settings?.breaker_cooldown), ("request_timeout", settings?.request_timeout),
+            ("idle_timeout", settings?.idle_timeout),
+        ] {
+            guard let text else { continue }
+            do {
+                _ = try NodeConfiguration.duration(text)
+            } catch {
+                throw NodeError("config_invalid", "\(origin): gateway.\(key): \(error.message)")
+            }
+        }
+        if let attempts = settings?.max_attempts, !(1...10).contains(attempts) {
+            throw NodeError("config_invalid", "\(origin): gateway.max_attempts must be 1-10")
+        }
+        if let failures = settings?.breaker_failures, !(1...1000).contains(failures) {
+            throw NodeError("config_invalid", "\(origin): gateway.breaker_failures must be 1-1000")
+        }
+        if let auth = settings?.auth, !["keys", "localhost-dev"].contains(auth) {
+            throw NodeError("config_invalid", "\(origin): gateway.auth must be \"keys\" or \"localhost-dev\"")
+        }
+        for (alias, specs) in routes ?? [:] where specs.isEmpty || alias.isEmpty {
+            throw NodeError("config_invalid", "\(origin): routes.\(alias) must list at least one route")
+        }
+    }
+}

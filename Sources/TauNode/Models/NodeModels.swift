@@ -1,0 +1,95 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import TauCore
+import TauProviders
+
+/// The node's model layer, composed from `config.toml`, the environment and the
+/// catalog: provider endpoints, route chains for aliases and catalog models, the
+/// router with its breakers, the model service and gateway admission.
+public struct NodeModels: Sendable {
+    public let service: ModelService
+    public let access: GatewayAccess
+    let http: HTTPClient
+
+    /// Builds the model layer.
+    /// - Parameters:
+    ///   - bindHost: where the server listens; `localhost-dev` mode is refused unless it is loopback.
+    ///   - remote: the mesh route for a model name (filled by the mesh), tried after all local routes.
+    /// - Throws: `config_invalid` for unknown provider kinds, wires or route specs and for
+    ///   `localhost-dev` off loopback; `provider_key_missing` for a `[routes]` entry whose
+    ///   provider has no key.
+    public static func make(
+        context: NodeContext, catalog: ModelCatalog, bindHost: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        remote: (@Sendable (String) -> Route?)? = nil, clock: RouterClock = .continuous, logger: Logger
+    ) throws -> NodeModels {
+        let configuration = context.configuration
+        let settings = configuration.gateway
+        let mode = try authMode(settings?.auth, bindHost: bindHost)
+        let idle = try NodeConfiguration.duration(settings?.idle_timeout ?? "5m")
+        var pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        // A refused connection should fail now so the router can fall back, not be retried until the connect timeout.
+        pool.retryConnectionEstablishment = false
+        let http = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(
+                timeout: .init(connect: .seconds(5), read: .nanoseconds(Int64(idle.components.seconds) * 1_000_000_000)),
+                connectionPool: pool))
+        do {
+            let upstream = UpstreamHTTP(client: http, requestTimeout: try NodeConfiguration.duration(settings?.request_timeout ?? "10m"))
+            let providers = try ProviderDirectory(configuration: configuration, environment: environment, http: upstream)
+            var aliases: [String: RouteChain] = [:]
+            for (alias, specs) in configuration.routes ?? [:] {
+                guard !specs.isEmpty else { throw NodeError("config_invalid", "[routes] \(alias) lists no routes") }
+                let routes = try specs.map { spec in try providers.route(for: spec, catalog: catalog, strict: true) }
+                aliases[alias] = RouteChain(name: alias, routes: routes)
+            }
+            let frozenAliases = aliases
+            let resolve: ModelService.ChainResolver = { name in
+                let remoteRoute = remote?(name)
+                if let chain = frozenAliases[name] { return RouteChain(name: name, routes: chain.routes, remote: remoteRoute) }
+                let local = (try? providers.route(for: name, catalog: catalog, strict: false)).map { [$0] } ?? []
+                guard !local.isEmpty || remoteRoute != nil else { return nil }
+                return RouteChain(name: name, routes: local, remote: remoteRoute)
+            }
+            var served = aliases.keys.sorted().map { ServedModel(name: $0, ownedBy: "tau-node") }
+            served += catalog.entries(includeDeprecated: false).filter { providers.hasKey($0.provider) }
+                .map { ServedModel(name: $0.id, ownedBy: $0.provider.rawValue) }
+            let router = ModelRouter(
+                retry: RetryPolicy(
+                    maxAttempts: settings?.max_attempts ?? 3,
+                    baseDelay: try NodeConfiguration.duration(settings?.retry_base_delay ?? "500ms"),
+                    maxRetryAfter: try NodeConfiguration.duration(settings?.max_retry_after ?? "60s")),
+                breakers: BreakerBoard(
+                    failureThreshold: settings?.breaker_failures ?? 5,
+                    cooldown: try NodeConfiguration.duration(settings?.breaker_cooldown ?? "30s")),
+                clock: clock, logger: logger)
+            let service = ModelService(resolve: resolve, served: served, router: router, usage: context.usage, logger: logger)
+            let access = GatewayAccess(mode: mode, keys: context.apiKeys, usage: context.usage)
+            return NodeModels(service: service, access: access, http: http)
+        } catch {
+            try? http.syncShutdown()
+            throw error
+        }
+    }
+
+    /// Closes upstream connections.
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    static func authMode(_ text: String?, bindHost: String) throws(NodeError) -> GatewayAuthMode {
+        guard let mode = GatewayAuthMode(rawValue: text ?? "keys") else {
+            throw NodeError("config_invalid", "[gateway] auth must be \"keys\" or \"localhost-dev\", not \"\(text ?? "")\"")
+        }
+        if mode == .localhostDev && !["127.0.0.1", "::1", "localhost"].contains(bindHost) {
+            throw NodeError(
+                "config_invalid",
+                "[gateway] auth = \"localhost-dev\" serves models without keys and is only allowed when the server listens on loopback (127.0.0.1 or ::1), not \(bindHost)"
+            )
+        }
+        return mode
+    }
+}

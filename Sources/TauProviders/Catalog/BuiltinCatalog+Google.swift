@@ -1,0 +1,33 @@
+extension BuiltinCatalog {
+    // Context and prices (prompts up to 200K tokens where Google has tiers): roadmap §1.
+    // Input limit 1,048,576, output limit 65,536 and the January 2025 cutoff: the Gemini API
+    // model pages (ai.google.dev/gemini-api/docs/models). Cached-input prices: the Gemini API
+    // pricing page (context caching, text input).
+    static let google: [ModelEntry] = [
+        ModelEntry(
+            id: "gemini-3-pro-preview", provider: .gemini, displayName: "Gemini 3 Pro (preview)", contextWindow: 1_048_576,
+            maxOutputTokens: 65_536, supportsMultimodal: true, supportsExtendedThinking: true,
+            inputPricePerMillion: 2.00, outputPricePerMillion: 12.00, cachedInputPricePerMillion: 0.20,
+            knowledgeCutoff: "2025-01", note: "Preview; thinking levels. Prompts over 200K tokens cost more."),
+        ModelEntry(
+            id: "gemini-3-flash-preview", provider: .gemini, displayName: "Gemini 3 Flash (preview)", contextWindow: 1_048_576,
+            maxOutputTokens: 65_536, supportsMultimodal: true, supportsExtendedThinking: true,
+            inputPricePerMillion: 0.50, outputPricePerMillion: 3.00, cachedInputPricePerMillion: 0.05,
+            knowledgeCutoff: "2025-01", note: "Preview."),
+        ModelEntry(
+            id: "gemini-2.5-pro", provider: .gemini, displayName: "Gemini 2.5 Pro", contextWindow: 1_048_576,
+            maxOutputTokens: 65_536, supportsMultimodal: true, supportsExtendedThinking: true,
+            inputPricePerMillion: 1.25, outputPricePerMillion: 10.00, cachedInputPricePerMillion: 0.125,
+            knowledgeCutoff: "2025-01", note: "Prompts over 200K tokens cost more."),
+        ModelEntry(
+            id: "gemini-2.5-flash", provider: .gemini, displayName: "Gemini 2.5 Flash", contextWindow: 1_048_576,
+            maxOutputTokens: 65_536, supportsMultimodal: true, supportsExtendedThinking: true,
+            inputPricePerMillion: 0.30, outputPricePerMillion: 2.50, cachedInputPricePerMillion: 0.03,
+            knowledgeCutoff: "2025-01"),
+        ModelEntry(
+            id: "gemini-2.5-flash-lite", provider: .gemini, displayName: "Gemini 2.5 Flash-Lite", contextWindow: 1_048_576,
+            maxOutputTokens: 65_536, supportsMultimodal: true,
+            inputPricePerMillion: 0.10, outputPricePerMillion: 0.40, cachedInputPricePerMillion: 0.01,
+            knowledgeCutoff: "2025-01"),
+    ]
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Synchronization
+import TauProviders
+
+/// API keys in memory, for tests.
+public final class InMemoryAPIKeyRepository: APIKeyRepository {
+    private let keys = Mutex<[String: APIKey]>([:])
+
+    public init() {}
+
+    public func insert(_ key: APIKey) async throws { keys.withLock { $0[key.id] = key } }
+    public func key(id: String) async throws -> APIKey? { keys.withLock { $0[id] } }
+    public func all() async throws -> [APIKey] { keys.withLock { Array($0.values) }.sorted { $0.createdAt < $1.createdAt } }
+    public func revoke(id: String, at time: Date) async throws -> Bool {
+        keys.withLock { keys in
+            guard keys[id] != nil else { return false }
+            if keys[id]?.revokedAt == nil { keys[id]?.revokedAt = time }
+            return true
+        }
+    }
+}
+
+/// Usage records in memory, for tests.
+public final class InMemoryUsageRepository: UsageRepository {
+    private let records = Mutex<[UsageRecord]>([])
+
+    public init() {}
+
+    public var all: [UsageRecord] { records.withLock { $0 } }
+
+    public func record(_ record: UsageRecord) async throws { records.withLock { $0.append(record) } }
+    public func totals(apiKeyID: String) async throws -> UsageTotals { totals { $0.apiKeyID == apiKeyID } }
+    public func totals(sessionID: String) async throws -> UsageTotals { totals { $0.sessionID == sessionID } }
+    public func recent(limit: Int) async throws -> [UsageRecord] { Array(records.withLock { $0 }.reversed().prefix(limit)) }
+
+    private func totals(_ matching: (UsageRecord) -> Bool) -> UsageTotals {
+        records.withLock { $0 }.filter(matching).reduce(into: UsageTotals()) { totals, record in
+            totals.requests += 1
+            totals.inputTokens += record.usage.inputTokens
+            totals.outputTokens += record.usage.outputTokens
+            totals.cachedInputTokens += record.usage.cachedInputTokens
+            totals.costUSD += record.costUSD ?? 0
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import TauCore
+import TauIdentity
+import TauProviders
+import TauTesting
+import Testing
+
+@testable import TauGateway
+
+/// A gateway with the OpenAI API in front of a real fake OpenAI upstream.
+struct OpenAIGatewayFixture {
+    let keys = InMemoryAPIKeyRepository()
+    let usage = InMemoryUsageRepository()
+    let upstream: FakeOpenAIUpstream
+    var mode: GatewayAuthMode = .keys
+    var contextWindow = 128_000
+    var pricing = ModelPricing(input: 0.4, output: 1.6, cachedInput: 0.1)
+
+    init(answer: @escaping @Sendable (JSONValue) -> FakeOpenAIUpstream.Answer = { _ in .init(text: "Hello there!") }) {
+        upstream = FakeOpenAIUpstream(answer: answer)
+    }
+
+    /// Creates a key and returns its bearer token.
+    func key(budget: Double? = nil, rpm: Int? = nil, models: [String]? = nil) async throws -> String {
+        let secret = APIKeySecret.generate()
+        try await keys.insert(
+            APIKey(id: secret.id, name: "test", secretHash: secret.hash, createdAt: Date(), budgetUSD: budget, requestsPerMinute: rpm, allowedModels: models))
+        return secret.token
+    }
+
+    func run(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await upstream.serve { base in
+            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            do {
+                try await self.application(base, http).test(.live) { client in try await body(client) }
+                try await http.shutdown()
+            } catch {
+                try? await http.shutdown()
+                throw error
+            }
+        }
+    }
+
+    private func application(_ base: String, _ http: HTTPClient) -> some ApplicationProtocol {
+        let endpoint = ProviderEndpoint(kind: .openai, baseURL: base, apiKey: "sk-upstream-test")
+        let route = Route(
+            name: "openai:gpt-4.1-mini", modelID: "gpt-4.1-mini", client: OpenAIChatClient(endpoint: endpoint, http: UpstreamHTTP(client: http)),
+            contextWindow: contextWindow, maxOutputTokens: 32_768, pricing: pricing)
+        let chains = ["gpt-4.1-mini": RouteChain(name: "gpt-4.1-mini", routes: [route]), "fast": RouteChain(name: "fast", routes: [route])]
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .critical
+        let service = ModelService(
+            resolve: { chains[$0] }, served: [ServedModel(name: "fast", ownedBy: "tau-node"), ServedModel(name: "gpt-4.1-mini", ownedBy: "openai")],
+            router: ModelRouter(logger: quiet), usage: usage, logger: quiet)
+        let repository = InMemoryDIDLogRepository()
+        let dependencies = GatewayDependencies(
+            localDID: { nil }, logs: repository, resolver: DIDResolver(repository: repository), version: "test", peers: InMemoryPeerRepository(),
+            models: ModelGatewayDependencies(service: service, access: GatewayAccess(mode: mode, keys: keys, usage: usage)))
+        return Application(router: Gateway.router(dependencies, logger: quiet))
+    }
+}
+
+extension TestClientProtocol {
+    /// POSTs a chat-completions body with an optional bearer key.
+    func chat(_ body: JSONValue, key: String?, _ check: @escaping @Sendable (TestResponse) async throws -> Void) async throws {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let key { headers[.authorization] = "Bearer \(key)" }
+        try await execute(
+            uri: "/v1/chat/completions", method: .post, headers: headers, body: ByteBuffer(string: body.canonicalString()),
+            testCallback: check)
+    }
+}
+
+extension TestResponse {
+    var json: JSONValue { (try? JSONValue(parsing: Array(buffer: body))) ?? .null }
+
+    /// The `data:` payloads of an SSE body.
+    var events: [String] {
+        String(buffer: body).components(separatedBy: "\n\n").compactMap { block in
+            block.hasPrefix("data: ") ? String(block.dropFirst(6)) : nil
+        }
+    }
+}

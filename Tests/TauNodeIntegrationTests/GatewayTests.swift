@@ -1,0 +1,116 @@
+import Foundation
+import Subprocess
+import SystemPackage
+import TauCore
+import TauTesting
+import Testing
+
+/// The model gateway of a real `tau-node serve`, in front of a fake OpenAI upstream,
+/// called by the official `openai` Python client and managed with `tau-node keys`.
+@Suite(.serialized)
+struct GatewayTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func writeConfig(_ home: String, upstream: String, extra: String = "") throws {
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let config = """
+            [providers.openai]
+            base_url = "\(upstream)"
+
+            [routes]
+            assistant = ["openai:gpt-4.1-mini"]
+            \(extra)
+            """
+        try config.write(toFile: home + "/config.toml", atomically: true, encoding: .utf8)
+    }
+
+    @Test func theOfficialOpenAIClientGetsToolCallsStreamedAndNot() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let home = directory.appending("node")
+        let upstream = FakeOpenAIUpstream { _ in
+            .init(toolCall: (name: "get_weather", arguments: #"{"city": "Paris"}"#), promptTokens: 70, completionTokens: 18)
+        }
+        try await upstream.serve { base in
+            try Self.writeConfig(home, upstream: base)
+            let created = try await TauNodeProcess.run(["keys", "create", "--home", home, "--name", "interop", "--json"])
+            #expect(created.exitCode == 0, "\(created.standardError)")
+            let key = try #require(try JSONValue(parsing: created.standardOutput)["key"]?.stringValue)
+
+            let (output, exitCode) = try await TauNodeProcess.withServer(home: home, environment: ["TAU_OPENAI_API_KEY": "sk-fake-upstream"]) { url in
+                let script = Self.repository.appendingPathComponent("scripts/interop/openai_client_check.py").path
+                let result = try await Subprocess.run(
+                    .name("python3"), arguments: [script, url, key, "assistant"], output: .string(limit: 1 << 20), error: .string(limit: 1 << 20))
+                guard result.terminationStatus.isSuccess else {
+                    throw TestingError("openai client check failed: \(result.standardError ?? "")\n\(result.standardOutput ?? "")")
+                }
+                return result.standardOutput ?? ""
+            }
+            #expect(exitCode == 0)
+            let result = try JSONValue(parsing: output)
+            #expect(result["plain"]?["finish_reason"] == "tool_calls")
+            #expect(result["plain"]?["tool"] == "get_weather")
+            #expect(result["plain"]?["arguments"] == ["city": "Paris"])
+            #expect(result["plain"]?["prompt_tokens"] == 70)
+            #expect(result["stream"]?["finish_reason"] == "tool_calls")
+            #expect(result["stream"]?["arguments"] == ["city": "Paris"])
+            #expect(result["stream"]?["call_id"] == "call_Xq1f3")
+            #expect(result["stream"]?["completion_tokens"] == 18)
+            #expect(result["wrong_key"]?["status"] == 401)
+            #expect(result["unknown_model"]?["status"] == 404)
+            #expect(result["models"]?.arrayValue?.contains("assistant") == true)
+            #expect(result["models"]?.arrayValue?.contains("gpt-4.1-mini") == true)
+
+            // Both calls went upstream with the provider key and were charged to the key.
+            #expect(upstream.requests.count == 2)
+            #expect(upstream.lastHeaders["authorization"] == "Bearer sk-fake-upstream")
+            let listed = try await TauNodeProcess.run(["keys", "list", "--home", home, "--json"])
+            let entry = try #require(try JSONValue(parsing: listed.standardOutput)["keys"]?.arrayValue?.first)
+            let calls = try await TauNodeProcess.run(["usage", "--home", home, "--json"])
+            #expect(try JSONValue(parsing: calls.standardOutput)["calls"]?.arrayValue?.count == 2, "\(calls.standardOutput)")
+            #expect(entry["requests"] == 2)
+            // gpt-4.1-mini: $0.40 in / $1.60 out per million.
+            let expected = 2 * (70 * 0.4 + 18 * 1.6) / 1_000_000
+            #expect(abs((entry["spent_usd"]?.doubleValue ?? 0) - expected) < 1e-9)
+        }
+    }
+
+    @Test func keysCommandsValidateAndRevoke() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let home = directory.appending("node")
+        let created = try await TauNodeProcess.run(["keys", "create", "--home", home, "--budget", "5", "--rpm", "60", "--models", "a, b", "--json"])
+        #expect(created.exitCode == 0)
+        let json = try JSONValue(parsing: created.standardOutput)
+        let token = try #require(json["key"]?.stringValue)
+        #expect(token.hasPrefix("tau_"))
+        #expect(json["models"] == ["a", "b"])
+        #expect(json["budget_usd"] == 5)
+        // The secret is not stored: only its hash.
+        let database = try String(contentsOfFile: home + "/node.sqlite", encoding: .isoLatin1)
+        #expect(!database.contains(String(token.suffix(48))))
+
+        #expect(try await TauNodeProcess.run(["keys", "create", "--home", home, "--budget", "-1"]).exitCode == 64)
+        #expect(try await TauNodeProcess.run(["keys", "revoke", "--home", home, "0123456789ab"]).exitCode == 66)
+        let revoked = try await TauNodeProcess.run(["keys", "revoke", "--home", home, token, "--json"])
+        #expect(revoked.exitCode == 0)
+        let listed = try JSONValue(parsing: try await TauNodeProcess.run(["keys", "list", "--home", home, "--json"]).standardOutput)
+        #expect(listed["keys"]?.arrayValue?.first?["revoked"] == true)
+    }
+
+    @Test func serveRefusesUnsafeOrIncompleteGatewayConfiguration() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let home = directory.appending("node")
+        try Self.writeConfig(home, upstream: "http://127.0.0.1:9/v1", extra: "\n[gateway]\nauth = \"localhost-dev\"\n")
+        let exposed = try await TauNodeProcess.run(["serve", "--home", home, "--host", "0.0.0.0", "--port", "0"])
+        #expect(exposed.exitCode == 65)
+        #expect(exposed.standardError.contains("localhost-dev"))
+
+        try Self.writeConfig(home, upstream: "http://127.0.0.1:9/v1", extra: "fallback = [\"anthropic:claude-haiku-4-5\"]\n")
+        let missing = try await TauNodeProcess.run(
+            ["serve", "--home", home, "--port", "0"], environment: ["ANTHROPIC_API_KEY": "", "TAU_ANTHROPIC_API_KEY": "", "TAU_OPENAI_API_KEY": "x"])
+        #expect(missing.exitCode == 77)
+        #expect(missing.standardError.contains("TAU_ANTHROPIC_API_KEY or ANTHROPIC_API_KEY"))
+    }
+}
