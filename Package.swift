@@ -135,6 +135,7 @@ let package = Package(
             dependencies: [
                 "TauProviders", "TauTesting",
                 .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

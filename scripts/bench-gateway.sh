@@ -5,6 +5,8 @@
 # with wrk on this machine in one run.
 #
 #   scripts/bench-gateway.sh [duration-seconds] [connections]
+#
+# BENCH_PROFILE=out.data records a `perf` profile of the node during its last run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-10}"
@@ -29,7 +31,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 UPSTREAM_PORT="$(free_port)"
 NODE_PORT="$(free_port)"
 
-# A realistic short answer: role chunk, 20 content chunks, finish chunk, usage chunk, [DONE].
+# A realistic short answer: role chunk, 12 content chunks, finish chunk, usage chunk, [DONE].
 SSE="$(python3 - <<'PY'
 import json
 def chunk(delta, finish=None, usage=None, choices=True):
@@ -37,11 +39,11 @@ def chunk(delta, finish=None, usage=None, choices=True):
             "choices": [{"index": 0, "delta": delta, "finish_reason": finish}] if choices else []}
     if usage: body["usage"] = usage
     return "data: " + json.dumps(body, separators=(",", ":")) + "\\n\\n"
-out = chunk({"role": "assistant", "content": ""})
-for i in range(20):
+out = chunk({"role": "assistant", "content": ""})  # nginx caps one config parameter at 4 KiB: keep the stream short
+for i in range(12):
     out += chunk({"content": f"word{i} "})
 out += chunk({}, finish="stop")
-out += chunk({}, usage={"prompt_tokens": 12, "completion_tokens": 20, "total_tokens": 32}, choices=False)
+out += chunk({}, usage={"prompt_tokens": 12, "completion_tokens": 12, "total_tokens": 24}, choices=False)
 out += "data: [DONE]\\n\\n"
 print(out.replace("'", "\\'"), end="")
 PY
@@ -113,6 +115,12 @@ measure() { # name url connections
     printf '%-22s %6s conn  p50 %9s  p99 %9s  %10s req/s  %s\n' "$1" "$3" "$p50" "$p99" "$rps" "$errors"
 }
 
+if [[ -n "${BENCH_PROFILE:-}" ]]; then
+    perf record -g -o "$BENCH_PROFILE" -p "$NODE_PID" -- sleep "$DURATION" >/dev/null 2>&1 &
+    wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$WORK/post.lua" "http://127.0.0.1:$NODE_PORT/v1/chat/completions" >/dev/null
+    wait
+    exit 0
+fi
 echo "gateway overhead, streaming chat completion, ${DURATION}s per run, $(nproc) cores"
 for connections in 1 "$CONNECTIONS"; do
     measure "direct (nginx)" "http://127.0.0.1:$UPSTREAM_PORT" "$connections"

@@ -22,11 +22,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Test-only interop checks run an independent JOSE implementation.
-if ! python3 -c "import jwcrypto" >/dev/null 2>&1; then
-  echo "Installing jwcrypto (tests only) ..." >&2
-  python3 -m pip install --quiet jwcrypto >/dev/null 2>&1 || python3 -m pip install --quiet --break-system-packages jwcrypto >/dev/null
-fi
+# Test-only interop checks: an independent JOSE implementation (envelopes) and the
+# official OpenAI Python client (the model gateway).
+for module in jwcrypto openai; do
+  if ! python3 -c "import $module" >/dev/null 2>&1; then
+    echo "Installing $module (tests only) ..." >&2
+    python3 -m pip install --quiet "$module" >/dev/null 2>&1 || python3 -m pip install --quiet --break-system-packages "$module" >/dev/null
+  fi
+done
 
 if ! command -v swift >/dev/null 2>&1; then
   echo "Swift 6.1 or later is required (https://www.swift.org/install/)." >&2

@@ -25,6 +25,9 @@ public enum UpstreamFailureKind: String, Sendable, Codable {
     case contextLengthExceeded = "context_length_exceeded"
     /// 401/403: the key is wrong or lacks access.
     case authentication = "upstream_auth_failed"
+    /// 402/404: this route cannot serve the model (no credit left, model not offered here);
+    /// another route may.
+    case routeUnavailable = "upstream_route_unavailable"
     /// The body was not the wire format promised.
     case badResponse = "upstream_bad_response"
     /// A stream broke after content had been sent to the caller.
@@ -75,7 +78,7 @@ public struct UpstreamFailure: TauError, Hashable {
         switch kind {
         case .rateLimited: .rateLimited
         case .rejected, .contextLengthExceeded: .invalidInput
-        case .authentication, .serverError, .timeout, .unreachable, .badResponse, .streamInterrupted: .unavailable
+        case .authentication, .routeUnavailable, .serverError, .timeout, .unreachable, .badResponse, .streamInterrupted: .unavailable
         }
     }
 
@@ -84,6 +87,7 @@ public struct UpstreamFailure: TauError, Hashable {
         switch status {
         case 429: .rateLimited
         case 401, 403: .authentication
+        case 402, 404: .routeUnavailable
         case 408, 409, 500...599: .serverError
         default: .rejected
         }

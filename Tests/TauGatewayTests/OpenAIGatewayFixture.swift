@@ -19,7 +19,7 @@ struct OpenAIGatewayFixture {
     let upstream: FakeOpenAIUpstream
     var mode: GatewayAuthMode = .keys
     var contextWindow = 128_000
-    var pricing = ModelPricing(input: 0.4, output: 1.6, cachedInput: 0.1)
+    var pricing: ModelPricing? = ModelPricing(input: 0.4, output: 1.6, cachedInput: 0.1)
 
     init(answer: @escaping @Sendable (JSONValue) -> FakeOpenAIUpstream.Answer = { _ in .init(text: "Hello there!") }) {
         upstream = FakeOpenAIUpstream(answer: answer)

@@ -228,6 +228,44 @@ import Testing
         }
     }
 
+    @Test func aKeyWithABudgetCannotReachUnpricedModels() async throws {
+        var fixture = OpenAIGatewayFixture()
+        fixture.pricing = nil
+        let budgeted = try await fixture.key(budget: 10)
+        let unlimited = try await fixture.key()
+        try await fixture.run { client in
+            let body: JSONValue = ["model": "fast", "messages": [["role": "user", "content": "Hi"]]]
+            try await client.chat(body, key: budgeted) { response in
+                #expect(response.status == .forbidden)
+                #expect(response.json["error"]?["code"] == "budget_unpriced_model")
+            }
+            try await client.chat(body, key: unlimited) { response in #expect(response.status == .ok) }
+        }
+        #expect(fixture.upstream.requests.count == 1)
+    }
+
+    @Test func localhostDevModeRefusesBrowserPagesOfOtherOrigins() async throws {
+        var fixture = OpenAIGatewayFixture()
+        fixture.mode = .localhostDev
+        try await fixture.run { client in
+            try await client.execute(
+                uri: "/v1/chat/completions", method: .post,
+                headers: [.contentType: "text/plain", .origin: "https://evil.example"],
+                body: ByteBuffer(string: #"{"model":"fast","messages":[{"role":"user","content":"Hi"}]}"#)
+            ) { response in
+                #expect(response.status == .forbidden)
+                #expect(response.json["error"]?["code"] == "non_local_request")
+            }
+        }
+        #expect(fixture.upstream.requests.isEmpty)
+        #expect(OpenAIRoutes.isLoopback(authority: "127.0.0.1:7420"))
+        #expect(OpenAIRoutes.isLoopback(authority: "[::1]:7420"))
+        #expect(OpenAIRoutes.isLoopback(authority: "localhost"))
+        #expect(!OpenAIRoutes.isLoopback(authority: "attacker.example:7420"))
+        #expect(OpenAIRoutes.isLoopback(origin: "http://localhost:3000"))
+        #expect(!OpenAIRoutes.isLoopback(origin: "null"))
+    }
+
     @Test func localhostDevModeNeedsNoKey() async throws {
         var fixture = OpenAIGatewayFixture()
         fixture.mode = .localhostDev

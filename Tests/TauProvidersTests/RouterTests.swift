@@ -1,5 +1,6 @@
 import Clocks
 import Foundation
+import NIOHTTP1
 import Testing
 @testable import TauProviders
 
@@ -35,7 +36,7 @@ import Testing
             let third = try await router.complete(Self.request, via: chain, estimatedInputTokens: 10)
             #expect(third.route.name == "a")
             #expect(upstream.calls("a") == 3)
-            #expect(await router.breakers.states()["a"] == .closed(consecutiveFailures: 0))
+            #expect(await router.breakers.states()["a"] == nil)
             let fourth = try await router.complete(Self.request, via: chain, estimatedInputTokens: 10)
             #expect(fourth.route.name == "a")
             #expect(upstream.calls("b") == 2)
@@ -105,7 +106,7 @@ import Testing
             #expect(upstream.calls("a") == 1)
             #expect(upstream.calls("b") == 0)
             // A request error says nothing about the route's health.
-            #expect(await router.breakers.states()["a"] == .closed(consecutiveFailures: 0))
+            #expect(await router.breakers.states()["a"] == nil)
         }
     }
 
@@ -170,6 +171,22 @@ import Testing
         }
     }
 
+    @Test func aRouteOutOfCreditOrWithoutTheModelFallsBack() async throws {
+        let upstream = ScriptedUpstream([
+            "a": [.status(402, body: #"{"error":{"message":"Insufficient Balance"}}"#)], "b": [.status(404)], "c": [.text("c")],
+        ])
+        try await upstream.serve { base, http in
+            let router = ModelRouter(clock: RouterClock(ImmediateClock()))
+            let chain = RouteChain(
+                name: "alias",
+                routes: ["a", "b", "c"].map { ScriptedUpstream.route($0, baseURL: base, http: http) })
+            let routed = try await router.complete(Self.request, via: chain, estimatedInputTokens: 10)
+            #expect(routed.route.name == "c")
+            #expect(upstream.calls("a") == 1)
+            #expect(upstream.calls("b") == 1)
+        }
+    }
+
     @Test func everyRouteFailingReportsEachAttempt() async throws {
         let upstream = ScriptedUpstream(["a": [.status(500)], "b": [.status(429)]])
         try await upstream.serve { base, http in
@@ -181,7 +198,10 @@ import Testing
             }
             #expect(error?.code == "upstream_rate_limited")
             #expect(error?.attempts.count == 2)
-            #expect(error?.message.contains("a: upstream_server_error (HTTP 500)") == true)
+            #expect(error?.message.contains("a: upstream_server_error (HTTP 500): upstream says no") == true)
+            // Callers get codes only; the upstream's words stay in the node's log.
+            #expect(error?.summary.contains("a: upstream_server_error (HTTP 500)") == true)
+            #expect(error?.summary.contains("upstream says no") == false)
         }
     }
 }
@@ -216,5 +236,33 @@ import Testing
         #expect(policy.delay(beforeRetry: 10, after: failure, unit: 0) == nil)
         #expect(policy.delay(beforeRetry: 1, after: UpstreamFailure(.rejected, status: 422, message: "x"), unit: 0) == nil)
         #expect(policy.delay(beforeRetry: 1, after: UpstreamFailure(.rateLimited, status: 429, message: "x", retryAfter: .seconds(3)), unit: 0.9) == .seconds(3))
+    }
+}
+
+@Suite struct UpstreamHintTests {
+    @Test func retryAfterHintsAreBoundedAndNeverTrap() {
+        func hint(_ fields: [(String, String)]) -> Duration? {
+            var headers = HTTPHeaders()
+            for (name, value) in fields { headers.add(name: name, value: value) }
+            return UpstreamHTTP.retryAfter(headers, now: Date(timeIntervalSince1970: 1_700_000_000))
+        }
+        #expect(hint([("Retry-After", "7")]) == .seconds(7))
+        #expect(hint([("retry-after-ms", "1400"), ("Retry-After", "2")]) == .milliseconds(1400))
+        #expect(hint([("Retry-After", "Tue, 14 Nov 2023 22:13:50 GMT")]) == .seconds(30))
+        for hostile in ["1e19", "inf", "nan", "-1", "1e16", "99999999999"] {
+            #expect(hint([("Retry-After", hostile)]) == nil, "\(hostile)")
+            #expect(hint([("retry-after-ms", hostile)]) == nil, "\(hostile)")
+        }
+    }
+
+    @Test func concurrentCallsCannotHoldMoreThanTheBudget() async {
+        let reservations = BudgetReservations()
+        #expect(await reservations.reserve(3, key: "k", remaining: 2))  // alone: admitted, may overshoot once
+        #expect(await !reservations.reserve(1, key: "k", remaining: 2))
+        await reservations.release(3, key: "k")
+        #expect(await reservations.reserve(1, key: "k", remaining: 2))
+        #expect(await reservations.reserve(1, key: "k", remaining: 2))
+        #expect(await !reservations.reserve(0.5, key: "k", remaining: 2))
+        #expect(await reservations.reserve(5, key: "other", remaining: 2))
     }
 }

@@ -173,13 +173,13 @@ _tau-node() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|id|serve|peer|send-ping|help)
+    init|id|serve|peer|send-ping|keys|models|usage|help)
         # Offer subcommand argument completions
         "_tau-node_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init id serve peer send-ping help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init id serve peer send-ping keys models usage help' -- "${cur}"))
         ;;
     esac
 }
@@ -513,6 +513,181 @@ _tau-node_send-ping() {
         return
         ;;
     '--passphrase-file')
+        return
+        ;;
+    esac
+}
+
+_tau-node_keys() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __tau-node_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|list|revoke)
+        # Offer subcommand argument completions
+        "_tau-node_keys_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create list revoke' -- "${cur}"))
+        ;;
+    esac
+}
+
+_tau-node_keys_create() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --name --budget --rpm --models)
+    __tau-node_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--budget')
+        return
+        ;;
+    '--rpm')
+        return
+        ;;
+    '--models')
+        return
+        ;;
+    esac
+}
+
+_tau-node_keys_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __tau-node_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    esac
+}
+
+_tau-node_keys_revoke() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __tau-node_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    esac
+}
+
+_tau-node_models() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __tau-node_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|show|refresh)
+        # Offer subcommand argument completions
+        "_tau-node_models_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list show refresh' -- "${cur}"))
+        ;;
+    esac
+}
+
+_tau-node_models_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --include-deprecated --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --provider)
+    __tau-node_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--provider')
+        return
+        ;;
+    esac
+}
+
+_tau-node_models_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __tau-node_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    esac
+}
+
+_tau-node_models_refresh() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __tau-node_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    esac
+}
+
+_tau-node_usage() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --key --session --last)
+    __tau-node_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--session')
+        return
+        ;;
+    '--last')
         return
         ;;
     esac

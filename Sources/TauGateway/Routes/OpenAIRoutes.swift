@@ -39,7 +39,7 @@ struct OpenAIRoutes {
         }
         group.get("models") { request, _ -> Response in
             do {
-                _ = try await dependencies.access.authenticate(authorization: request.headers[.authorization])
+                _ = try await authenticate(request)
                 return .json(["object": "list", "data": .array(dependencies.service.served.map(Self.modelObject))])
             } catch {
                 throw OpenAIError(error)
@@ -47,7 +47,7 @@ struct OpenAIRoutes {
         }
         group.get("models/**") { request, context -> Response in
             do {
-                _ = try await dependencies.access.authenticate(authorization: request.headers[.authorization])
+                _ = try await authenticate(request)
                 let id = context.parameters.getCatchAll().joined(separator: "/")
                 guard let model = dependencies.service.served.first(where: { $0.name == id }) else {
                     throw ProviderError("model_not_found", "the model `\(id)` does not exist", category: .notFound)
@@ -59,12 +59,43 @@ struct OpenAIRoutes {
         }
     }
 
+    /// Admits the caller. Without keys (`localhost-dev`), only requests a local program
+    /// sends are served: the Host must be a loopback name and a browser Origin must be
+    /// local too, so that a web page cannot spend the operator's credit (CSRF, DNS rebinding).
+    private func authenticate(_ request: Request) async throws -> GatewayCaller {
+        if dependencies.access.mode == .localhostDev {
+            let host = request.head.authority ?? ""
+            let origin = request.headers[.origin]
+            guard Self.isLoopback(authority: host), origin.map({ Self.isLoopback(origin: $0) }) ?? true else {
+                throw OpenAIError(
+                    status: .forbidden, type: "permission_error", code: "non_local_request",
+                    message: "localhost-dev mode serves only local programs (Host and Origin must be loopback)")
+            }
+        }
+        return try await dependencies.access.authenticate(authorization: request.headers[.authorization])
+    }
+
+    static func isLoopback(authority: String) -> Bool {
+        var host = Substring(authority)
+        if host.hasPrefix("[") {
+            host = host.dropFirst().prefix { $0 != "]" }
+        } else if let colon = host.lastIndex(of: ":") {
+            host = host[..<colon]
+        }
+        return ["localhost", "127.0.0.1", "::1"].contains(host.lowercased())
+    }
+
+    static func isLoopback(origin: String) -> Bool {
+        guard let url = URL(string: origin), let host = url.host else { return false }
+        return isLoopback(authority: host.contains(":") ? "[\(host)]" : host)
+    }
+
     static func modelObject(_ model: ServedModel) -> JSONValue {
         ["id": .string(model.name), "object": "model", "created": 0, "owned_by": .string(model.ownedBy)]
     }
 
     private func chatCompletions(_ request: Request) async throws -> Response {
-        let caller = try await dependencies.access.authenticate(authorization: request.headers[.authorization])
+        let caller = try await authenticate(request)
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: Self.maximumBodyBytes)
@@ -79,8 +110,13 @@ struct OpenAIRoutes {
         } catch {
             throw OpenAIError(status: .badRequest, type: "invalid_request_error", code: "invalid_json", message: "the body is not valid JSON: \(error)")
         }
-        let incoming = try OpenAIChatFormat.decodeRequest(json)
+        var incoming = try OpenAIChatFormat.decodeRequest(json)
         try dependencies.access.authorize(caller, model: incoming.request.model)
+        if case .key(let key) = caller, key.allowedModels != nil || key.budgetUSD != nil {
+            // OpenRouter's own fallback list would reach models the key may not use, at prices not charged.
+            incoming.request.options.openRouterModels = []
+            incoming.request.options.openRouterProvider = nil
+        }
         let context = CallContext(
             apiKeyID: caller.apiKeyID, sessionID: request.headers[Self.sessionHeader] ?? incoming.request.user,
             remainingBudgetUSD: try await dependencies.access.remainingBudget(caller))

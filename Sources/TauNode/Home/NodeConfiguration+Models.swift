@@ -7,9 +7,11 @@ extension NodeConfiguration {
     public struct Provider: Sendable, Equatable, Codable {
         public var kind: String?
         public var base_url: String?
-        /// Prefer the environment (`TAU_<NAME>_API_KEY`); a key here is read when no variable is set.
+        /// The provider's key. The environment wins for a table named after its kind; for a
+        /// table with its own name, `TAU_<NAME>_API_KEY` then this key win over the kind's variables.
         public var api_key: String?
-        /// `openai-chat` (default for OpenAI-compatible providers) or `openai-responses`.
+        /// The wire format: `openai-chat` (default for OpenAI-compatible providers), `openai-responses`,
+        /// `anthropic-messages` or `gemini` (defaults follow the kind).
         public var wire: String?
         /// Extra request headers.
         public var headers: [String: String]?
@@ -35,7 +37,8 @@ extension NodeConfiguration {
         public var breaker_cooldown: String?
         /// Longest wait for an upstream's whole answer or stream head (default `"10m"`).
         public var request_timeout: String?
-        /// Longest silence inside an upstream response before it is abandoned (default `"5m"`).
+        /// Longest silence from an upstream (before its first byte, or inside a stream) before the
+        /// call is abandoned (default: `request_timeout`).
         public var idle_timeout: String?
     }
 }

@@ -21,25 +21,28 @@ public struct NodeModels: Sendable {
     ///   `localhost-dev` off loopback; `provider_key_missing` for a `[routes]` entry whose
     ///   provider has no key.
     public static func make(
-        context: NodeContext, catalog: ModelCatalog, bindHost: String,
+        context: NodeContext, catalog live: LiveCatalog, bindHost: String,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         remote: (@Sendable (String) -> Route?)? = nil, clock: RouterClock = .continuous, logger: Logger
     ) throws -> NodeModels {
         let configuration = context.configuration
         let settings = configuration.gateway
         let mode = try authMode(settings?.auth, bindHost: bindHost)
-        let idle = try NodeConfiguration.duration(settings?.idle_timeout ?? "5m")
+        // async-http-client's read timeout also covers the wait for the response head, so it
+        // defaults to the request timeout: a long reasoning call must not be cut and retried.
+        let idle = try NodeConfiguration.duration(settings?.idle_timeout ?? settings?.request_timeout ?? "10m")
         var pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         // A refused connection should fail now so the router can fall back, not be retried until the connect timeout.
         pool.retryConnectionEstablishment = false
         let http = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: .init(
-                timeout: .init(connect: .seconds(5), read: .nanoseconds(Int64(idle.components.seconds) * 1_000_000_000)),
+                timeout: .init(connect: .seconds(5), read: .milliseconds(idle.components.seconds * 1000 + idle.components.attoseconds / 1_000_000_000_000_000)),
                 connectionPool: pool))
         do {
             let upstream = UpstreamHTTP(client: http, requestTimeout: try NodeConfiguration.duration(settings?.request_timeout ?? "10m"))
             let providers = try ProviderDirectory(configuration: configuration, environment: environment, http: upstream)
+            let catalog = live.catalog
             var aliases: [String: RouteChain] = [:]
             for (alias, specs) in configuration.routes ?? [:] {
                 guard !specs.isEmpty else { throw NodeError("config_invalid", "[routes] \(alias) lists no routes") }
@@ -50,13 +53,16 @@ public struct NodeModels: Sendable {
             let resolve: ModelService.ChainResolver = { name in
                 let remoteRoute = remote?(name)
                 if let chain = frozenAliases[name] { return RouteChain(name: name, routes: chain.routes, remote: remoteRoute) }
-                let local = (try? providers.route(for: name, catalog: catalog, strict: false)).map { [$0] } ?? []
+                let local = (try? providers.route(for: name, catalog: live.catalog, strict: false)).map { [$0] } ?? []
                 guard !local.isEmpty || remoteRoute != nil else { return nil }
                 return RouteChain(name: name, routes: local, remote: remoteRoute)
             }
-            var served = aliases.keys.sorted().map { ServedModel(name: $0, ownedBy: "tau-node") }
-            served += catalog.entries(includeDeprecated: false).filter { providers.hasKey($0.provider) }
-                .map { ServedModel(name: $0.id, ownedBy: $0.provider.rawValue) }
+            let aliasModels = aliases.keys.sorted().map { ServedModel(name: $0, ownedBy: "tau-node") }
+            let served: @Sendable () -> [ServedModel] = {
+                aliasModels
+                    + live.catalog.entries(includeDeprecated: false).filter { providers.hasKey($0.provider) }
+                    .map { ServedModel(name: $0.id, ownedBy: $0.provider.rawValue) }
+            }
             let router = ModelRouter(
                 retry: RetryPolicy(
                     maxAttempts: settings?.max_attempts ?? 3,
@@ -66,7 +72,7 @@ public struct NodeModels: Sendable {
                     failureThreshold: settings?.breaker_failures ?? 5,
                     cooldown: try NodeConfiguration.duration(settings?.breaker_cooldown ?? "30s")),
                 clock: clock, logger: logger)
-            let service = ModelService(resolve: resolve, served: served, router: router, usage: context.usage, logger: logger)
+            let service = ModelService(resolve: resolve, served: served(), router: router, usage: context.usage, logger: logger)
             let access = GatewayAccess(mode: mode, keys: context.apiKeys, usage: context.usage)
             return NodeModels(service: service, access: access, http: http)
         } catch {

@@ -68,11 +68,16 @@ struct ProviderDirectory: Sendable {
         let providerName: String
         let modelName: String
         let entry: ModelEntry?
-        if let colon = spec.firstIndex(of: ":"), !spec.hasPrefix("http") {
+        if let exact = catalog.entriesByID[spec], spec.contains(":") {
+            // Catalog ids may contain a colon themselves (OpenRouter `...:free`).
+            entry = exact
+            providerName = exact.provider.rawValue
+            modelName = exact.id
+        } else if let colon = spec.firstIndex(of: ":") {
             providerName = String(spec[..<colon])
             modelName = String(spec[spec.index(after: colon)...])
             guard entries[providerName] != nil, !modelName.isEmpty else {
-                throw NodeError("config_invalid", "route \(spec): no provider named \(providerName) (add [providers.\(providerName)])", category: .notFound)
+                throw NodeError("config_invalid", "route \(spec): no provider named \(providerName) (add [providers.\(providerName)])")
             }
             entry = catalog.entry(for: modelName) ?? catalog.entry(for: providerName + "/" + modelName)
         } else {

@@ -47,14 +47,21 @@ public struct NodeServer: Sendable {
                     node: mesh, bootstrap: (context.configuration.mesh?.bootstrap ?? []) + bootstrap,
                     interval: context.configuration.gossipInterval, logger: logger))
         }
-        let catalog = try CatalogStore(home: context.home, configuration: context.configuration).load()
+        let catalogStore = CatalogStore(home: context.home, configuration: context.configuration)
+        let catalog = LiveCatalog(try catalogStore.load())
+        if catalogStore.url != nil {
+            // A ServiceGroup service must run until shutdown, so it only exists when there is something to refresh.
+            services.append(CatalogRefreshService(store: catalogStore, live: catalog, logger: logger))
+        }
+        let operatorToken = try OperatorToken.loadOrCreate(in: context.home)
+        // Last fallible step before the group runs, so the HTTP client is always shut down.
         let models = try NodeModels.make(context: context, catalog: catalog, bindHost: host, logger: logger)
         logger.info(
             "model gateway ready",
             metadata: ["models": "\(models.service.served.count)", "auth": "\(models.access.mode.rawValue)"])
         let dependencies = GatewayDependencies(
             localDID: { try await logs.localDID() }, logs: logs, resolver: context.resolver, version: tauNodeVersion, mesh: mesh,
-            peers: context.peers, operatorToken: try OperatorToken.loadOrCreate(in: context.home),
+            peers: context.peers, operatorToken: operatorToken,
             models: ModelGatewayDependencies(service: models.service, access: models.access))
         let advertisedHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
         let publicURL = context.configuration.node?.public_url

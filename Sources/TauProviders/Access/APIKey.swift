@@ -4,7 +4,7 @@ import TauCrypto
 
 /// A gateway API key as stored: never the secret, only its SHA-256.
 public struct APIKey: Sendable, Hashable, Codable {
-    /// Public identifier, also the key's visible prefix (`tk_<id>`).
+    /// Public identifier: the 12 hex digits after `tau_` in the key.
     public var id: String
     public var name: String
     /// SHA-256 of the secret part, hex.

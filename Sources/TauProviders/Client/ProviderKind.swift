@@ -79,20 +79,32 @@ public struct ProviderEndpoint: Sendable, Hashable {
         self.wire = wire ?? kind.wire
     }
 
-    /// Resolves the API key: the first non-empty environment variable of
-    /// `kind.apiKeyVariables`, else `configured` (from `config.toml`).
+    /// Resolves the API key. For a provider named after its kind (`[providers.openai]`): the
+    /// first non-empty variable of `kind.apiKeyVariables`, else `configured` (config.toml).
+    /// For a provider with a name of its own (`[providers.work-openai] kind = "openai"`):
+    /// `TAU_<NAME>_API_KEY`, else `configured`, else the kind's variables, so that two
+    /// providers of one kind can hold different keys.
     /// - Throws: `provider_key_missing` naming the variables when a key is required and none is set.
     public static func apiKey(
         for kind: ProviderKind, name: String? = nil, configured: String?, environment: [String: String]
     ) throws(ProviderError) -> String? {
-        for variable in kind.apiKeyVariables {
-            if let value = environment[variable]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty {
-                return value
-            }
+        func variable(_ name: String) -> String? {
+            guard let value = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+            return value
+        }
+        var order = kind.apiKeyVariables
+        if let name, name != kind.rawValue {
+            let own = "TAU_" + name.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined() + "_API_KEY"
+            if let value = variable(own) { return value }
+            if let configured, !configured.isEmpty { return configured }
+            order.insert(own, at: 0)
+        }
+        for name in kind.apiKeyVariables {
+            if let value = variable(name) { return value }
         }
         if let configured, !configured.isEmpty { return configured }
         guard kind.requiresAPIKey else { return nil }
-        let variables = kind.apiKeyVariables.joined(separator: " or ")
+        let variables = order.joined(separator: " or ")
         throw ProviderError(
             "provider_key_missing",
             "no API key for provider \(name ?? kind.rawValue): set \(variables), or api_key in [providers.\(name ?? kind.rawValue)] of config.toml",

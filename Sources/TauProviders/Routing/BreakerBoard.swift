@@ -10,14 +10,16 @@ public actor BreakerBoard {
     }
 
     func admit(_ route: String, at now: Duration) -> CircuitBreaker.Admission {
-        var breaker = breakers[route] ?? CircuitBreaker(failureThreshold: failureThreshold, cooldown: cooldown)
+        // Healthy routes need no entry; only failures create one (route names may come from callers).
+        guard var breaker = breakers[route] else { return .allow }
         let admission = breaker.admit(at: now)
         breakers[route] = breaker
         return admission
     }
 
     func recordSuccess(_ route: String) {
-        breakers[route]?.recordSuccess()
+        // A closed breaker with no failures is the same as none.
+        if breakers[route] != nil { breakers[route] = nil }
     }
 
     func recordFailure(_ route: String, at now: Duration) {

@@ -78,6 +78,11 @@ public struct ModelRouter: Sendable {
                     if admission == .probe { await breakers.abandonProbe(route.name, at: clock.now) }
                     throw CancellationError()
                 } catch {
+                    if Task.isCancelled {
+                        // The caller went away: not the route's fault, and a probe must be released.
+                        if admission == .probe { await breakers.abandonProbe(route.name, at: clock.now) }
+                        throw CancellationError()
+                    }
                     var failure = Self.failure(from: error)
                     failure.route = route.name
                     if Self.countsAgainstBreaker(failure.kind) {
@@ -115,7 +120,7 @@ public struct ModelRouter: Sendable {
 
     static func countsAgainstBreaker(_ kind: UpstreamFailureKind) -> Bool {
         switch kind {
-        case .rateLimited, .serverError, .timeout, .unreachable, .authentication, .badResponse, .streamInterrupted: true
+        case .rateLimited, .serverError, .timeout, .unreachable, .authentication, .routeUnavailable, .badResponse, .streamInterrupted: true
         case .rejected, .contextLengthExceeded: false
         }
     }

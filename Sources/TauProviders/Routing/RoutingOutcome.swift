@@ -47,6 +47,21 @@ public struct RoutingExhausted: TauError {
         return code == "context_length_exceeded" ? .invalidInput : .unavailable
     }
 
+    /// What a gateway caller is told: each route's outcome code and status, without the
+    /// upstream's own wording (which may quote parts of the node's provider keys). The full
+    /// ``message`` goes to the node's log.
+    public var summary: String {
+        let outcomes = attempts.map { attempt -> String in
+            switch attempt.outcome {
+            case .succeeded: "\(attempt.route): ok"
+            case .failed(let failure): "\(attempt.route): \(failure.code)\(failure.status.map { " (HTTP \($0))" } ?? "")"
+            case .skippedContextWindow: "\(attempt.route): prompt does not fit its context window"
+            case .skippedBreakerOpen: "\(attempt.route): circuit open"
+            }
+        }
+        return "no route of \(chain) could serve the request: " + outcomes.joined(separator: "; ")
+    }
+
     public var message: String {
         let summary = attempts.map { attempt -> String in
             switch attempt.outcome {

@@ -37,20 +37,21 @@ public struct ModelService: Sendable {
     public typealias ChainResolver = @Sendable (String) -> RouteChain?
 
     let resolve: ChainResolver
-    public let served: [ServedModel]
+    let servedModels: @Sendable () -> [ServedModel]
     public let router: ModelRouter
     let estimator: TokenEstimator
     let usage: any UsageRepository
+    let reservations = BudgetReservations()
     let now: @Sendable () -> Date
     let logger: Logger
 
     public init(
-        resolve: @escaping ChainResolver, served: [ServedModel], router: ModelRouter, estimator: TokenEstimator = TokenEstimator(),
+        resolve: @escaping ChainResolver, served: @autoclosure @escaping @Sendable () -> [ServedModel], router: ModelRouter, estimator: TokenEstimator = TokenEstimator(),
         usage: any UsageRepository, now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "tau.providers.service")
     ) {
         self.resolve = resolve
-        self.served = served
+        self.servedModels = served
         self.router = router
         self.estimator = estimator
         self.usage = usage
@@ -58,10 +59,18 @@ public struct ModelService: Sendable {
         self.logger = logger
     }
 
+    /// The model names served now (they change when the catalog is refreshed).
+    public var served: [ServedModel] { servedModels() }
+
     /// A request after preflight: the chain to use and the estimated prompt size.
     public struct Plan: Sendable {
         public var chain: RouteChain
+        /// The prompt estimate used against context windows (85% of the full estimate).
         public var estimatedInputTokens: Int
+        /// The full prompt estimate, used when the provider reports no usage.
+        public var fullEstimate: Int
+        /// Budget held while the call runs.
+        public var reservationUSD: Double
     }
 
     /// Checks a request before anything is sent.
@@ -85,13 +94,27 @@ public struct ModelService: Sendable {
                 "the prompt is about \(estimate) tokens and \(output) output tokens were requested; the largest context window of `\(request.model)` is \(largest) tokens"
             )
         }
+        var routes = fitting
+        var reservation = 0.0
         if let remaining = context.remainingBudgetUSD {
             guard remaining > 0 else {
                 throw ProviderError("budget_exceeded", "the API key's budget is spent", category: .rateLimited)
             }
-            let cheapest = fitting.map { route in
-                route.pricing?.cost(of: Usage(inputTokens: windowEstimate)) ?? 0
-            }.min() ?? 0
+            // Money fails closed: a key with a budget only reaches routes whose price is known.
+            routes = fitting.filter { $0.pricing != nil }
+            guard !routes.isEmpty else {
+                throw ProviderError(
+                    "budget_unpriced_model",
+                    "`\(request.model)` has no known price, so a key with a budget may not use it (set its price in [catalog.models])",
+                    category: .unauthorized)
+            }
+            // Reserve the prompt plus the requested output (1,024 tokens when unspecified) at the
+            // dearest route that may answer; released when the call's real cost is recorded.
+            let outputReserve = request.maxOutputTokens ?? 1024
+            reservation = routes.compactMap { route in
+                route.pricing?.cost(of: Usage(inputTokens: estimate, outputTokens: outputReserve))
+            }.max() ?? 0
+            let cheapest = routes.compactMap { $0.pricing?.cost(of: Usage(inputTokens: windowEstimate)) }.min() ?? 0
             guard cheapest <= remaining else {
                 throw ProviderError(
                     "budget_exceeded",
@@ -99,19 +122,35 @@ public struct ModelService: Sendable {
                     category: .rateLimited)
             }
         }
-        return Plan(chain: chain, estimatedInputTokens: windowEstimate)
+        return Plan(
+            chain: RouteChain(name: chain.name, routes: routes), estimatedInputTokens: windowEstimate, fullEstimate: estimate,
+            reservationUSD: reservation)
+    }
+
+    /// Preflight plus a hold on the caller's budget for the duration of the call, so that
+    /// concurrent calls cannot all spend the same remaining amount.
+    func admit(_ request: ChatRequest, context: CallContext) async throws -> Plan {
+        let plan = try preflight(request, context: context)
+        guard let key = context.apiKeyID, let remaining = context.remainingBudgetUSD, plan.reservationUSD > 0 else { return plan }
+        guard await reservations.reserve(plan.reservationUSD, key: key, remaining: remaining) else {
+            throw ProviderError(
+                "budget_exceeded",
+                String(format: "calls in flight already hold the API key's remaining $%.6f; this one needs about $%.6f", remaining, plan.reservationUSD),
+                category: .rateLimited)
+        }
+        return plan
     }
 
     /// Serves a request for a whole answer and records its usage.
     public func complete(_ request: ChatRequest, context: CallContext) async throws -> Routed<ChatResponse> {
-        let plan = try preflight(request, context: context)
+        let plan = try await admit(request, context: context)
         let started = now()
         do {
             let routed = try await router.complete(request, via: plan.chain, estimatedInputTokens: plan.estimatedInputTokens)
-            await record(routed.value.usage, request: request, route: routed.route, context: context, status: "ok", started: started)
+            await record(routed.value.usage, request: request, route: routed.route, context: context, status: "ok", started: started, plan: plan)
             return routed
         } catch {
-            await recordFailure(error, request: request, context: context, started: started)
+            await recordFailure(error, request: request, context: context, started: started, plan: plan)
             throw error
         }
     }
@@ -120,21 +159,22 @@ public struct ModelService: Sendable {
     /// (also when it breaks or the caller goes away), from the provider's counts or,
     /// when it sent none, from an estimate of the text received.
     public func stream(_ request: ChatRequest, context: CallContext) async throws -> Routed<ChatEventStream> {
-        let plan = try preflight(request, context: context)
+        let plan = try await admit(request, context: context)
         let started = now()
         let routed: Routed<ChatEventStream>
         do {
             routed = try await router.stream(request, via: plan.chain, estimatedInputTokens: plan.estimatedInputTokens)
         } catch {
-            await recordFailure(error, request: request, context: context, started: started)
+            await recordFailure(error, request: request, context: context, started: started, plan: plan)
             throw error
         }
         let upstream = routed.value
-        let estimate = plan.estimatedInputTokens
+        let estimate = plan.fullEstimate
         let (output, continuation) = ChatEventStream.makeStream()
         let task = Task {
             var accumulator = ChatResponseAccumulator()
             var status = "ok"
+            var failure: (any Error)?
             do {
                 for try await event in upstream {
                     accumulator.add(event)
@@ -142,24 +182,35 @@ public struct ModelService: Sendable {
                 }
                 // A stream cut by the caller going away ends quietly, without a finish reason.
                 if accumulator.finishReason == nil { status = "cancelled" }
-                continuation.finish()
             } catch {
                 status = (error as? UpstreamFailure)?.code ?? (error is CancellationError ? "cancelled" : "stream_interrupted")
-                continuation.finish(throwing: error)
+                failure = error
             }
             var usage = accumulator.usage
-            if usage.inputTokens == 0 && usage.outputTokens == 0 {
+            if status != "ok" || (usage.inputTokens == 0 && usage.outputTokens == 0) {
+                // Providers send final counts last (Anthropic's message_delta); a stream cut short or
+                // without counts is charged for at least what was estimated and received.
                 let response = accumulator.response
-                let text = response.message.text + response.message.toolCalls.map { $0.name + $0.arguments }.joined()
-                usage = Usage(inputTokens: estimate, outputTokens: estimator.count(text))
+                let text = response.message.content.map { part -> String in
+                    switch part {
+                    case .text(let text, _), .thinking(let text, _): text
+                    case .image: ""
+                    }
+                }.joined() + response.message.toolCalls.map { $0.name + $0.arguments }.joined()
+                usage.inputTokens = max(usage.inputTokens, estimate)
+                usage.outputTokens = max(usage.outputTokens, estimator.count(text))
             }
-            await record(usage, request: request, route: routed.route, context: context, status: status, started: started)
+            // Recorded before the caller sees the end, so its next request sees the spending.
+            await record(usage, request: request, route: routed.route, context: context, status: status, started: started, plan: plan)
+            if let failure { continuation.finish(throwing: failure) } else { continuation.finish() }
         }
         continuation.onTermination = { _ in task.cancel() }
         return Routed(value: output, route: routed.route, attempts: routed.attempts)
     }
 
-    private func record(_ usage: Usage, request: ChatRequest, route: Route, context: CallContext, status: String, started: Date) async {
+    private func record(
+        _ usage: Usage, request: ChatRequest, route: Route, context: CallContext, status: String, started: Date, plan: Plan
+    ) async {
         let record = UsageRecord(
             time: now(), apiKeyID: context.apiKeyID, sessionID: context.sessionID, requestedModel: request.model,
             model: route.modelID, route: route.name, usage: usage, costUSD: route.pricing?.cost(of: usage), status: status,
@@ -175,9 +226,18 @@ public struct ModelService: Sendable {
                 logger.error("could not record usage", metadata: ["error": "\(error)", "route": "\(route.name)"])
             }
         }.value
+        await release(plan, context: context)
     }
 
-    private func recordFailure(_ error: any Error, request: ChatRequest, context: CallContext, started: Date) async {
+    private func release(_ plan: Plan, context: CallContext) async {
+        guard let key = context.apiKeyID, plan.reservationUSD > 0 else { return }
+        await reservations.release(plan.reservationUSD, key: key)
+    }
+
+    private func recordFailure(_ error: any Error, request: ChatRequest, context: CallContext, started: Date, plan: Plan) async {
+        if let exhausted = error as? RoutingExhausted {
+            logger.warning("no route served the request", metadata: ["detail": "\(exhausted.message)"])
+        }
         // Failed calls cost nothing but are kept, so operators can see them next to the successes.
         let code = (error as? any TauError)?.code ?? "error"
         let record = UsageRecord(
@@ -186,5 +246,26 @@ public struct ModelService: Sendable {
             latencyMilliseconds: max(0, Int(now().timeIntervalSince(started) * 1000)))
         let repository = usage
         await Task { try? await repository.record(record) }.value
+        await release(plan, context: context)
+    }
+}
+
+/// Budget held by calls in flight, per API key.
+actor BudgetReservations {
+    private var held: [String: Double] = [:]
+
+    /// Holds `amount` if `remaining` covers it on top of what is already held. A call with
+    /// nothing else in flight is always admitted (preflight has checked that its prompt is
+    /// affordable), so one call may overshoot the budget by at most its own answer.
+    func reserve(_ amount: Double, key: String, remaining: Double) -> Bool {
+        let current = held[key, default: 0]
+        guard current == 0 || current + amount <= remaining else { return false }
+        held[key] = current + amount
+        return true
+    }
+
+    func release(_ amount: Double, key: String) {
+        let left = held[key, default: 0] - amount
+        held[key] = left > 1e-12 ? left : nil
     }
 }

@@ -106,17 +106,24 @@ public struct UpstreamHTTP: Sendable {
 
     /// `retry-after-ms` (OpenAI), else `Retry-After` in seconds or as an HTTP date.
     static func retryAfter(_ headers: HTTPHeaders, now: Date = Date()) -> Duration? {
-        if let millis = headers.first(name: "retry-after-ms").flatMap(Double.init), millis >= 0 {
+        // Hints are untrusted: anything beyond a day is treated as absent rather than converted (and trapping).
+        let day = 86_400.0
+        if let millis = headers.first(name: "retry-after-ms").flatMap(Double.init), millis.isFinite, millis >= 0, millis <= day * 1000 {
             return .milliseconds(Int64(millis.rounded(.up)))
         }
         guard let value = headers.first(name: "retry-after")?.trimmingCharacters(in: .whitespaces) else { return nil }
-        if let seconds = Double(value), seconds >= 0, seconds.isFinite { return .milliseconds(Int64(seconds * 1000)) }
+        if let seconds = Double(value) {
+            guard seconds.isFinite, seconds >= 0, seconds <= day else { return nil }
+            return .milliseconds(Int64(seconds * 1000))
+        }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         guard let date = formatter.date(from: value) else { return nil }
-        return .milliseconds(Int64(max(0, date.timeIntervalSince(now)) * 1000))
+        let wait = date.timeIntervalSince(now)
+        guard wait.isFinite, wait <= day else { return nil }
+        return .milliseconds(Int64(max(0, wait) * 1000))
     }
 
     /// Maps a transport error to a failure kind.
@@ -125,6 +132,7 @@ public struct UpstreamHTTP: Sendable {
         if error is CancellationError { return UpstreamFailure(.unreachable, message: "cancelled") }
         if error is NIOTooManyBytesError { return UpstreamFailure(.badResponse, message: "answer too large") }
         if let client = error as? HTTPClientError {
+            if client == .cancelled { return UpstreamFailure(.unreachable, message: "cancelled") }
             if [.deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout].contains(client) {
                 return UpstreamFailure(.timeout, message: "\(client)")
             }

@@ -151,7 +151,9 @@ public enum OpenAIChatFormat {
         case "length", "max_tokens": .length
         case "tool_calls", "function_call": .toolCalls
         case "content_filter": .contentFilter
-        default: nil
+        case nil: nil
+        // Providers add their own reasons (e.g. Mistral `model_length`); an answer that has one did finish.
+        case let other?: other.contains("length") ? .length : .stop
         }
     }
 

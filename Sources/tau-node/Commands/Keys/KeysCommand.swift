@@ -55,7 +55,7 @@ struct KeysCreateCommand: AsyncParsableCommand {
                 Output.json(json)
             } else {
                 Output.line(secret.token)
-                Output.standardError("Created key \(key.id) (\(name)). Store the secret now: it cannot be shown again.")
+                Output.standardError("Created key \(key.id) (\(name)). Store the secret now: it cannot be shown again.\n")
             }
         }
     }
@@ -86,7 +86,7 @@ struct KeysListCommand: AsyncParsableCommand {
             for (key, totals) in rows {
                 table.append([
                     key.id, key.name, key.isRevoked ? "revoked" : "active", String(format: "$%.4f", totals.costUSD),
-                    key.budgetUSD.map { String(format: "$%.2f", $0) } ?? "-", key.requestsPerMinute.map(String.init) ?? "-",
+                    key.budgetUSD.map { String(format: "$%.4f", $0) } ?? "-", key.requestsPerMinute.map(String.init) ?? "-",
                     String(totals.requests), key.allowedModels?.joined(separator: ",") ?? "all",
                 ])
             }
