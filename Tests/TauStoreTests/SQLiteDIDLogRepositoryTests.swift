@@ -26,9 +26,9 @@ struct SQLiteDIDLogRepositoryTests {
         defer { directory.remove() }
         let database = try NodeDatabase(path: directory.appending("node.sqlite"))
         #expect(try database.journalMode == "wal")
-        #expect(try database.appliedMigrations == ["v1-did-logs", "v2-replay-cache", "v3-peers"])
+        #expect(try database.appliedMigrations == ["v1-did-logs", "v2-replay-cache", "v3-peers", "v4-gateway"])
         // Opening again is a no-op migration.
-        #expect(try NodeDatabase(path: directory.appending("node.sqlite")).appliedMigrations.count == 3)
+        #expect(try NodeDatabase(path: directory.appending("node.sqlite")).appliedMigrations.count == 4)
     }
 
     @Test func savesAndLoadsLogs() async throws {
