@@ -42,9 +42,9 @@ struct GatewayTests {
                 let result = try await Subprocess.run(
                     .name("python3"), arguments: [script, url, key, "assistant"], output: .string(limit: 1 << 20), error: .string(limit: 1 << 20))
                 guard result.terminationStatus.isSuccess else {
-                    throw TestingError("openai client check failed: \(result.standardError ?? "")\n\(result.standardOutput ?? "")")
+                    throw TestingError("openai client check failed: \(result.standardError)\n\(result.standardOutput)")
                 }
-                return result.standardOutput ?? ""
+                return result.standardOutput
             }
             #expect(exitCode == 0)
             let result = try JSONValue(parsing: output)

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import TauCore
+import TauTesting
 import Testing
 
 @testable import TauProviders
@@ -312,16 +313,18 @@ import Testing
     }
 
     @Test func closedPortIsUnreachable() async throws {
-        let base = try await Fake.closedBaseURL()
         // By default async-http-client retries a refused connection until its connect
         // timeout (10 s); without retries the refusal surfaces at once.
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
-        for streaming in [false, true] {
-            let failure = try await Fake.withHTTP(configuration) { http in
-                await Fake.failure(of: OpenAIChatClient(endpoint: ProviderEndpoint(kind: .openai, baseURL: base, apiKey: "k"), http: http), streaming: streaming)
+        try await RefusingPort.with { port in
+            let base = "http://127.0.0.1:\(port)/v1"
+            for streaming in [false, true] {
+                let failure = try await Fake.withHTTP(configuration) { http in
+                    await Fake.failure(of: OpenAIChatClient(endpoint: ProviderEndpoint(kind: .openai, baseURL: base, apiKey: "k"), http: http), streaming: streaming)
+                }
+                #expect(failure?.kind == .unreachable, "\(String(describing: failure))")
             }
-            #expect(failure?.kind == .unreachable, "\(String(describing: failure))")
         }
     }
 }

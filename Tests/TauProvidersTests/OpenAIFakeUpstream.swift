@@ -107,10 +107,6 @@ enum OpenAIFakeUpstream {
     }
 
     /// A base URL whose port had a server a moment ago and now refuses connections.
-    static func closedBaseURL() async throws -> String {
-        try await StaticHTTPServer.serve(Router()) { base in base + "/v1" }
-    }
-
     static func fixture(_ name: String) throws -> String {
         let dot = try #require(name.lastIndex(of: "."))
         let url = try #require(

@@ -226,6 +226,24 @@ import Testing
         #expect(breaker.state == .closed(consecutiveFailures: 0))
     }
 
+    @Test func theBoardStaysBoundedAndKeepsOpenBreakers() async {
+        let board = BreakerBoard(failureThreshold: 2, cooldown: .seconds(10), capacity: 3)
+        await board.recordFailure("a", at: .zero)
+        await board.recordFailure("a", at: .zero)
+        await board.recordFailure("b", at: .zero)
+        await board.recordFailure("c", at: .zero)
+        // Full: the closed ones (b, c) make way for d; the open one (a) stays.
+        await board.recordFailure("d", at: .zero)
+        #expect(await board.states() == ["a": .open(until: .seconds(10)), "d": .closed(consecutiveFailures: 1)])
+        await board.recordFailure("d", at: .zero)
+        await board.recordFailure("e", at: .zero)
+        await board.recordFailure("e", at: .zero)
+        // Only open breakers left: a new route's failure is not tracked.
+        await board.recordFailure("f", at: .zero)
+        #expect(await board.states().keys.sorted() == ["a", "d", "e"])
+        #expect(await board.admit("a", at: .seconds(1)) == .reject(retryAt: .seconds(10)))
+    }
+
     @Test func backoffIsExponentialWithJitterAndCapped() {
         let policy = RetryPolicy(maxAttempts: 10, baseDelay: .seconds(1), maxDelay: .seconds(8))
         let failure = UpstreamFailure(.serverError, status: 500, message: "x")

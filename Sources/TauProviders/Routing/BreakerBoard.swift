@@ -1,12 +1,18 @@
 /// The circuit breakers of all routes, shared by every request of the node.
+///
+/// Callers can name routes (`<provider>:<model>`), so the board is bounded: once it
+/// tracks `capacity` routes, a failure of a new route first drops the routes that are
+/// merely counting failures (closed), and is not tracked when only open breakers remain.
 public actor BreakerBoard {
     private var breakers: [String: CircuitBreaker] = [:]
     private let failureThreshold: Int
     private let cooldown: Duration
+    private let capacity: Int
 
-    public init(failureThreshold: Int = 5, cooldown: Duration = .seconds(30)) {
+    public init(failureThreshold: Int = 5, cooldown: Duration = .seconds(30), capacity: Int = 4096) {
         self.failureThreshold = failureThreshold
         self.cooldown = cooldown
+        self.capacity = max(1, capacity)
     }
 
     func admit(_ route: String, at now: Duration) -> CircuitBreaker.Admission {
@@ -23,6 +29,10 @@ public actor BreakerBoard {
     }
 
     func recordFailure(_ route: String, at now: Duration) {
+        if breakers[route] == nil, breakers.count >= capacity {
+            breakers = breakers.filter { if case .closed = $0.value.state { false } else { true } }
+            guard breakers.count < capacity else { return }
+        }
         var breaker = breakers[route] ?? CircuitBreaker(failureThreshold: failureThreshold, cooldown: cooldown)
         breaker.recordFailure(at: now)
         breakers[route] = breaker
