@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import TauCore
 import TauIdentity
+import TauMesh
 import TauProviders
 import TauTesting
 import Testing
@@ -20,6 +21,9 @@ struct OpenAIGatewayFixture {
     var mode: GatewayAuthMode = .keys
     var contextWindow = 128_000
     var pricing: ModelPricing? = ModelPricing(input: 0.4, output: 1.6, cachedInput: 0.1)
+    var breakerFailures = 5
+    /// `/metrics`, shared by the mesh and the gateway as on a node.
+    let metrics = MeshMetrics()
 
     init(answer: @escaping @Sendable (JSONValue) -> FakeOpenAIUpstream.Answer = { _ in .init(text: "Hello there!") }) {
         upstream = FakeOpenAIUpstream(answer: answer)
@@ -35,7 +39,10 @@ struct OpenAIGatewayFixture {
 
     func run(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         try await upstream.serve { base in
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            var configuration = HTTPClient.Configuration()
+            // A refused connection (the `dead` route) fails at once instead of retrying until the connect timeout.
+            configuration.connectionPool.retryConnectionEstablishment = false
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             do {
                 try await self.application(base, http).test(.live) { client in try await body(client) }
                 try await http.shutdown()
@@ -51,16 +58,27 @@ struct OpenAIGatewayFixture {
         let route = Route(
             name: "openai:gpt-4.1-mini", modelID: "gpt-4.1-mini", client: OpenAIChatClient(endpoint: endpoint, http: UpstreamHTTP(client: http)),
             contextWindow: contextWindow, maxOutputTokens: 32_768, pricing: pricing)
-        let chains = ["gpt-4.1-mini": RouteChain(name: "gpt-4.1-mini", routes: [route]), "fast": RouteChain(name: "fast", routes: [route])]
+        // Port 1 on loopback: nothing listens there, so every call is refused.
+        let dead = Route(
+            name: "openai:dead", modelID: "dead",
+            client: OpenAIChatClient(endpoint: ProviderEndpoint(kind: .openai, baseURL: "http://127.0.0.1:1/v1", apiKey: "k"), http: UpstreamHTTP(client: http)),
+            contextWindow: contextWindow, maxOutputTokens: 32_768, pricing: pricing)
+        let chains = [
+            "gpt-4.1-mini": RouteChain(name: "gpt-4.1-mini", routes: [route]), "fast": RouteChain(name: "fast", routes: [route]),
+            "dead": RouteChain(name: "dead", routes: [dead]),
+        ]
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
+        let gatewayMetrics = GatewayMetrics(registry: metrics.registry, isListed: { chains[$0] != nil })
         let service = ModelService(
             resolve: { chains[$0] }, served: [ServedModel(name: "fast", ownedBy: "tau-node"), ServedModel(name: "gpt-4.1-mini", ownedBy: "openai")],
-            router: ModelRouter(logger: quiet), usage: usage, logger: quiet)
+            router: ModelRouter(retry: RetryPolicy(maxAttempts: 1), breakers: BreakerBoard(failureThreshold: breakerFailures), logger: quiet),
+            usage: usage, onRecord: { gatewayMetrics.record($0) }, logger: quiet)
         let repository = InMemoryDIDLogRepository()
         let dependencies = GatewayDependencies(
             localDID: { nil }, logs: repository, resolver: DIDResolver(repository: repository), version: "test", peers: InMemoryPeerRepository(),
-            models: ModelGatewayDependencies(service: service, access: GatewayAccess(mode: mode, keys: keys, usage: usage)))
+            metrics: metrics,
+            models: ModelGatewayDependencies(service: service, access: GatewayAccess(mode: mode, keys: keys, usage: usage), metrics: gatewayMetrics))
         return Application(router: Gateway.router(dependencies, logger: quiet))
     }
 }

@@ -9,7 +9,7 @@ import TauMesh
 /// Mesh routes:
 /// - `POST /mesh/v1/inbox`: one signed message in, one signed reply out;
 /// - `GET /mesh/v1/peers`: the peer table (operator token required);
-/// - `GET /metrics`: Prometheus text.
+/// - `GET /metrics`: Prometheus text (mesh and model gateway).
 struct MeshRoutes {
     let dependencies: GatewayDependencies
 
@@ -40,7 +40,10 @@ struct MeshRoutes {
             return .json(["peers": .array(peers.map(\.json))])
         }
         router.get("metrics") { _, _ -> Response in
-            .text(dependencies.metrics.exposition(), contentType: "text/plain; version=0.0.4")
+            if let models = dependencies.models, let metrics = models.metrics {
+                metrics.breakers(await models.service.router.breakers.states())
+            }
+            return .text(dependencies.metrics.exposition(), contentType: "text/plain; version=0.0.4")
         }
     }
 

@@ -10,10 +10,13 @@ import TauProviders
 public struct ModelGatewayDependencies: Sendable {
     public var service: ModelService
     public var access: GatewayAccess
+    /// Gateway counters on `/metrics`; nil counts nothing.
+    public var metrics: GatewayMetrics?
 
-    public init(service: ModelService, access: GatewayAccess) {
+    public init(service: ModelService, access: GatewayAccess, metrics: GatewayMetrics? = nil) {
         self.service = service
         self.access = access
+        self.metrics = metrics
     }
 }
 
@@ -31,10 +34,8 @@ struct OpenAIRoutes {
         group.post("chat/completions") { request, _ -> Response in
             do {
                 return try await chatCompletions(request)
-            } catch let error as OpenAIError {
-                throw error
             } catch {
-                throw OpenAIError(error)
+                throw answer(error)
             }
         }
         group.get("models") { request, _ -> Response in
@@ -42,7 +43,7 @@ struct OpenAIRoutes {
                 _ = try await authenticate(request)
                 return .json(["object": "list", "data": .array(dependencies.service.served.map(Self.modelObject))])
             } catch {
-                throw OpenAIError(error)
+                throw answer(error)
             }
         }
         group.get("models/**") { request, context -> Response in
@@ -54,9 +55,16 @@ struct OpenAIRoutes {
                 }
                 return .json(Self.modelObject(model))
             } catch {
-                throw OpenAIError(error)
+                throw answer(error)
             }
         }
+    }
+
+    /// The OpenAI-shaped error answer for `error`, counted on `/metrics`.
+    private func answer(_ error: any Error) -> OpenAIError {
+        let answer = error as? OpenAIError ?? OpenAIError(error)
+        dependencies.metrics?.error(code: answer.code)
+        return answer
     }
 
     /// Admits the caller. Without keys (`localhost-dev`), only requests a local program

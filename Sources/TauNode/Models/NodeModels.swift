@@ -17,13 +17,15 @@ public struct NodeModels: Sendable {
     /// - Parameters:
     ///   - bindHost: where the server listens; `localhost-dev` mode is refused unless it is loopback.
     ///   - remote: the mesh route for a model name (filled by the mesh), tried after all local routes.
+    ///   - onRecord: sees every usage record (for metrics).
     /// - Throws: `config_invalid` for unknown provider kinds, wires or route specs and for
     ///   `localhost-dev` off loopback; `provider_key_missing` for a `[routes]` entry whose
     ///   provider has no key.
     public static func make(
         context: NodeContext, catalog live: LiveCatalog, bindHost: String,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        remote: (@Sendable (String) -> Route?)? = nil, clock: RouterClock = .continuous, logger: Logger
+        remote: (@Sendable (String) -> Route?)? = nil, clock: RouterClock = .continuous,
+        onRecord: @escaping @Sendable (UsageRecord) -> Void = { _ in }, logger: Logger
     ) throws -> NodeModels {
         let configuration = context.configuration
         let settings = configuration.gateway
@@ -72,13 +74,21 @@ public struct NodeModels: Sendable {
                     failureThreshold: settings?.breaker_failures ?? 5,
                     cooldown: try NodeConfiguration.duration(settings?.breaker_cooldown ?? "30s")),
                 clock: clock, logger: logger)
-            let service = ModelService(resolve: resolve, served: served(), router: router, usage: context.usage, logger: logger)
+            let service = ModelService(
+                resolve: resolve, served: served(), router: router, usage: context.usage, onRecord: onRecord, logger: logger)
             let access = GatewayAccess(mode: mode, keys: context.apiKeys, usage: context.usage)
             return NodeModels(service: service, access: access, http: http)
         } catch {
             try? http.syncShutdown()
             throw error
         }
+    }
+
+    /// Whether `name` is a model the node lists by name: an alias of `[routes]` or a
+    /// catalog id (not a caller-made `<provider>:<model>`). Follows catalog refreshes.
+    public static func listedNames(configuration: NodeConfiguration, catalog live: LiveCatalog) -> @Sendable (String) -> Bool {
+        let aliases = Set((configuration.routes ?? [:]).keys)
+        return { name in aliases.contains(name) || live.catalog.entry(for: name)?.id == name }
     }
 
     /// Closes upstream connections.

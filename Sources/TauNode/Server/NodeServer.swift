@@ -55,14 +55,18 @@ public struct NodeServer: Sendable {
         }
         let operatorToken = try OperatorToken.loadOrCreate(in: context.home)
         // Last fallible step before the group runs, so the HTTP client is always shut down.
-        let models = try NodeModels.make(context: context, catalog: catalog, bindHost: host, logger: logger)
+        let metrics = mesh?.metrics ?? MeshMetrics()
+        let gatewayMetrics = GatewayMetrics(
+            registry: metrics.registry, isListed: NodeModels.listedNames(configuration: context.configuration, catalog: catalog))
+        let models = try NodeModels.make(
+            context: context, catalog: catalog, bindHost: host, onRecord: { gatewayMetrics.record($0) }, logger: logger)
         logger.info(
             "model gateway ready",
             metadata: ["models": "\(models.service.served.count)", "auth": "\(models.access.mode.rawValue)"])
         let dependencies = GatewayDependencies(
             localDID: { try await logs.localDID() }, logs: logs, resolver: context.resolver, version: tauNodeVersion, mesh: mesh,
-            peers: context.peers, operatorToken: operatorToken,
-            models: ModelGatewayDependencies(service: models.service, access: models.access))
+            peers: context.peers, metrics: metrics, operatorToken: operatorToken,
+            models: ModelGatewayDependencies(service: models.service, access: models.access, metrics: gatewayMetrics))
         let advertisedHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
         let publicURL = context.configuration.node?.public_url
         let application = Gateway.application(

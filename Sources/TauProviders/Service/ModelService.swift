@@ -43,11 +43,14 @@ public struct ModelService: Sendable {
     let usage: any UsageRepository
     let reservations = BudgetReservations()
     let now: @Sendable () -> Date
+    let onRecord: @Sendable (UsageRecord) -> Void
     let logger: Logger
 
+    /// - Parameter onRecord: sees every usage record as it is written (for metrics).
     public init(
         resolve: @escaping ChainResolver, served: @autoclosure @escaping @Sendable () -> [ServedModel], router: ModelRouter, estimator: TokenEstimator = TokenEstimator(),
         usage: any UsageRepository, now: @escaping @Sendable () -> Date = { Date() },
+        onRecord: @escaping @Sendable (UsageRecord) -> Void = { _ in },
         logger: Logger = Logger(label: "tau.providers.service")
     ) {
         self.resolve = resolve
@@ -56,6 +59,7 @@ public struct ModelService: Sendable {
         self.estimator = estimator
         self.usage = usage
         self.now = now
+        self.onRecord = onRecord
         self.logger = logger
     }
 
@@ -226,6 +230,7 @@ public struct ModelService: Sendable {
                 logger.error("could not record usage", metadata: ["error": "\(error)", "route": "\(route.name)"])
             }
         }.value
+        onRecord(record)
         await release(plan, context: context)
     }
 
@@ -246,6 +251,7 @@ public struct ModelService: Sendable {
             latencyMilliseconds: max(0, Int(now().timeIntervalSince(started) * 1000)))
         let repository = usage
         await Task { try? await repository.record(record) }.value
+        onRecord(record)
         await release(plan, context: context)
     }
 }
