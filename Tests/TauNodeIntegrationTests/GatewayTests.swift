@@ -28,8 +28,10 @@ struct GatewayTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let home = directory.appending("node")
-        let upstream = FakeOpenAIUpstream { _ in
-            .init(toolCall: (name: "get_weather", arguments: #"{"city": "Paris"}"#), promptTokens: 70, completionTokens: 18)
+        let upstream = FakeOpenAIUpstream { body in
+            body["response_format"] == nil
+                ? .init(toolCall: (name: "get_weather", arguments: #"{"city": "Paris"}"#), promptTokens: 70, completionTokens: 18)
+                : .init(text: #"{"city":"Paris","temperature_c":18.5}"#, promptTokens: 70, completionTokens: 18)
         }
         try await upstream.serve { base in
             try Self.writeConfig(home, upstream: base)
@@ -56,21 +58,28 @@ struct GatewayTests {
             #expect(result["stream"]?["arguments"] == ["city": "Paris"])
             #expect(result["stream"]?["call_id"] == "call_Xq1f3")
             #expect(result["stream"]?["completion_tokens"] == 18)
+            #expect(result["structured"] == ["city": "Paris", "temperature_c": 18.5])
             #expect(result["wrong_key"]?["status"] == 401)
             #expect(result["unknown_model"]?["status"] == 404)
             #expect(result["models"]?.arrayValue?.contains("assistant") == true)
             #expect(result["models"]?.arrayValue?.contains("gpt-4.1-mini") == true)
 
-            // Both calls went upstream with the provider key and were charged to the key.
-            #expect(upstream.requests.count == 2)
+            // The three calls went upstream with the provider key and were charged to the key;
+            // the structured one carried the client's strict schema.
+            #expect(upstream.requests.count == 3)
+            let format = upstream.requests.last?["response_format"]
+            #expect(format?["type"] == "json_schema")
+            #expect(format?["json_schema"]?["name"] == "CityWeather")
+            #expect(format?["json_schema"]?["strict"] == true)
+            #expect(format?["json_schema"]?["schema"]?["required"] == ["city", "temperature_c"])
             #expect(upstream.lastHeaders["authorization"] == "Bearer sk-fake-upstream")
             let listed = try await TauNodeProcess.run(["keys", "list", "--home", home, "--json"])
             let entry = try #require(try JSONValue(parsing: listed.standardOutput)["keys"]?.arrayValue?.first)
             let calls = try await TauNodeProcess.run(["usage", "--home", home, "--json"])
-            #expect(try JSONValue(parsing: calls.standardOutput)["calls"]?.arrayValue?.count == 2, "\(calls.standardOutput)")
-            #expect(entry["requests"] == 2)
+            #expect(try JSONValue(parsing: calls.standardOutput)["calls"]?.arrayValue?.count == 3, "\(calls.standardOutput)")
+            #expect(entry["requests"] == 3)
             // gpt-4.1-mini: $0.40 in / $1.60 out per million.
-            let expected = 2 * (70 * 0.4 + 18 * 1.6) / 1_000_000
+            let expected = 3 * (70 * 0.4 + 18 * 1.6) / 1_000_000
             #expect(abs((entry["spent_usd"]?.doubleValue ?? 0) - expected) < 1e-9)
         }
     }

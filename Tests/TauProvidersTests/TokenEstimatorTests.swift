@@ -195,6 +195,13 @@ private struct AccuracyBound {
         #expect(toolJSON.contains(#""description":"Current weather for a city""#))
         #expect(
             estimator.estimate(withTool) == estimator.estimate(bare) + TokenEstimator.tokensPerTool + estimator.count(toolJSON))
+        var withSchema = bare
+        withSchema.responseFormat = .jsonSchema(JSONSchemaFormat(name: "Weather", schema: tool.parameters))
+        #expect(
+            estimator.estimate(withSchema)
+                == estimator.estimate(bare) + TokenEstimator.tokensPerTool + estimator.count(tool.parameters.canonicalString()))
+        withSchema.responseFormat = .jsonObject
+        #expect(estimator.estimate(withSchema) == estimator.estimate(bare))
     }
 
     /// Prints the per-category accuracy table of docs/token-estimation.md

@@ -7,6 +7,7 @@ import json
 import sys
 
 import openai
+import pydantic
 
 base_url, api_key, model = sys.argv[1], sys.argv[2], sys.argv[3]
 client = openai.OpenAI(base_url=base_url + "/v1", api_key=api_key, max_retries=0, timeout=30)
@@ -66,6 +67,18 @@ result["stream"] = {
     "finish_reason": finish, "tool": calls[0]["name"], "arguments": json.loads(calls[0]["arguments"]),
     "call_id": calls[0]["id"], "chunks": chunks, "prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
 }
+
+# Structured outputs: the client sends a strict JSON Schema built from a pydantic model
+# and parses the answer into it.
+class CityWeather(pydantic.BaseModel):
+    city: str
+    temperature_c: float
+
+parse = getattr(client.chat.completions, "parse", None) or client.beta.chat.completions.parse
+parsed = parse(model=model, messages=messages, response_format=CityWeather)
+weather = parsed.choices[0].message.parsed
+assert isinstance(weather, CityWeather), parsed
+result["structured"] = {"city": weather.city, "temperature_c": weather.temperature_c}
 
 # Errors come back as the client's exception classes.
 try:

@@ -7,6 +7,13 @@ public protocol ModelClient: Sendable {
     /// Sends a streamed request. Returns once the upstream accepted it (2xx head), so
     /// failures before the first token are thrown here and may be retried.
     func stream(_ request: ChatRequest) async throws -> ChatEventStream
+    /// Whether the wire can ask for answers of this shape; routes that cannot are left
+    /// out of a chain rather than answering free text to a caller that wants JSON.
+    func supports(_ format: ResponseFormat) -> Bool
+}
+
+extension ModelClient {
+    public func supports(_ format: ResponseFormat) -> Bool { true }
 }
 
 /// The wire protocols tau-node speaks.

@@ -19,6 +19,14 @@ public struct ChatRequest: Sendable, Hashable {
     public var parallelToolCalls: Bool?
     /// An end-user id, passed to providers that accept one.
     public var user: String?
+    /// The shape of the answer (JSON mode, a JSON Schema). Routes whose provider cannot
+    /// honour it are not used (`ModelClient.supports(_:)`).
+    public var responseFormat: ResponseFormat?
+    /// Sampling seed, for providers that offer reproducible sampling; others ignore it.
+    public var seed: Int?
+    /// Penalties in -2...2 (OpenAI-format providers and Gemini; others ignore them).
+    public var presencePenalty: Double?
+    public var frequencyPenalty: Double?
     /// Provider-specific options that have no unified meaning.
     public var options: ProviderOptions
 
@@ -26,6 +34,7 @@ public struct ChatRequest: Sendable, Hashable {
         model: String, messages: [ChatMessage], tools: [ToolDefinition] = [], toolChoice: ToolChoice? = nil,
         maxOutputTokens: Int? = nil, temperature: Double? = nil, topP: Double? = nil, stop: [String] = [],
         reasoningEffort: String? = nil, parallelToolCalls: Bool? = nil, user: String? = nil,
+        responseFormat: ResponseFormat? = nil, seed: Int? = nil, presencePenalty: Double? = nil, frequencyPenalty: Double? = nil,
         options: ProviderOptions = ProviderOptions()
     ) {
         self.model = model
@@ -39,6 +48,10 @@ public struct ChatRequest: Sendable, Hashable {
         self.reasoningEffort = reasoningEffort
         self.parallelToolCalls = parallelToolCalls
         self.user = user
+        self.responseFormat = responseFormat
+        self.seed = seed
+        self.presencePenalty = presencePenalty
+        self.frequencyPenalty = frequencyPenalty
         self.options = options
     }
 }

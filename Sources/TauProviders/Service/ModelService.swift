@@ -78,7 +78,8 @@ public struct ModelService: Sendable {
     }
 
     /// Checks a request before anything is sent.
-    /// - Throws: `model_not_found` (404), `context_length_exceeded` (400) when no route's
+    /// - Throws: `model_not_found` (404), `response_format_unsupported` (400) when no route
+    ///   can answer in the requested shape, `context_length_exceeded` (400) when no route's
     ///   window holds the estimated prompt plus the requested output, `budget_exceeded`
     ///   when even the cheapest route's prompt cost exceeds the remaining budget.
     public func preflight(_ request: ChatRequest, context: CallContext) throws(ProviderError) -> Plan {
@@ -90,9 +91,19 @@ public struct ModelService: Sendable {
         // checked against 85% of it so that a request that fits is never refused here.
         let windowEstimate = estimate * 85 / 100
         let output = request.maxOutputTokens ?? 0
-        let fitting = chain.routes.filter { $0.fits(inputTokens: windowEstimate, outputTokens: output) }
+        var candidates = chain.routes
+        if let format = request.responseFormat {
+            // A caller that asked for JSON must never get free text from a route that cannot promise it.
+            candidates = candidates.filter { $0.client.supports(format) }
+            guard !candidates.isEmpty else {
+                throw ProviderError(
+                    "response_format_unsupported",
+                    "no route of `\(request.model)` can answer in the requested response_format (Anthropic takes json_schema, not json_object)")
+            }
+        }
+        let fitting = candidates.filter { $0.fits(inputTokens: windowEstimate, outputTokens: output) }
         guard !fitting.isEmpty else {
-            let largest = chain.routes.compactMap(\.contextWindow).max() ?? 0
+            let largest = candidates.compactMap(\.contextWindow).max() ?? 0
             throw ProviderError(
                 "context_length_exceeded",
                 "the prompt is about \(estimate) tokens and \(output) output tokens were requested; the largest context window of `\(request.model)` is \(largest) tokens"

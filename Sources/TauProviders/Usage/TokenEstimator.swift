@@ -52,6 +52,10 @@ public struct TokenEstimator: Sendable {
         for tool in request.tools {
             total += Self.tokensPerTool + count(Self.json(of: tool).canonicalString())
         }
+        if case .jsonSchema(let format)? = request.responseFormat {
+            // Providers put the schema into the prompt, like a tool's parameters.
+            total += Self.tokensPerTool + count(format.schema.canonicalString())
+        }
         return total
     }
 

@@ -35,6 +35,11 @@ public struct AnthropicClient: ModelClient {
         return try AnthropicFormat.decodeResponse(try await http.postJSON(url, headers: headers, body: body))
     }
 
+    /// Anthropic's structured outputs take a JSON Schema; there is no schema-less JSON mode.
+    public func supports(_ format: ResponseFormat) -> Bool {
+        if case .jsonObject = format { false } else { true }
+    }
+
     public func stream(_ request: ChatRequest) async throws -> ChatEventStream {
         let body = try AnthropicFormat.encode(request, stream: true, defaultMaxTokens: defaultMaxTokens)
         let events = try await http.postSSE(url, headers: headers, body: body)

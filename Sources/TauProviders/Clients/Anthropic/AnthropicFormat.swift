@@ -46,6 +46,10 @@ public enum AnthropicFormat {
         if let topP = request.topP, budget == nil || topP >= 0.95 { body["top_p"] = .number(topP) }
         if !request.stop.isEmpty { body["stop_sequences"] = .array(request.stop.map(JSONValue.string)) }
         if let user = request.user { body["metadata"] = ["user_id": .string(user)] }
+        if case .jsonSchema(let format)? = request.responseFormat {
+            // Structured outputs: the answer is one text block of JSON matching the schema.
+            body["output_config"] = ["format": ["type": "json_schema", "schema": format.schema]]
+        }
         return .object(body)
     }
 

@@ -53,6 +53,18 @@ public enum GeminiFormat {
         if let temperature = request.temperature { config["temperature"] = .number(temperature) }
         if let topP = request.topP { config["topP"] = .number(topP) }
         if !request.stop.isEmpty { config["stopSequences"] = .array(request.stop.map(JSONValue.string)) }
+        if let seed = request.seed { config["seed"] = .number(Double(seed)) }
+        if let penalty = request.presencePenalty { config["presencePenalty"] = .number(penalty) }
+        if let penalty = request.frequencyPenalty { config["frequencyPenalty"] = .number(penalty) }
+        switch request.responseFormat {
+        case .jsonObject?:
+            config["responseMimeType"] = "application/json"
+        case .jsonSchema(let format)?:
+            config["responseMimeType"] = "application/json"
+            config["responseSchema"] = GeminiSchema.sanitize(format.schema)
+        case .text?, nil:
+            break
+        }
         let budget = request.options.thinkingBudgetTokens ?? request.reasoningEffort.flatMap { effortBudgets[$0.lowercased()] }
         if let budget {
             config["thinkingConfig"] = ["thinkingBudget": .number(Double(budget)), "includeThoughts": true]

@@ -59,12 +59,50 @@ extension OpenAIChatFormat {
         request.reasoningEffort = json["reasoning_effort"]?.stringValue
         request.parallelToolCalls = json["parallel_tool_calls"]?.boolValue
         request.user = json["user"]?.stringValue
+        request.responseFormat = try responseFormat(json["response_format"])
+        if let seed = json["seed"], !seed.isNull {
+            guard let value = seed.intValue else { throw invalid("`seed` must be an integer") }
+            request.seed = value
+        }
+        request.presencePenalty = try number(json, "presence_penalty", in: -2...2)
+        request.frequencyPenalty = try number(json, "frequency_penalty", in: -2...2)
         if let provider = json["provider"], provider.objectValue != nil { request.options.openRouterProvider = provider }
         request.options.openRouterModels = json["models"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let stream = json["stream"]?.boolValue ?? false
         return IncomingChatRequest(
             request: request, stream: stream,
             includeUsage: stream && (json["stream_options"]?["include_usage"]?.boolValue ?? false))
+    }
+
+    /// `response_format`: `{"type": "text"}`, `{"type": "json_object"}` or
+    /// `{"type": "json_schema", "json_schema": {"name", "description"?, "schema", "strict"?}}`.
+    static func responseFormat(_ raw: JSONValue?) throws(ProviderError) -> ResponseFormat? {
+        guard let raw, !raw.isNull else { return nil }
+        switch raw["type"]?.stringValue {
+        case "text": return .text
+        case "json_object": return .jsonObject
+        case "json_schema":
+            guard let spec = raw["json_schema"], spec.objectValue != nil else {
+                throw invalid("`response_format.json_schema` is required for type json_schema")
+            }
+            guard let name = spec["name"]?.stringValue, isSchemaName(name) else {
+                throw invalid("`response_format.json_schema.name` must be 1-64 letters, digits, `_` or `-`")
+            }
+            guard let schema = spec["schema"], schema.objectValue != nil else {
+                throw invalid("`response_format.json_schema.schema` must be a JSON Schema object")
+            }
+            if let strict = spec["strict"], !strict.isNull, strict.boolValue == nil {
+                throw invalid("`response_format.json_schema.strict` must be a boolean")
+            }
+            return .jsonSchema(
+                JSONSchemaFormat(name: name, description: spec["description"]?.stringValue, schema: schema, strict: spec["strict"]?.boolValue))
+        default:
+            throw invalid("`response_format.type` must be text, json_object or json_schema")
+        }
+    }
+
+    static func isSchemaName(_ name: String) -> Bool {
+        (1...64).contains(name.count) && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
     }
 
     static func decodeMessage(_ raw: JSONValue, at index: Int) throws(ProviderError) -> ChatMessage {

@@ -53,6 +53,10 @@ public enum OpenAIChatFormat {
         if let effort = request.reasoningEffort, dialect.supportsReasoningEffort { body["reasoning_effort"] = .string(effort) }
         if let parallel = request.parallelToolCalls, !request.tools.isEmpty { body["parallel_tool_calls"] = .bool(parallel) }
         if let user = request.user { body["user"] = .string(user) }
+        if let format = request.responseFormat { body["response_format"] = format.openAIChatJSON }
+        if let seed = request.seed { body["seed"] = .number(Double(seed)) }
+        if let penalty = request.presencePenalty { body["presence_penalty"] = .number(penalty) }
+        if let penalty = request.frequencyPenalty { body["frequency_penalty"] = .number(penalty) }
         if dialect.isOpenRouter {
             if let provider = request.options.openRouterProvider { body["provider"] = provider }
             if !request.options.openRouterModels.isEmpty {

@@ -4,8 +4,8 @@ import TauCore
 /// request mapped to the wire, and the `response` object mapped back.
 ///
 /// Requests are stateless (`store: false`): the whole conversation is sent as `input`
-/// items every time, as with chat completions. Stop sequences have no counterpart in
-/// this API and are left out.
+/// items every time, as with chat completions. Stop sequences, `seed` and the
+/// penalties have no counterpart in this API and are left out.
 public enum OpenAIResponsesFormat {
     // MARK: ChatRequest → wire
 
@@ -27,6 +27,7 @@ public enum OpenAIResponsesFormat {
         if let effort = request.reasoningEffort { body["reasoning"] = ["effort": .string(effort)] }
         if let parallel = request.parallelToolCalls, !request.tools.isEmpty { body["parallel_tool_calls"] = .bool(parallel) }
         if let user = request.user { body["user"] = .string(user) }
+        if let format = request.responseFormat { body["text"] = ["format": format.openAIResponsesJSON] }
         return .object(body)
     }
 
