@@ -64,6 +64,13 @@ extension OpenAIChatFormat {
             guard let value = seed.intValue else { throw invalid("`seed` must be an integer") }
             request.seed = value
         }
+        request.options.thinkingBudgetTokens = try thinkingBudget(json["thinking"])
+        if let cached = json["cached_content"], !cached.isNull {
+            guard let name = cached.stringValue, name.hasPrefix("cachedContents/"), name.count > 15 else {
+                throw invalid("`cached_content` must be a Gemini cache name, cachedContents/…")
+            }
+            request.options.geminiCachedContent = name
+        }
         request.presencePenalty = try number(json, "presence_penalty", in: -2...2)
         request.frequencyPenalty = try number(json, "frequency_penalty", in: -2...2)
         if let provider = json["provider"], provider.objectValue != nil { request.options.openRouterProvider = provider }
@@ -121,7 +128,9 @@ extension OpenAIChatFormat {
         case .array(let parts)?:
             for part in parts {
                 switch part["type"]?.stringValue {
-                case "text": message.content.append(.text(part["text"]?.stringValue ?? ""))
+                case "text":
+                    let breakpoint = try cacheBreakpoint(part["cache_control"], at: index)
+                    message.content.append(.text(part["text"]?.stringValue ?? "", cacheBreakpoint: breakpoint))
                 case "image_url":
                     guard let url = part["image_url"]?["url"]?.stringValue else {
                         throw invalid("messages[\(index)]: image_url part without url")
@@ -132,6 +141,13 @@ extension OpenAIChatFormat {
             }
         case nil, .null?: break
         default: throw invalid("messages[\(index)].content must be a string or an array of parts")
+        }
+        // A message-level breakpoint (LiteLLM's form) marks the message's last text.
+        if try cacheBreakpoint(raw["cache_control"], at: index),
+            let last = message.content.lastIndex(where: { if case .text = $0 { true } else { false } }),
+            case .text(let text, _) = message.content[last]
+        {
+            message.content[last] = .text(text, cacheBreakpoint: true)
         }
         for call in raw["tool_calls"]?.arrayValue ?? [] {
             guard let id = call["id"]?.stringValue, let name = call["function"]?["name"]?.stringValue else {
@@ -145,6 +161,31 @@ extension OpenAIChatFormat {
         }
         message.name = raw["name"]?.stringValue
         return message
+    }
+
+    /// Anthropic's `cache_control` in OpenAI-format messages: `{"type": "ephemeral"}` marks
+    /// a prompt-cache breakpoint (sent to Anthropic only).
+    static func cacheBreakpoint(_ raw: JSONValue?, at index: Int) throws(ProviderError) -> Bool {
+        guard let raw, !raw.isNull else { return false }
+        guard raw["type"]?.stringValue == "ephemeral" else {
+            throw invalid("messages[\(index)]: cache_control must be {\"type\": \"ephemeral\"}")
+        }
+        return true
+    }
+
+    /// `thinking` (Anthropic's shape): `{"type": "enabled", "budget_tokens": N}` or
+    /// `{"type": "disabled"}`; the budget for Anthropic and Gemini routes.
+    static func thinkingBudget(_ raw: JSONValue?) throws(ProviderError) -> Int? {
+        guard let raw, !raw.isNull else { return nil }
+        switch raw["type"]?.stringValue {
+        case "disabled": return 0
+        case "enabled":
+            guard let budget = raw["budget_tokens"]?.intValue, budget > 0 else {
+                throw invalid("`thinking.budget_tokens` must be a positive integer")
+            }
+            return budget
+        default: throw invalid("`thinking.type` must be enabled or disabled")
+        }
     }
 
     private static func invalid(_ message: String) -> ProviderError {
