@@ -55,6 +55,7 @@ public enum Gateway {
         IdentityRoutes(dependencies: dependencies).register(on: router)
         MeshRoutes(dependencies: dependencies).register(on: router)
         if let models = dependencies.models { OpenAIRoutes(dependencies: models).register(on: router) }
+        GatewayOperatorRoutes(dependencies: dependencies).register(on: router)
         return router
     }
 

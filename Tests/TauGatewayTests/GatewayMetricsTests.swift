@@ -10,7 +10,7 @@ import Testing
 @testable import TauGateway
 
 @Suite struct GatewayMetricsTests {
-    @Test func metricsCountCallsTokensCostErrorsAndOpenBreakers() async throws {
+    @Test func metricsAndTheOperatorViewShowCallsTokensCostErrorsAndOpenBreakers() async throws {
         var fixture = OpenAIGatewayFixture { _ in .init(text: "Hi", promptTokens: 80, completionTokens: 15, cachedTokens: 64) }
         fixture.breakerFailures = 1
         let key = try await fixture.key()
@@ -24,6 +24,19 @@ import Testing
             try await client.chat(["model": .string("made-up-\(UUID())"), "messages": [hello]], key: key) { #expect($0.status == .notFound) }
             try await client.chat(["model": "fast", "messages": [hello]], key: "tau_000000000000_" + String(repeating: "0", count: 48)) {
                 #expect($0.status == .unauthorized)
+            }
+            // The operator view names the route.
+            try await client.execute(uri: "/gateway/v1/breakers", method: .get) { #expect($0.status == .unauthorized) }
+            try await client.execute(
+                uri: "/gateway/v1/breakers", method: .get, headers: [.authorization: "Bearer \(OpenAIGatewayFixture.operatorToken)"]
+            ) { response in
+                #expect(response.status == .ok)
+                let breakers = try #require(response.json["breakers"]?.arrayValue)
+                #expect(breakers.count == 1)
+                #expect(breakers.first?["route"] == "openai:dead")
+                #expect(breakers.first?["state"] == "open")
+                let wait = try #require(breakers.first?["probeInSeconds"]?.doubleValue)
+                #expect(wait > 0 && wait <= 30)
             }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)

@@ -22,6 +22,7 @@ struct OpenAIGatewayFixture {
     var contextWindow = 128_000
     var pricing: ModelPricing? = ModelPricing(input: 0.4, output: 1.6, cachedInput: 0.1)
     var breakerFailures = 5
+    static let operatorToken = "operator-test-token"
     /// `/metrics`, shared by the mesh and the gateway as on a node.
     let metrics = MeshMetrics()
 
@@ -77,7 +78,7 @@ struct OpenAIGatewayFixture {
         let repository = InMemoryDIDLogRepository()
         let dependencies = GatewayDependencies(
             localDID: { nil }, logs: repository, resolver: DIDResolver(repository: repository), version: "test", peers: InMemoryPeerRepository(),
-            metrics: metrics,
+            metrics: metrics, operatorToken: Self.operatorToken,
             models: ModelGatewayDependencies(service: service, access: GatewayAccess(mode: mode, keys: keys, usage: usage), metrics: gatewayMetrics))
         return Application(router: Gateway.router(dependencies, logger: quiet))
     }

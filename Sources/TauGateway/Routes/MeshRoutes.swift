@@ -35,7 +35,7 @@ struct MeshRoutes {
             }
         }
         router.get("mesh/v1/peers") { request, _ -> Response in
-            try authorizeOperator(request)
+            try dependencies.authorizeOperator(request)
             let peers = try await dependencies.peers.all()
             return .json(["peers": .array(peers.map(\.json))])
         }
@@ -44,19 +44,6 @@ struct MeshRoutes {
                 metrics.breakers(await models.service.router.breakers.states())
             }
             return .text(dependencies.metrics.exposition(), contentType: "text/plain; version=0.0.4")
-        }
-    }
-
-    /// Operator endpoints need `Authorization: Bearer <token>` with the token from
-    /// `operator.token` in the node home; compared in constant time.
-    private func authorizeOperator(_ request: Request) throws {
-        guard let expected = dependencies.operatorToken else {
-            throw GatewayError(status: .forbidden, code: "operator_api_disabled", message: "no operator token is configured")
-        }
-        let header = request.headers[.authorization] ?? ""
-        let presented = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : ""
-        guard constantTimeEquals(Array(presented.utf8), Array(expected.utf8)) else {
-            throw GatewayError(status: .unauthorized, code: "operator_token_required", message: "send Authorization: Bearer <operator.token>")
         }
     }
 }
