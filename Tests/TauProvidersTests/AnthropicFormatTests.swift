@@ -57,6 +57,34 @@ import Testing
         #expect(try Self.body(request)["thinking"] == nil)
     }
 
+    @Test func aToolLoopWithoutTheSignedThinkingContinuesWithoutThinking() throws {
+        let call = ToolCall(id: "toolu_1", name: "lookup", arguments: #"{"q":"tides"}"#)
+        var request = ChatRequest(
+            model: "claude-sonnet-4-5",
+            messages: [
+                .text(.user, "When is high tide?"),
+                // As an OpenAI-format client sends it back: the reasoning text, no signature.
+                ChatMessage(role: .assistant, content: [.thinking("I should look it up.")], toolCalls: [call]),
+                ChatMessage(role: .tool, content: [.text("14:05")], toolCallID: "toolu_1"),
+            ],
+            reasoningEffort: "medium")
+        // Anthropic would refuse thinking here ("a final assistant message must start with a thinking block").
+        var body = try Self.body(request)
+        #expect(body["thinking"] == nil)
+        #expect(body["messages"]?.arrayValue?[1]["content"]?.arrayValue?.first?["type"] == "tool_use")
+
+        // With the signed block sent back, thinking stays on and the block leads the turn.
+        request.messages[1].content = [.thinking("I should look it up.", signature: "EqQBCkYIBxgCKkB")]
+        body = try Self.body(request)
+        #expect(body["thinking"] == ["type": "enabled", "budget_tokens": 4096])
+        #expect(body["messages"]?.arrayValue?[1]["content"]?.arrayValue?.first?["signature"] == "EqQBCkYIBxgCKkB")
+
+        // A new user turn after the loop: the unsigned turn is history, but the rule is kept simple and safe.
+        request.messages[1].content = []
+        request.messages.append(.text(.user, "And low tide?"))
+        #expect(try Self.body(request)["thinking"] == nil)
+    }
+
     @Test func mergesTurnsAndDropsWhatAnthropicRefuses() throws {
         let body = try Self.body(
             Self.request([

@@ -65,4 +65,57 @@ import Testing
         // The budget does not fit under max_tokens, so it is added on top.
         #expect(body["max_tokens"] == 3048)
     }
+
+    /// A streamed Claude answer with thinking and tool calls goes out as OpenAI chunks with
+    /// `thinking_blocks`; the caller sends the assistant turn back with them and the tool
+    /// results; the next Anthropic request carries the signed block first, and thinking stays on.
+    @Test func signedThinkingRoundTripsThroughTheOpenAIFormat() async throws {
+        let signature = "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds"
+        let first = ChatRequest(
+            model: "claude-sonnet-4-5", messages: [.text(.user, "Weather and time in Paris?")],
+            tools: [ToolDefinition(name: "get_weather"), ToolDefinition(name: "get_time")], reasoningEffort: "medium")
+        let events = try await AnthropicFakeUpstream.run(.events(try AnthropicFakeUpstream.fixture("anthropic-stream-thinking-tool.sse"))) {
+            client, _ in
+            try await AnthropicFakeUpstream.drain(try await client.stream(first)).events
+        }
+        var encoder = OpenAIChatFormat.ChunkEncoder(id: "chatcmpl-1", model: "claude-sonnet-4-5", created: 0, includeUsage: false)
+        let deltas = events.flatMap { encoder.chunks(for: $0) }.compactMap { $0["choices"]?.arrayValue?.first?["delta"] }
+        let blocks = deltas.compactMap { $0["thinking_blocks"]?.arrayValue }.flatMap { $0 }
+        #expect(
+            blocks == [
+                ["type": "thinking", "thinking": "The user asks for the weather in Paris. I will call get_weather.", "signature": .string(signature)]
+            ])
+        let reasoning = deltas.compactMap { $0["reasoning_content"]?.stringValue }.joined()
+        #expect(reasoning == "The user asks for the weather in Paris. I will call get_weather.")
+
+        // The caller's next request, as an agent loop replays the assistant message.
+        let next: JSONValue = [
+            "model": "claude-sonnet-4-5", "reasoning_effort": "medium",
+            "messages": [
+                ["role": "user", "content": "Weather and time in Paris?"],
+                [
+                    "role": "assistant", "content": nil, "thinking_blocks": .array(blocks),
+                    "tool_calls": [["id": "toolu_1", "type": "function", "function": ["name": "get_weather", "arguments": #"{"city":"Paris"}"#]]],
+                ],
+                ["role": "tool", "tool_call_id": "toolu_1", "content": "18 °C, clear"],
+            ],
+        ]
+        let decoded = try OpenAIChatFormat.decodeRequest(next).request
+        let body = try AnthropicFormat.encode(decoded, stream: false, defaultMaxTokens: 8192)
+        #expect(body["thinking"] == ["type": "enabled", "budget_tokens": 4096])
+        let assistant = try #require(body["messages"]?.arrayValue?[1]["content"]?.arrayValue)
+        #expect(assistant.first?["type"] == "thinking")
+        #expect(assistant.first?["signature"] == .string(signature))
+        #expect(assistant.last?["type"] == "tool_use")
+    }
+
+    @Test func aWholeAnswerCarriesItsSignedThinkingBlocks() {
+        let response = ChatResponse(
+            id: "msg_1", model: "claude-sonnet-4-5",
+            message: ChatMessage(role: .assistant, content: [.thinking("Plan.", signature: "c2ln"), .thinking("unsigned"), .text("Done.")]),
+            finishReason: .stop, usage: Usage())
+        let message = OpenAIChatFormat.encodeResponse(response, id: "chatcmpl-1", model: "m", created: 0)["choices"]?.arrayValue?.first?["message"]
+        #expect(message?["reasoning_content"] == "Plan.unsigned")
+        #expect(message?["thinking_blocks"] == [["type": "thinking", "thinking": "Plan.", "signature": "c2ln"]])
+    }
 }

@@ -55,11 +55,21 @@ public enum AnthropicFormat {
 
     /// The extended-thinking budget: `options.thinkingBudgetTokens` (0 turns thinking
     /// off), else one derived from `reasoningEffort` (low 1024, medium 4096, high 16384).
-    /// Nil when thinking is off, including when tool use is forced.
+    /// Nil when thinking is off, including when tool use is forced and when the last
+    /// assistant turn called tools without a signed thinking block.
     static func thinkingBudget(for request: ChatRequest) -> Int? {
         switch request.toolChoice {
         case .required?, .tool?: return nil
         default: break
+        }
+        // With thinking on, Anthropic wants the last assistant turn that used tools to start
+        // with its signed thinking block, and refuses the request otherwise. Callers of the
+        // OpenAI-format gateway cannot send signatures back, so such a turn is continued
+        // without thinking (turning thinking off is always allowed).
+        if let last = request.messages.last(where: { $0.role == .assistant }), !last.toolCalls.isEmpty,
+            !last.content.contains(where: { if case .thinking(_, let signature?) = $0 { !signature.isEmpty } else { false } })
+        {
+            return nil
         }
         if let tokens = request.options.thinkingBudgetTokens {
             return tokens > 0 ? max(tokens, minimumThinkingBudget) : nil

@@ -142,6 +142,15 @@ extension OpenAIChatFormat {
         case nil, .null?: break
         default: throw invalid("messages[\(index)].content must be a string or an array of parts")
         }
+        // Signed reasoning sent back (LiteLLM's `thinking_blocks`) goes first, where Anthropic wants it.
+        if role == .assistant, let blocks = raw["thinking_blocks"]?.arrayValue {
+            let thinking = blocks.compactMap { block -> ContentPart? in
+                guard block["type"]?.stringValue == "thinking", let signature = block["signature"]?.stringValue, !signature.isEmpty
+                else { return nil }
+                return .thinking(block["thinking"]?.stringValue ?? "", signature: signature)
+            }
+            message.content = thinking + message.content
+        }
         // A message-level breakpoint (LiteLLM's form) marks the message's last text.
         if try cacheBreakpoint(raw["cache_control"], at: index),
             let last = message.content.lastIndex(where: { if case .text = $0 { true } else { false } }),
@@ -161,6 +170,11 @@ extension OpenAIChatFormat {
         }
         message.name = raw["name"]?.stringValue
         return message
+    }
+
+    /// One signed reasoning block, as callers send it back on the next turn.
+    static func thinkingBlock(_ text: String, signature: String) -> JSONValue {
+        ["type": "thinking", "thinking": .string(text), "signature": .string(signature)]
     }
 
     /// Anthropic's `cache_control` in OpenAI-format messages: `{"type": "ephemeral"}` marks
@@ -218,6 +232,11 @@ extension OpenAIChatFormat {
             return nil
         }.joined()
         if !reasoning.isEmpty { message["reasoning_content"] = .string(reasoning) }
+        let blocks = response.message.content.compactMap { part -> JSONValue? in
+            guard case .thinking(let text, let signature?) = part, !signature.isEmpty else { return nil }
+            return thinkingBlock(text, signature: signature)
+        }
+        if !blocks.isEmpty { message["thinking_blocks"] = .array(blocks) }
         if !response.message.toolCalls.isEmpty {
             message["tool_calls"] = .array(
                 response.message.toolCalls.map { call in
@@ -250,6 +269,8 @@ extension OpenAIChatFormat {
         let created: Int
         let includeUsage: Bool
         private var sentRole = false
+        /// Reasoning text since the last signature, sent whole with it in `thinking_blocks`.
+        private var pendingThinking = ""
         public private(set) var usage = Usage()
         public private(set) var finishReason: FinishReason?
 
@@ -267,9 +288,16 @@ extension OpenAIChatFormat {
             switch event {
             case .start: break
             case .text(let text): delta["content"] = .string(text)
-            case .thinking(let text, _):
-                guard !text.isEmpty else { return [] }
-                delta["reasoning_content"] = .string(text)
+            case .thinking(let text, let signature):
+                if !text.isEmpty {
+                    delta["reasoning_content"] = .string(text)
+                    pendingThinking += text
+                }
+                if let signature, !signature.isEmpty {
+                    delta["thinking_blocks"] = [OpenAIChatFormat.thinkingBlock(pendingThinking, signature: signature)]
+                    pendingThinking = ""
+                }
+                guard !delta.isEmpty else { return [] }
             case .toolCallStart(let index, let id, let name):
                 delta["tool_calls"] = [
                     ["index": .number(Double(index)), "id": .string(id), "type": "function", "function": ["name": .string(name), "arguments": ""]]
