@@ -135,6 +135,7 @@ import Testing
                 .thinking(
                     "The user wants the weather in Paris. I should call get_weather with the city and a unit.",
                     signature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds"),
+                .redactedThinking("EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr"),
                 .text("Let me look that up."),
             ])
         #expect(

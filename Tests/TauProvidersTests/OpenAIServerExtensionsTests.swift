@@ -118,4 +118,73 @@ import Testing
         #expect(message?["reasoning_content"] == "Plan.unsigned")
         #expect(message?["thinking_blocks"] == [["type": "thinking", "thinking": "Plan.", "signature": "c2ln"]])
     }
+
+    /// Redacted thinking keeps its place among the thinking blocks, streamed and whole, and
+    /// goes back to Anthropic unchanged; it also counts as signed reasoning for the tool turn.
+    @Test func redactedThinkingRoundTripsInOrder() async throws {
+        let sse = [
+            #"{"type":"message_start","message":{"id":"msg_r","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"usage":{"input_tokens":40,"output_tokens":1}}}"#,
+            #"{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}"#,
+            #"{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Checking the tool."}}"#,
+            #"{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"c2lnLTE="}}"#,
+            #"{"type":"content_block_stop","index":0}"#,
+            #"{"type":"content_block_start","index":1,"content_block":{"type":"redacted_thinking","data":"EmwKAhgBEgy3va3pzix/LafPsn4a"}}"#,
+            #"{"type":"content_block_stop","index":1}"#,
+            #"{"type":"content_block_start","index":2,"content_block":{"type":"tool_use","id":"toolu_9","name":"lookup","input":{}}}"#,
+            #"{"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"{\"q\":\"tides\"}"}}"#,
+            #"{"type":"content_block_stop","index":2}"#,
+            #"{"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":30}}"#,
+            #"{"type":"message_stop"}"#,
+        ].map { "event: x\ndata: \($0)\n\n" }.joined()
+        let request = ChatRequest(model: "claude-sonnet-4-5", messages: [.text(.user, "Tides?")], reasoningEffort: "low")
+        let events = try await AnthropicFakeUpstream.run(.events(sse)) { client, _ in
+            try await AnthropicFakeUpstream.drain(try await client.stream(request)).events
+        }
+        var accumulator = ChatResponseAccumulator()
+        for event in events { accumulator.add(event) }
+        #expect(
+            accumulator.response.message.content == [
+                .thinking("Checking the tool.", signature: "c2lnLTE="), .redactedThinking("EmwKAhgBEgy3va3pzix/LafPsn4a"),
+            ])
+
+        var encoder = OpenAIChatFormat.ChunkEncoder(id: "chatcmpl-1", model: "m", created: 0, includeUsage: false)
+        let blocks = events.flatMap { encoder.chunks(for: $0) }
+            .compactMap { $0["choices"]?.arrayValue?.first?["delta"]?["thinking_blocks"]?.arrayValue }.flatMap { $0 }
+        let expected: JSONValue = [
+            ["type": "thinking", "thinking": "Checking the tool.", "signature": "c2lnLTE="],
+            ["type": "redacted_thinking", "data": "EmwKAhgBEgy3va3pzix/LafPsn4a"],
+        ]
+        #expect(JSONValue.array(blocks) == expected)
+        let whole = OpenAIChatFormat.encodeResponse(accumulator.response, id: "chatcmpl-1", model: "m", created: 0)
+        #expect(whole["choices"]?.arrayValue?.first?["message"]?["thinking_blocks"] == expected)
+
+        let next: JSONValue = [
+            "model": "claude-sonnet-4-5", "reasoning_effort": "low",
+            "messages": [
+                ["role": "user", "content": "Tides?"],
+                [
+                    "role": "assistant", "content": nil, "thinking_blocks": expected,
+                    "tool_calls": [["id": "toolu_9", "type": "function", "function": ["name": "lookup", "arguments": #"{"q":"tides"}"#]]],
+                ],
+                ["role": "tool", "tool_call_id": "toolu_9", "content": "14:05"],
+            ],
+        ]
+        let body = try AnthropicFormat.encode(try OpenAIChatFormat.decodeRequest(next).request, stream: false, defaultMaxTokens: 8192)
+        #expect(body["thinking"] == ["type": "enabled", "budget_tokens": 1024])
+        let assistant = try #require(body["messages"]?.arrayValue?[1]["content"]?.arrayValue)
+        #expect(assistant.map { $0["type"] } == ["thinking", "redacted_thinking", "tool_use"])
+        #expect(assistant[1]["data"] == "EmwKAhgBEgy3va3pzix/LafPsn4a")
+    }
+
+    @Test func aWholeAnthropicAnswerKeepsItsRedactedThinking() throws {
+        let json = try JSONValue(
+            parsing: #"""
+                {"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","stop_reason":"end_turn",
+                 "content":[{"type":"redacted_thinking","data":"EmwKAhgB"},{"type":"thinking","thinking":"Then this.","signature":"c2ln"},
+                            {"type":"text","text":"Done."}],
+                 "usage":{"input_tokens":10,"output_tokens":5}}
+                """#)
+        let response = try AnthropicFormat.decodeResponse(json)
+        #expect(response.message.content == [.redactedThinking("EmwKAhgB"), .thinking("Then this.", signature: "c2ln"), .text("Done.")])
+    }
 }

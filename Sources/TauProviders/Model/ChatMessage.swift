@@ -52,6 +52,9 @@ public enum ContentPart: Sendable, Hashable {
     /// A reasoning block produced by the model (Anthropic thinking, with the
     /// signature it must be sent back with; OpenAI reasoning summaries).
     case thinking(String, signature: String? = nil)
+    /// Reasoning the provider returned encrypted (Anthropic `redacted_thinking`): opaque
+    /// data to send back unchanged with the turn it belongs to.
+    case redactedThinking(String)
 }
 
 /// Where an image comes from.

@@ -9,6 +9,8 @@ public enum StreamEvent: Sendable, Hashable {
     case text(String)
     /// A piece of a reasoning block; `signature` arrives once, at its end (Anthropic).
     case thinking(String, signature: String? = nil)
+    /// An encrypted reasoning block, whole (Anthropic `redacted_thinking`).
+    case redactedThinking(String)
     /// A new tool call at position `index` of the message's tool calls.
     case toolCallStart(index: Int, id: String, name: String)
     /// A piece of the JSON arguments of the tool call at `index`.
@@ -28,7 +30,8 @@ public struct ChatResponseAccumulator: Sendable {
     public private(set) var id = ""
     public private(set) var model = ""
     private var text = ""
-    private var thinking: [(text: String, signature: String?)] = []
+    /// Reasoning blocks in order; a redacted one has `redacted` set and no text.
+    private var thinking: [(text: String, signature: String?, redacted: String?)] = []
     private var calls: [Int: ToolCall] = [:]
     public private(set) var usage = Usage()
     public private(set) var finishReason: FinishReason?
@@ -43,9 +46,11 @@ public struct ChatResponseAccumulator: Sendable {
         case .text(let piece):
             text += piece
         case .thinking(let piece, let signature):
-            if thinking.isEmpty || thinking[thinking.count - 1].signature != nil { thinking.append(("", nil)) }
+            if thinking.last.map({ $0.signature != nil || $0.redacted != nil }) ?? true { thinking.append(("", nil, nil)) }
             thinking[thinking.count - 1].text += piece
             if let signature { thinking[thinking.count - 1].signature = signature }
+        case .redactedThinking(let data):
+            thinking.append(("", nil, data))
         case .toolCallStart(let index, let id, let name):
             calls[index] = ToolCall(id: id, name: name, arguments: calls[index]?.arguments ?? "")
         case .toolCallArguments(let index, let fragment):
@@ -59,7 +64,9 @@ public struct ChatResponseAccumulator: Sendable {
 
     /// The response collected so far.
     public var response: ChatResponse {
-        var content: [ContentPart] = thinking.map { .thinking($0.text, signature: $0.signature) }
+        var content: [ContentPart] = thinking.map { block in
+            block.redacted.map(ContentPart.redactedThinking) ?? .thinking(block.text, signature: block.signature)
+        }
         if !text.isEmpty { content.append(.text(text)) }
         let toolCalls = calls.keys.sorted().compactMap { calls[$0] }
         return ChatResponse(

@@ -209,7 +209,7 @@ public struct ModelService: Sendable {
                 let text = response.message.content.map { part -> String in
                     switch part {
                     case .text(let text, _), .thinking(let text, _): text
-                    case .image: ""
+                    case .image, .redactedThinking: ""
                     }
                 }.joined() + response.message.toolCalls.map { $0.name + $0.arguments }.joined()
                 usage.inputTokens = max(usage.inputTokens, estimate)

@@ -71,6 +71,9 @@ public struct TokenEstimator: Sendable {
                 total += count(text)
             case .image:
                 total += Self.tokensPerImage
+            case .redactedThinking:
+                // Encrypted; its size says little about the tokens behind it, and it is rare.
+                break
             }
         }
         for call in message.toolCalls {

@@ -6,8 +6,8 @@ extension AnthropicFormat {
     /// Parses a `message` object (the answer of a non-streamed call).
     ///
     /// Thinking blocks come first in the unified message and text blocks are joined, the
-    /// same shape `ChatResponseAccumulator` gives a streamed answer. `redacted_thinking`
-    /// and server-tool blocks have no unified form and are left out.
+    /// same shape `ChatResponseAccumulator` gives a streamed answer; `redacted_thinking`
+    /// keeps its place among them. Server-tool blocks have no unified form and are left out.
     public static func decodeResponse(_ json: JSONValue) throws(UpstreamFailure) -> ChatResponse {
         if json["type"]?.stringValue == "error" {
             throw UpstreamFailure(.badResponse, message: json["error"]?["message"]?.stringValue ?? "error object instead of a message")
@@ -24,6 +24,8 @@ extension AnthropicFormat {
                 text += block["text"]?.stringValue ?? ""
             case "thinking":
                 thinking.append(.thinking(block["thinking"]?.stringValue ?? "", signature: block["signature"]?.stringValue))
+            case "redacted_thinking":
+                if let data = block["data"]?.stringValue, !data.isEmpty { thinking.append(.redactedThinking(data)) }
             case "tool_use":
                 guard let id = block["id"]?.stringValue, let name = block["name"]?.stringValue else {
                     throw UpstreamFailure(.badResponse, message: "tool_use block without id or name")

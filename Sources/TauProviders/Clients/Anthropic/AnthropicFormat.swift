@@ -67,7 +67,7 @@ public enum AnthropicFormat {
         // OpenAI-format gateway cannot send signatures back, so such a turn is continued
         // without thinking (turning thinking off is always allowed).
         if let last = request.messages.last(where: { $0.role == .assistant }), !last.toolCalls.isEmpty,
-            !last.content.contains(where: { if case .thinking(_, let signature?) = $0 { !signature.isEmpty } else { false } })
+            !last.content.contains(where: Self.isSignedReasoning)
         {
             return nil
         }
@@ -79,6 +79,15 @@ public enum AnthropicFormat {
         case "medium": return 4096
         case "high": return 16384
         default: return nil
+        }
+    }
+
+    /// Reasoning Anthropic can verify when it is sent back: signed or redacted thinking.
+    static func isSignedReasoning(_ part: ContentPart) -> Bool {
+        switch part {
+        case .thinking(_, let signature?): !signature.isEmpty
+        case .redactedThinking: true
+        default: false
         }
     }
 
@@ -140,7 +149,7 @@ public enum AnthropicFormat {
         switch part {
         case .text: textBlock(part)
         case .image(let source): imageBlock(source)
-        case .thinking: nil
+        case .thinking, .redactedThinking: nil
         }
     }
 
@@ -153,11 +162,15 @@ public enum AnthropicFormat {
     }
 
     /// Thinking first, then text, then tool calls, the order Anthropic produced them in.
-    /// Thinking without a signature (from another provider) cannot be sent back, so it is left out.
+    /// Thinking without a signature (from another provider) cannot be sent back, so it is
+    /// left out; redacted thinking goes back as it came, in its place among the thinking.
     private static func assistantBlocks(_ message: ChatMessage, at index: Int) throws(ProviderError) -> [JSONValue] {
         var blocks: [JSONValue] = message.content.compactMap { part in
-            guard case .thinking(let text, let signature?) = part else { return nil }
-            return ["type": "thinking", "thinking": .string(text), "signature": .string(signature)]
+            switch part {
+            case .thinking(let text, let signature?): ["type": "thinking", "thinking": .string(text), "signature": .string(signature)]
+            case .redactedThinking(let data): ["type": "redacted_thinking", "data": .string(data)]
+            default: nil
+            }
         }
         blocks += message.content.compactMap(textBlock)
         for call in message.toolCalls {
@@ -196,7 +209,7 @@ public enum AnthropicFormat {
                     switch part {
                     case .text(let text, _): text.isEmpty ? nil : ["type": "text", "text": .string(text)]
                     case .image(let source): imageBlock(source)
-                    case .thinking: nil
+                    case .thinking, .redactedThinking: nil
                     }
                 })
         } else {

@@ -72,6 +72,10 @@ public struct AnthropicStreamDecoder: Sendable {
         case "thinking":
             guard let thinking = block["thinking"]?.stringValue, !thinking.isEmpty else { return [] }
             return content([.thinking(thinking)])
+        case "redacted_thinking":
+            // Arrives whole in its start event; no deltas follow.
+            guard let data = block["data"]?.stringValue, !data.isEmpty else { return [] }
+            return content([.redactedThinking(data)])
         case "tool_use":
             let index = tools.count
             var events: [StreamEvent] = [

@@ -115,7 +115,7 @@ public enum GeminiFormat {
             var file: [String: JSONValue] = ["fileUri": .string(source.url)]
             if let type = mediaType(ofURL: source.url) { file["mimeType"] = .string(type) }
             return ["fileData": .object(file)]
-        case .thinking:
+        case .thinking, .redactedThinking:
             return nil
         }
     }

@@ -145,9 +145,16 @@ extension OpenAIChatFormat {
         // Signed reasoning sent back (LiteLLM's `thinking_blocks`) goes first, where Anthropic wants it.
         if role == .assistant, let blocks = raw["thinking_blocks"]?.arrayValue {
             let thinking = blocks.compactMap { block -> ContentPart? in
-                guard block["type"]?.stringValue == "thinking", let signature = block["signature"]?.stringValue, !signature.isEmpty
-                else { return nil }
-                return .thinking(block["thinking"]?.stringValue ?? "", signature: signature)
+                switch block["type"]?.stringValue {
+                case "thinking":
+                    guard let signature = block["signature"]?.stringValue, !signature.isEmpty else { return nil }
+                    return .thinking(block["thinking"]?.stringValue ?? "", signature: signature)
+                case "redacted_thinking":
+                    guard let data = block["data"]?.stringValue, !data.isEmpty else { return nil }
+                    return .redactedThinking(data)
+                default:
+                    return nil
+                }
             }
             message.content = thinking + message.content
         }
@@ -175,6 +182,11 @@ extension OpenAIChatFormat {
     /// One signed reasoning block, as callers send it back on the next turn.
     static func thinkingBlock(_ text: String, signature: String) -> JSONValue {
         ["type": "thinking", "thinking": .string(text), "signature": .string(signature)]
+    }
+
+    /// An encrypted reasoning block, sent back as it came.
+    static func redactedBlock(_ data: String) -> JSONValue {
+        ["type": "redacted_thinking", "data": .string(data)]
     }
 
     /// Anthropic's `cache_control` in OpenAI-format messages: `{"type": "ephemeral"}` marks
@@ -233,8 +245,11 @@ extension OpenAIChatFormat {
         }.joined()
         if !reasoning.isEmpty { message["reasoning_content"] = .string(reasoning) }
         let blocks = response.message.content.compactMap { part -> JSONValue? in
-            guard case .thinking(let text, let signature?) = part, !signature.isEmpty else { return nil }
-            return thinkingBlock(text, signature: signature)
+            switch part {
+            case .thinking(let text, let signature?) where !signature.isEmpty: thinkingBlock(text, signature: signature)
+            case .redactedThinking(let data): redactedBlock(data)
+            default: nil
+            }
         }
         if !blocks.isEmpty { message["thinking_blocks"] = .array(blocks) }
         if !response.message.toolCalls.isEmpty {
@@ -298,6 +313,8 @@ extension OpenAIChatFormat {
                     pendingThinking = ""
                 }
                 guard !delta.isEmpty else { return [] }
+            case .redactedThinking(let data):
+                delta["thinking_blocks"] = [OpenAIChatFormat.redactedBlock(data)]
             case .toolCallStart(let index, let id, let name):
                 delta["tool_calls"] = [
                     ["index": .number(Double(index)), "id": .string(id), "type": "function", "function": ["name": .string(name), "arguments": ""]]

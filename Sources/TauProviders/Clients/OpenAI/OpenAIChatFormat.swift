@@ -75,7 +75,7 @@ public enum OpenAIChatFormat {
                     switch part {
                     case .text(let text, _): return ["type": "text", "text": .string(text)]
                     case .image(let source): return ["type": "image_url", "image_url": ["url": .string(source.url)]]
-                    case .thinking: return nil
+                    case .thinking, .redactedThinking: return nil
                     }
                 })
         } else if message.role == .assistant && message.text.isEmpty && !message.toolCalls.isEmpty {

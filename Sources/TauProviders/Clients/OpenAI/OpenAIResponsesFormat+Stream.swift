@@ -77,7 +77,7 @@ extension OpenAIResponsesFormat {
 
         private static func isContent(_ event: StreamEvent) -> Bool {
             switch event {
-            case .text, .thinking, .toolCallStart, .toolCallArguments: true
+            case .text, .thinking, .redactedThinking, .toolCallStart, .toolCallArguments: true
             case .start, .usage, .finish: false
             }
         }

@@ -69,7 +69,7 @@ public enum OpenAIResponsesFormat {
         case .image(let source):
             guard role == .user else { return nil }
             return ["type": "input_image", "image_url": .string(source.url), "detail": "auto"]
-        case .thinking:
+        case .thinking, .redactedThinking:
             return nil
         }
     }
