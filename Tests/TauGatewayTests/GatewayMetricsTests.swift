@@ -22,6 +22,7 @@ import Testing
             // The breaker is open now: skipped, not called.
             try await client.chat(["model": "dead", "messages": [hello]], key: key) { #expect($0.status == .serviceUnavailable) }
             try await client.chat(["model": .string("made-up-\(UUID())"), "messages": [hello]], key: key) { #expect($0.status == .notFound) }
+            try await client.chat(["model": "openai:gpt-4.1-mini", "messages": [hello]], key: key) { #expect($0.status == .ok) }
             try await client.chat(["model": "fast", "messages": [hello]], key: "tau_000000000000_" + String(repeating: "0", count: 48)) {
                 #expect($0.status == .unauthorized)
             }
@@ -47,6 +48,7 @@ import Testing
                     #"tau_gateway_tokens_total{model="fast",provider="openai",type="cached"} 128"#,
                     #"tau_gateway_tokens_total{model="fast",provider="openai",type="output"} 30"#,
                     #"tau_gateway_requests_total{model="dead",provider="none",status="upstream_unreachable"} 1"#,
+                    #"tau_gateway_requests_total{model="other",provider="openai",status="ok"} 1"#,
                     #"tau_gateway_requests_total{model="dead",provider="none",status="all_routes_unavailable"} 1"#,
                     #"tau_gateway_request_duration_seconds_count{model="fast"} 2"#,
                     #"tau_gateway_errors_total{code="upstream_unreachable"} 1"#,
@@ -59,7 +61,7 @@ import Testing
                     #expect(lines.contains(expected), "missing \(expected)")
                 }
                 // Caller-made model names never become labels.
-                #expect(!String(buffer: response.body).contains("made-up"))
+                #expect(!String(buffer: response.body).contains(#"model="openai:"#))
                 // Two calls of (80 - 64) uncached, 64 cached and 15 output tokens at 0.4 / 0.1 / 1.6 $ per million.
                 let cost = lines.first { $0.hasPrefix(#"tau_gateway_cost_usd_total{model="fast",provider="openai"}"#) }
                 let value = try #require(cost.flatMap { Double($0.split(separator: " ").last ?? "") })

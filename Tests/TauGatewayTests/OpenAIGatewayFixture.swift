@@ -67,10 +67,12 @@ struct OpenAIGatewayFixture {
         let chains = [
             "gpt-4.1-mini": RouteChain(name: "gpt-4.1-mini", routes: [route]), "fast": RouteChain(name: "fast", routes: [route]),
             "dead": RouteChain(name: "dead", routes: [dead]),
+            // Resolves like a caller-made `<provider>:<model>` name, which metrics do not label.
+            "openai:gpt-4.1-mini": RouteChain(name: "openai:gpt-4.1-mini", routes: [route]),
         ]
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
-        let gatewayMetrics = GatewayMetrics(registry: metrics.registry, isListed: { chains[$0] != nil })
+        let gatewayMetrics = GatewayMetrics(registry: metrics.registry, isListed: { ["fast", "gpt-4.1-mini", "dead"].contains($0) })
         let service = ModelService(
             resolve: { chains[$0] }, served: [ServedModel(name: "fast", ownedBy: "tau-node"), ServedModel(name: "gpt-4.1-mini", ownedBy: "openai")],
             router: ModelRouter(retry: RetryPolicy(maxAttempts: 1), breakers: BreakerBoard(failureThreshold: breakerFailures), logger: quiet),

@@ -51,4 +51,22 @@ struct NodeConfigurationTests {
     func rejectsBadConfiguration(text: String) {
         #expect(throws: NodeError.self) { try NodeConfiguration.parse(text) }
     }
+
+    @Test func metricsLabelOnlyAliasesBuiltInIdsAndOverrides() throws {
+        let configuration = try NodeConfiguration.parse(
+            """
+            [routes]
+            assistant = ["openai:gpt-4.1-mini"]
+            [catalog.models."house-model"]
+            provider = "local"
+            context_window = 8192
+            """)
+        let listed = NodeModels.listedNames(configuration: configuration)
+        #expect(listed("assistant"))
+        #expect(listed("gpt-4.1-mini"))
+        #expect(listed("house-model"))
+        #expect(!listed("openai:gpt-4.1-mini"))
+        #expect(!listed("openrouter/someone/some-remote-model"))
+        #expect(!listed("made-up"))
+    }
 }

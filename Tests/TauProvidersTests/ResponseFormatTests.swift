@@ -45,7 +45,7 @@ import Testing
         (#"{"type":"json_schema"}"#, "json_schema` is required"),
         (#"{"type":"json_schema","json_schema":{"schema":{}}}"#, "name"),
         (#"{"type":"json_schema","json_schema":{"name":"has space","schema":{}}}"#, "name"),
-        (#"{"type":"json_schema","json_schema":{"name":"ok"}}"#, "schema"),
+        (#"{"type":"json_schema","json_schema":{"name":"ok"}}"#, "json_schema.schema"),
         (#"{"type":"json_schema","json_schema":{"name":"ok","schema":{},"strict":"yes"}}"#, "strict"),
         (#""json""#, "response_format.type"),
     ])
@@ -162,5 +162,39 @@ import Testing
         let error = #expect(throws: ProviderError.self) { try service.preflight(Self.request(.jsonObject, model: "claude"), context: CallContext()) }
         #expect(error?.code == "response_format_unsupported")
         #expect(error?.category == .invalidInput)
+    }
+
+    @Test func aThinkingBudgetIsHeldFromTheCallersBudget() throws {
+        let priced = Route(
+            name: "anthropic:claude-haiku-4-5", modelID: "claude-haiku-4-5",
+            client: AnthropicClient(
+                endpoint: ProviderEndpoint(kind: .anthropic, baseURL: "http://127.0.0.1:1/v1", apiKey: "k"), http: UpstreamHTTP(client: HTTPClient.shared)),
+            contextWindow: 200_000, pricing: ModelPricing(input: 1, output: 5))
+        let service = ModelService(
+            resolve: { $0 == "claude" ? RouteChain(name: "claude", routes: [priced]) : nil }, served: [], router: ModelRouter(),
+            usage: InMemoryUsageRepository())
+        var request = ChatRequest(model: "claude", messages: [.text(.user, "Think hard.")], maxOutputTokens: 1)
+        let plain = try service.preflight(request, context: CallContext(apiKeyID: "k", remainingBudgetUSD: 10)).reservationUSD
+        request.options.thinkingBudgetTokens = 100_000
+        let thinking = try service.preflight(request, context: CallContext(apiKeyID: "k", remainingBudgetUSD: 10)).reservationUSD
+        // 100,000 more output tokens at $5 per million.
+        #expect(abs(thinking - plain - 0.5) < 1e-9)
+    }
+
+    @Test func openRouterIsAskedForUpstreamsThatHonourTheFormat() {
+        var request = Self.request(Self.weather, model: "openai/gpt-4.1")
+        #expect(OpenAIChatFormat.encode(request, stream: false, dialect: .openRouter)["provider"] == ["require_parameters": true])
+        request.options.openRouterProvider = ["order": ["openai"]]
+        #expect(
+            OpenAIChatFormat.encode(request, stream: false, dialect: .openRouter)["provider"]
+                == ["order": ["openai"], "require_parameters": true])
+        // The caller's own choice stands; free text needs nothing; other providers never get the field.
+        request.options.openRouterProvider = ["require_parameters": false]
+        #expect(OpenAIChatFormat.encode(request, stream: false, dialect: .openRouter)["provider"] == ["require_parameters": false])
+        request.options.openRouterProvider = nil
+        request.responseFormat = .text
+        #expect(OpenAIChatFormat.encode(request, stream: false, dialect: .openRouter)["provider"] == nil)
+        request.responseFormat = .jsonObject
+        #expect(OpenAIChatFormat.encode(request, stream: false, dialect: .openAI)["provider"] == nil)
     }
 }

@@ -226,7 +226,7 @@ import Testing
         #expect(breaker.state == .closed(consecutiveFailures: 0))
     }
 
-    @Test func theBoardStaysBoundedAndKeepsOpenBreakers() async {
+    @Test func theBoardStaysBoundedAndAlwaysTracksTheRouteThatJustFailed() async {
         let board = BreakerBoard(failureThreshold: 2, cooldown: .seconds(10), capacity: 3)
         await board.recordFailure("a", at: .zero)
         await board.recordFailure("a", at: .zero)
@@ -235,13 +235,16 @@ import Testing
         // Full: the closed ones (b, c) make way for d; the open one (a) stays.
         await board.recordFailure("d", at: .zero)
         #expect(await board.states() == ["a": .open(until: .seconds(10)), "d": .closed(consecutiveFailures: 1)])
-        await board.recordFailure("d", at: .zero)
-        await board.recordFailure("e", at: .zero)
-        await board.recordFailure("e", at: .zero)
-        // Only open breakers left: a new route's failure is not tracked.
-        await board.recordFailure("f", at: .zero)
-        #expect(await board.states().keys.sorted() == ["a", "d", "e"])
-        #expect(await board.admit("a", at: .seconds(1)) == .reject(retryAt: .seconds(10)))
+        await board.recordFailure("d", at: .seconds(1))
+        await board.recordFailure("e", at: .seconds(2))
+        await board.recordFailure("e", at: .seconds(2))
+        // Only open breakers left: the one that closes soonest (a) makes way for f.
+        await board.recordFailure("f", at: .seconds(3))
+        #expect(await board.states().keys.sorted() == ["d", "e", "f"])
+        #expect(await board.admit("e", at: .seconds(3)) == .reject(retryAt: .seconds(12)))
+        // Full again: f (closed) and d (open until 11, now over) are dropped; e is still open.
+        await board.recordFailure("g", at: .seconds(11.5))
+        #expect(await board.states().keys.sorted() == ["e", "g"])
     }
 
     @Test func backoffIsExponentialWithJitterAndCapped() {

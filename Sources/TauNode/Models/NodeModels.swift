@@ -84,11 +84,15 @@ public struct NodeModels: Sendable {
         }
     }
 
-    /// Whether `name` is a model the node lists by name: an alias of `[routes]` or a
-    /// catalog id (not a caller-made `<provider>:<model>`). Follows catalog refreshes.
-    public static func listedNames(configuration: NodeConfiguration, catalog live: LiveCatalog) -> @Sendable (String) -> Bool {
-        let aliases = Set((configuration.routes ?? [:]).keys)
-        return { name in aliases.contains(name) || live.catalog.entry(for: name)?.id == name }
+    /// The model names metrics label by name: the aliases of `[routes]`, the built-in
+    /// catalog ids and the ids of `[catalog.models]` overrides. Remote catalog ids (up to
+    /// thousands) and caller-made `<provider>:<model>` names are not, so that callers
+    /// cannot grow the number of series.
+    public static func listedNames(configuration: NodeConfiguration) -> @Sendable (String) -> Bool {
+        let names = Set((configuration.routes ?? [:]).keys)
+            .union(BuiltinCatalog.entries.map(\.id))
+            .union((configuration.catalog?.models ?? [:]).keys)
+        return { names.contains($0) }
     }
 
     /// Closes upstream connections.

@@ -57,7 +57,7 @@ public struct NodeServer: Sendable {
         // Last fallible step before the group runs, so the HTTP client is always shut down.
         let metrics = mesh?.metrics ?? MeshMetrics()
         let gatewayMetrics = GatewayMetrics(
-            registry: metrics.registry, isListed: NodeModels.listedNames(configuration: context.configuration, catalog: catalog))
+            registry: metrics.registry, isListed: NodeModels.listedNames(configuration: context.configuration))
         let models = try NodeModels.make(
             context: context, catalog: catalog, bindHost: host, onRecord: { gatewayMetrics.record($0) }, logger: logger)
         logger.info(

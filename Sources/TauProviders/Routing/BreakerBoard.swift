@@ -2,7 +2,9 @@
 ///
 /// Callers can name routes (`<provider>:<model>`), so the board is bounded: once it
 /// tracks `capacity` routes, a failure of a new route first drops the routes that are
-/// merely counting failures (closed), and is not tracked when only open breakers remain.
+/// merely counting failures (closed) and the open ones whose cooldown is over, then, if
+/// still full, the open breaker that closes soonest, so a route that just failed is
+/// always tracked.
 public actor BreakerBoard {
     private var breakers: [String: CircuitBreaker] = [:]
     private let failureThreshold: Int
@@ -30,8 +32,18 @@ public actor BreakerBoard {
 
     func recordFailure(_ route: String, at now: Duration) {
         if breakers[route] == nil, breakers.count >= capacity {
-            breakers = breakers.filter { if case .closed = $0.value.state { false } else { true } }
-            guard breakers.count < capacity else { return }
+            breakers = breakers.filter { entry in
+                switch entry.value.state {
+                case .closed: false
+                case .open(let until): until > now
+                case .halfOpen: true
+                }
+            }
+            if breakers.count >= capacity {
+                // Half-open entries have a probe out; they go last.
+                let soonest = breakers.min { lhs, rhs in Self.closingTime(lhs.value.state, now) < Self.closingTime(rhs.value.state, now) }
+                if let soonest { breakers[soonest.key] = nil }
+            }
         }
         var breaker = breakers[route] ?? CircuitBreaker(failureThreshold: failureThreshold, cooldown: cooldown)
         breaker.recordFailure(at: now)
@@ -40,6 +52,13 @@ public actor BreakerBoard {
 
     func abandonProbe(_ route: String, at now: Duration) {
         breakers[route]?.abandonProbe(at: now)
+    }
+
+    private static func closingTime(_ state: CircuitBreaker.State, _ now: Duration) -> Duration {
+        switch state {
+        case .open(let until): until
+        case .halfOpen, .closed: now + .seconds(86_400 * 365)
+        }
     }
 
     /// Every route's breaker state, for status output and metrics.

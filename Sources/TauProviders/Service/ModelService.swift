@@ -123,9 +123,10 @@ public struct ModelService: Sendable {
                     "`\(request.model)` has no known price, so a key with a budget may not use it (set its price in [catalog.models])",
                     category: .unauthorized)
             }
-            // Reserve the prompt plus the requested output (1,024 tokens when unspecified) at the
-            // dearest route that may answer; released when the call's real cost is recorded.
-            let outputReserve = request.maxOutputTokens ?? 1024
+            // Reserve the prompt plus the requested output (1,024 tokens when unspecified) and an
+            // explicit thinking budget, which Anthropic adds on top of max_tokens, at the dearest
+            // route that may answer; released when the call's real cost is recorded.
+            let outputReserve = (request.maxOutputTokens ?? 1024) + max(0, request.options.thinkingBudgetTokens ?? 0)
             reservation = routes.compactMap { route in
                 route.pricing?.cost(of: Usage(inputTokens: estimate, outputTokens: outputReserve))
             }.max() ?? 0

@@ -58,7 +58,12 @@ public enum OpenAIChatFormat {
         if let penalty = request.presencePenalty { body["presence_penalty"] = .number(penalty) }
         if let penalty = request.frequencyPenalty { body["frequency_penalty"] = .number(penalty) }
         if dialect.isOpenRouter {
-            if let provider = request.options.openRouterProvider { body["provider"] = provider }
+            var provider = request.options.openRouterProvider?.objectValue
+            if let format = request.responseFormat, format != .text, provider?["require_parameters"] == nil {
+                // OpenRouter may otherwise pick an upstream that ignores response_format and answers free text.
+                provider = (provider ?? [:]).merging(["require_parameters": true]) { current, _ in current }
+            }
+            if let provider { body["provider"] = .object(provider) }
             if !request.options.openRouterModels.isEmpty {
                 body["models"] = .array(request.options.openRouterModels.map(JSONValue.string))
             }
