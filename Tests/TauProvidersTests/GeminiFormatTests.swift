@@ -111,7 +111,7 @@ import Testing
     @Test func aTextAnswersSignatureGoesBackOnItsLastPart() {
         let messages: [ChatMessage] = [
             .text(.user, "Hello"),
-            ChatMessage(role: .assistant, content: [.thinking("hm", signature: "AAAA"), .text("Hi"), .text("!")]),
+            ChatMessage(role: .assistant, content: [.thinking("hm", signature: "gemini:AAAA"), .text("Hi"), .text("!")]),
             ChatMessage(role: .assistant, content: [.text("")]),
             ChatMessage(role: .user, content: [.text(""), .thinking("ignored")]),
             .text(.user, "Again"),
@@ -183,14 +183,14 @@ import Testing
 extension GeminiFormatTests {
     @Test func signaturesAlignWithTheCallsTheyCameWith() {
         let call = { (name: String) in ToolCall(id: "call_\(name)", name: name, arguments: "{}") }
-        let parallel = ChatMessage(role: .assistant, content: [.thinking("plan", signature: "S1")], toolCalls: [call("a"), call("b")])
+        let parallel = ChatMessage(role: .assistant, content: [.thinking("plan", signature: "gemini:S1")], toolCalls: [call("a"), call("b")])
         #expect(
             GeminiFormat.modelParts(parallel, model: "gemini-3-pro-preview") == [
                 ["functionCall": ["name": "a", "args": [:]], "thoughtSignature": "S1"],
                 ["functionCall": ["name": "b", "args": [:]]],
             ])
         let textFirst = ChatMessage(
-            role: .assistant, content: [.thinking("", signature: "T0"), .thinking("", signature: "C1"), .text("Checking")],
+            role: .assistant, content: [.thinking("", signature: "gemini:T0"), .thinking("", signature: "gemini:C1"), .text("Checking")],
             toolCalls: [call("a")])
         #expect(
             GeminiFormat.modelParts(textFirst, model: "gemini-3-pro-preview") == [

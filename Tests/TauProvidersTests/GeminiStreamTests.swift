@@ -22,7 +22,7 @@ import Testing
             let id = "call_8YByaJ7oLKKBz7IPpY2_gAk_0"
             #expect(
                 Array(events.suffix(5)) == [
-                    .thinking("", signature: signature), .toolCallStart(index: 0, id: id, name: "get_weather"),
+                    .thinking("", signature: "gemini:" + signature), .toolCallStart(index: 0, id: id, name: "get_weather"),
                     .toolCallArguments(index: 0, fragment: #"{"city":"Oslo","unit":"celsius"}"#),
                     .usage(Usage(inputTokens: 188, outputTokens: 129, reasoningTokens: 102)), .finish(.toolCalls),
                 ])
@@ -37,7 +37,7 @@ import Testing
                 response.message.content.first
                     == .thinking(
                         "**Planning the answer**\n\nThe user wants the weather in Oslo and a packing tip. I should call get_weather first rather than guess.\n",
-                        signature: signature))
+                        signature: "gemini:" + signature))
             #expect(
                 response.message.toolCalls == [ToolCall(id: id, name: "get_weather", arguments: #"{"city":"Oslo","unit":"celsius"}"#)])
             #expect(response.usage == Usage(inputTokens: 188, outputTokens: 129, reasoningTokens: 102))

@@ -187,4 +187,27 @@ import Testing
         let response = try AnthropicFormat.decodeResponse(json)
         #expect(response.message.content == [.redactedThinking("EmwKAhgB"), .thinking("Then this.", signature: "c2ln"), .text("Done.")])
     }
+
+    /// After a fallback between Claude and Gemini, each provider only gets back its own
+    /// signatures: Anthropic would refuse Gemini's, and Gemini Anthropic's.
+    @Test func signaturesOnlyGoBackToTheProviderThatIssuedThem() throws {
+        let call = ToolCall(id: "call_1", name: "lookup", arguments: #"{"q":"tides"}"#)
+        let fromGemini = ChatRequest(
+            model: "m",
+            messages: [
+                .text(.user, "Tides?"),
+                ChatMessage(role: .assistant, content: [.thinking("", signature: ReasoningSignature.geminiPrefix + "R2VtaW5p")], toolCalls: [call]),
+                ChatMessage(role: .tool, content: [.text("14:05")], toolCallID: "call_1"),
+            ],
+            reasoningEffort: "low")
+        let anthropic = try AnthropicFormat.encode(fromGemini, stream: false, defaultMaxTokens: 8192)
+        #expect(anthropic["thinking"] == nil)
+        #expect(anthropic["messages"]?.arrayValue?[1]["content"]?.arrayValue?.map { $0["type"] } == ["tool_use"])
+
+        var fromClaude = fromGemini
+        fromClaude.messages[1].content = [.thinking("Look it up.", signature: "QW50aHJvcGlj")]
+        let gemini = GeminiFormat.contents(fromClaude.messages, model: "gemini-3-pro-preview")
+        let callPart = gemini[1]["parts"]?.arrayValue?.last
+        #expect(callPart?["thoughtSignature"] == .string(GeminiFormat.placeholderSignature))
+    }
 }

@@ -57,6 +57,17 @@ public enum ContentPart: Sendable, Hashable {
     case redactedThinking(String)
 }
 
+/// Reasoning signatures are opaque and valid only at the provider that issued them.
+/// Gemini's are kept with a `gemini:` prefix, so that a conversation that moved between
+/// providers (a fallback, a model change) never sends one provider's signature to another.
+public enum ReasoningSignature {
+    /// The prefix of Gemini thought signatures in `ContentPart.thinking`.
+    public static let geminiPrefix = "gemini:"
+
+    /// Whether `signature` was issued by Gemini.
+    public static func isGemini(_ signature: String) -> Bool { signature.hasPrefix(geminiPrefix) }
+}
+
 /// Where an image comes from.
 public enum ImageSource: Sendable, Hashable {
     /// An `https:` URL or a `data:` URL.

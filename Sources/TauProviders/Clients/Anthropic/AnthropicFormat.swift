@@ -85,7 +85,7 @@ public enum AnthropicFormat {
     /// Reasoning Anthropic can verify when it is sent back: signed or redacted thinking.
     static func isSignedReasoning(_ part: ContentPart) -> Bool {
         switch part {
-        case .thinking(_, let signature?): !signature.isEmpty
+        case .thinking(_, let signature?): !signature.isEmpty && !ReasoningSignature.isGemini(signature)
         case .redactedThinking: true
         default: false
         }
@@ -162,12 +162,13 @@ public enum AnthropicFormat {
     }
 
     /// Thinking first, then text, then tool calls, the order Anthropic produced them in.
-    /// Thinking without a signature (from another provider) cannot be sent back, so it is
-    /// left out; redacted thinking goes back as it came, in its place among the thinking.
+    /// Thinking without an Anthropic signature (unsigned, or signed by Gemini) cannot be sent
+    /// back, so it is left out; redacted thinking goes back as it came, in its place among the thinking.
     private static func assistantBlocks(_ message: ChatMessage, at index: Int) throws(ProviderError) -> [JSONValue] {
         var blocks: [JSONValue] = message.content.compactMap { part in
             switch part {
-            case .thinking(let text, let signature?): ["type": "thinking", "thinking": .string(text), "signature": .string(signature)]
+            case .thinking(let text, let signature?) where !ReasoningSignature.isGemini(signature):
+                ["type": "thinking", "thinking": .string(text), "signature": .string(signature)]
             case .redactedThinking(let data): ["type": "redacted_thinking", "data": .string(data)]
             default: nil
             }

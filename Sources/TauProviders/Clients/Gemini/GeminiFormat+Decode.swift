@@ -111,7 +111,7 @@ struct GeminiStreamDecoder: Sendable {
     }
 
     private mutating func partEvents(_ part: JSONValue, responseID: String) -> [StreamEvent] {
-        let signature = part["thoughtSignature"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        let signature = part["thoughtSignature"]?.stringValue.flatMap { $0.isEmpty ? nil : ReasoningSignature.geminiPrefix + $0 }
         let text = part["text"]?.stringValue ?? ""
         if part["thought"]?.boolValue == true {
             return text.isEmpty && signature == nil ? [] : [.thinking(text, signature: signature)]

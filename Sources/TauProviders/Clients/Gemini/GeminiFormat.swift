@@ -123,9 +123,11 @@ public enum GeminiFormat {
     /// An assistant message as `model` parts, with its thought signatures put back.
     static func modelParts(_ message: ChatMessage, model: String) -> [JSONValue] {
         var parts = message.content.compactMap(encodeInput)
+        // Only Gemini's own signatures go back (another provider's would be refused).
         let signatures = message.content.compactMap { part -> String? in
-            guard case .thinking(_, let signature) = part, let signature, !signature.isEmpty else { return nil }
-            return signature
+            guard case .thinking(_, let signature?) = part, ReasoningSignature.isGemini(signature) else { return nil }
+            let bare = String(signature.dropFirst(ReasoningSignature.geminiPrefix.count))
+            return bare.isEmpty ? nil : bare
         }
         if message.toolCalls.isEmpty {
             if let signature = signatures.last, let last = parts.indices.last {
