@@ -23,8 +23,7 @@ struct GatewayOperatorRoutes {
         var object: [String: JSONValue] = ["route": .string(status.route), "state": .string(status.state)]
         if status.state == "failing" { object["consecutiveFailures"] = .number(Double(status.consecutiveFailures)) }
         if let wait = status.probeIn {
-            let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
-            object["probeInSeconds"] = .number((seconds * 1000).rounded() / 1000)
+            object["probeInSeconds"] = .number((wait.timeInterval * 1000).rounded() / 1000)
         }
         return .object(object)
     }

@@ -41,7 +41,7 @@ struct MeshRoutes {
         }
         router.get("metrics") { _, _ -> Response in
             if let models = dependencies.models, let metrics = models.metrics {
-                metrics.breakers(await models.service.router.breakers.states())
+                metrics.breakers(await models.service.router.breakerStatuses())
             }
             return .text(dependencies.metrics.exposition(), contentType: "text/plain; version=0.0.4")
         }

@@ -4,7 +4,8 @@ import TauProviders
 /// The model gateway's counters, exposed on `/metrics` next to the mesh's.
 ///
 /// Labels stay bounded although callers choose model names: a `model` label is the
-/// requested name only when the node lists it (an alias or a catalog id), else `other`;
+/// requested name only when `isListed` says so (the node passes its aliases, built-in
+/// ids and overrides), else `other`;
 /// `status` and `code` are reason codes; `provider` is a configured provider name.
 public final class GatewayMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
@@ -64,20 +65,11 @@ public final class GatewayMetrics: Sendable {
         ).increment()
     }
 
-    /// Sets the breaker gauges from the router's board.
-    public func breakers(_ states: [String: CircuitBreaker.State]) {
-        var open = 0, halfOpen = 0, failing = 0
-        for state in states.values {
-            switch state {
-            case .open: open += 1
-            case .halfOpen: halfOpen += 1
-            case .closed(let failures) where failures > 0: failing += 1
-            case .closed: break
-            }
+    /// Sets the breaker gauges from the router's view of its breakers.
+    public func breakers(_ statuses: [BreakerStatus]) {
+        for (gauge, state) in [(breakersOpen, "open"), (breakersHalfOpen, "half_open"), (breakersFailing, "failing")] {
+            gauge.set(Double(statuses.count { $0.state == state }))
         }
-        breakersOpen.set(Double(open))
-        breakersHalfOpen.set(Double(halfOpen))
-        breakersFailing.set(Double(failing))
     }
 
     private static func name(_ metric: String, _ help: String, unit: String = "") -> MetricNameDescriptor {

@@ -117,7 +117,7 @@ extension MeshNode {
                 peer.recordSuccess(at: now())
             } catch {
                 peer = (try? await peers.peer(peer.did)) ?? peer
-                peer.recordFailure(at: now(), baseDelay: configuration.gossipInterval.seconds)
+                peer.recordFailure(at: now(), baseDelay: configuration.gossipInterval.timeInterval)
                 logger.debug("gossip failed", metadata: ["peer": "\(peer.did)", "reason": "\(error)"])
             }
             try? await peers.save(peer)
@@ -183,14 +183,6 @@ extension MeshNode {
     static func inboxURL(_ endpoint: String) -> String { base(endpoint) + "/mesh/v1/inbox" }
 
     static func timeAmount(_ duration: Duration) -> TimeAmount {
-        .nanoseconds(Int64(duration.seconds * 1_000_000_000))
-    }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: TimeInterval {
-        let (whole, fraction) = components
-        return TimeInterval(whole) + TimeInterval(fraction) / 1e18
+        .nanoseconds(Int64(duration.timeInterval * 1_000_000_000))
     }
 }

@@ -64,8 +64,7 @@ public struct CatalogStore: Sendable {
         guard let url else { return false }
         guard let cached = try? cache(), cached.url == url else { return true }
         let age = date.timeIntervalSince(cached.fetchedAt)
-        let (seconds, attoseconds) = ttl.components
-        return age < 0 || age >= Double(seconds) + Double(attoseconds) / 1e18
+        return age < 0 || age >= ttl.timeInterval
     }
 
     /// Fetches the remote catalog and replaces the cache atomically. On any failure the old

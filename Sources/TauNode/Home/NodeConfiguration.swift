@@ -60,8 +60,7 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
     public var gossipInterval: Duration { (try? NodeConfiguration.duration(mesh?.gossip_interval ?? "30s")) ?? .seconds(30) }
     /// `[mesh] max_clock_skew`, default 5 min.
     public var maxClockSkew: TimeInterval {
-        let skew = (try? NodeConfiguration.duration(mesh?.max_clock_skew ?? "5m")) ?? .seconds(300)
-        return TimeInterval(skew.components.seconds) + TimeInterval(skew.components.attoseconds) / 1e18
+        ((try? NodeConfiguration.duration(mesh?.max_clock_skew ?? "5m")) ?? .seconds(300)).timeInterval
     }
 
     /// Parses `"250ms"`, `"30s"`, `"2m"`, `"1h"`.

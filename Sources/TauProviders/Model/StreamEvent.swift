@@ -30,8 +30,9 @@ public struct ChatResponseAccumulator: Sendable {
     public private(set) var id = ""
     public private(set) var model = ""
     private var text = ""
-    /// Reasoning blocks in order; a redacted one has `redacted` set and no text.
-    private var thinking: [(text: String, signature: String?, redacted: String?)] = []
+    /// Reasoning blocks in order (`.thinking` or `.redactedThinking`); a thinking block is
+    /// open until its signature arrives.
+    private var reasoning: [ContentPart] = []
     private var calls: [Int: ToolCall] = [:]
     public private(set) var usage = Usage()
     public private(set) var finishReason: FinishReason?
@@ -46,11 +47,13 @@ public struct ChatResponseAccumulator: Sendable {
         case .text(let piece):
             text += piece
         case .thinking(let piece, let signature):
-            if thinking.last.map({ $0.signature != nil || $0.redacted != nil }) ?? true { thinking.append(("", nil, nil)) }
-            thinking[thinking.count - 1].text += piece
-            if let signature { thinking[thinking.count - 1].signature = signature }
+            if case .thinking(let text, nil)? = reasoning.last {
+                reasoning[reasoning.count - 1] = .thinking(text + piece, signature: signature)
+            } else {
+                reasoning.append(.thinking(piece, signature: signature))
+            }
         case .redactedThinking(let data):
-            thinking.append(("", nil, data))
+            reasoning.append(.redactedThinking(data))
         case .toolCallStart(let index, let id, let name):
             calls[index] = ToolCall(id: id, name: name, arguments: calls[index]?.arguments ?? "")
         case .toolCallArguments(let index, let fragment):
@@ -64,9 +67,7 @@ public struct ChatResponseAccumulator: Sendable {
 
     /// The response collected so far.
     public var response: ChatResponse {
-        var content: [ContentPart] = thinking.map { block in
-            block.redacted.map(ContentPart.redactedThinking) ?? .thinking(block.text, signature: block.signature)
-        }
+        var content = reasoning
         if !text.isEmpty { content.append(.text(text)) }
         let toolCalls = calls.keys.sorted().compactMap { calls[$0] }
         return ChatResponse(
