@@ -19,7 +19,7 @@ extension CodedError where Domain == IdentityErrors {
         default:
             switch category {
             case .notFound: return "notFound"
-            case .unavailable, .internal: return "internalError"
+            case .unavailable, .temporarilyUnavailable, .internal: return "internalError"
             default: return "invalidDidDocument"
             }
         }

@@ -11,8 +11,14 @@ public actor InMemoryDIDLogRepository: DIDLogRepository {
     public func log(for did: DID) async throws -> StoredDIDLog? { logs[did] }
 
     public func save(_ log: VerifiedDIDTauLog, origin: DIDLogOrigin) async throws {
-        let keptOrigin = logs[log.did]?.origin == .local ? .local : origin
-        logs[log.did] = StoredDIDLog(log: log.log, origin: keptOrigin)
+        let held = logs[log.did]
+        let keptOrigin = held?.origin == .local ? .local : origin
+        // Like the store: never backwards; a longer log replaces, the same one may only become local.
+        if let held, held.log.entries.count >= log.log.entries.count {
+            if keptOrigin != held.origin { logs[log.did] = StoredDIDLog(log: held.log, origin: keptOrigin, checkedAt: held.checkedAt) }
+            return
+        }
+        logs[log.did] = StoredDIDLog(log: log.log, origin: keptOrigin, checkedAt: held?.checkedAt)
     }
 
     public func heldDIDs() async throws -> [DID] { logs.keys.sorted() }

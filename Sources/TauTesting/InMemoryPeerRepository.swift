@@ -9,7 +9,11 @@ public actor InMemoryPeerRepository: PeerRepository {
 
     public func all() async throws -> [Peer] { peers.values.sorted { $0.did < $1.did } }
     public func peer(_ did: DID) async throws -> Peer? { peers[did] }
-    public func save(_ peer: Peer) async throws { peers[peer.did] = peer }
+    public func save(_ peer: Peer) async throws {
+        var saved = peer
+        saved.firstSeen = peers[peer.did]?.firstSeen ?? peer.firstSeen
+        peers[peer.did] = saved
+    }
     @discardableResult
     public func remove(_ did: DID) async throws -> Bool { peers.removeValue(forKey: did) != nil }
 }

@@ -82,7 +82,7 @@ struct MeshTests {
                     try await eventually("C holds A's deactivation") { try await heldEntries(urlC, a.did) == 3 }
                 }
                 // Anything A signs now is refused by C with the `deactivated` reason.
-                let context = try NodeContext.open(NodeHome(path: a.home))
+                let context = try await NodeContext.open(NodeHome(path: a.home))
                 let signer = try await LocalSigner(context: context, passphrase: Self.passphrase).current()
                 let message = signer.sign(type: "https://tau-node.dev/kamn/1/peer/ping", body: [:], to: [try DID(c.did)])
                 let refused = try await HTTPProbe.post("\(urlC)/mesh/v1/inbox", body: message.bytes, contentType: SignedMessage.mediaType)
@@ -157,7 +157,7 @@ struct MeshTests {
             #expect(authorized.body.contains(a.did))
             #expect(try await HTTPProbe.get(urlB + "/mesh/v1/peers", headers: ["Authorization": "Bearer wrong"]).status == 401)
             // Inbox refusals over real HTTP, each with its status and reason code.
-            let signer = try await LocalSigner(context: try NodeContext.open(NodeHome(path: a.home)), passphrase: Self.passphrase).current()
+            let signer = try await LocalSigner(context: try await NodeContext.open(NodeHome(path: a.home)), passphrase: Self.passphrase).current()
             let ping = signer.sign(type: "https://tau-node.dev/kamn/1/peer/ping", body: [:], to: [try DID(b.did)])
             let first = try await HTTPProbe.post(urlB + "/mesh/v1/inbox", body: ping.bytes, contentType: SignedMessage.mediaType)
             #expect(first.status == 200)

@@ -11,7 +11,7 @@ struct NodeIdentityTests {
     func withNode(_ body: (NodeIdentity, TemporaryDirectory) async throws -> Void) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let context = try NodeContext.open(NodeHome(path: directory.appending("home")))
+        let context = try await NodeContext.open(NodeHome(path: directory.appending("home")))
         try await body(NodeIdentity(context: context), directory)
     }
 
@@ -111,18 +111,18 @@ struct NodeIdentityTests {
             let created = try await identity.create(name: "n", publicURL: "http://127.0.0.1:1", passphrase: "pw")
             #expect(created.head.document.service(ofType: "TauMesh")?.endpointURL == "http://127.0.0.1:1")
             try AtomicFile.write("[node]\npublic_url = \"https://node.example.org\"\n", to: identity.context.home.configPath)
-            let reopened = NodeIdentity(context: try NodeContext.open(identity.context.home))
+            let reopened = NodeIdentity(context: try await NodeContext.open(identity.context.home))
             let rotated = try await reopened.rotate(passphrase: "pw")
             #expect(rotated.head.document.service(ofType: "TauMesh")?.endpointURL == "https://node.example.org")
             #expect(rotated.head.document.services.count == 1)
         }
     }
 
-    @Test func identityCommandsDoNotCreateAHome() throws {
+    @Test func identityCommandsDoNotCreateAHome() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let home = NodeHome(path: directory.appending("typo"))
-        #expect(throws: NodeError.self) { try NodeContext.open(home, mustExist: true) }
+        await #expect(throws: NodeError.self) { try await NodeContext.open(home, mustExist: true) }
         #expect(!FileManager.default.fileExists(atPath: home.path))
     }
 
@@ -132,7 +132,7 @@ struct NodeIdentityTests {
             _ = try await identity.rotate(passphrase: "pw")
             let logFile = directory.appending("did-log.jsonl")
             try AtomicFile.write(try await identity.context.localLog().log.jsonLines, to: logFile)
-            let restoredContext = try NodeContext.open(NodeHome(path: directory.appending("restored")))
+            let restoredContext = try await NodeContext.open(NodeHome(path: directory.appending("restored")))
             let restored = NodeIdentity(context: restoredContext)
             #expect(await code { _ = try await restored.restore(keystoreFile: identity.context.home.keystorePath, logFile: logFile, passphrase: "bad") } == "wrong_passphrase")
             #expect(!restoredContext.home.hasKeystore)
@@ -148,7 +148,7 @@ struct NodeIdentityTests {
             let staleLog = directory.appending("stale.jsonl")
             try AtomicFile.write(created.log.jsonLines, to: staleLog)
             _ = try await identity.rotate(passphrase: "pw")
-            let restored = NodeIdentity(context: try NodeContext.open(NodeHome(path: directory.appending("restored"))))
+            let restored = NodeIdentity(context: try await NodeContext.open(NodeHome(path: directory.appending("restored"))))
             #expect(await code { _ = try await restored.restore(keystoreFile: identity.context.home.keystorePath, logFile: staleLog, passphrase: "pw") } == "keystore_log_mismatch")
         }
     }

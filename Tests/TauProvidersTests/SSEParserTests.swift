@@ -21,15 +21,17 @@ private func parse(_ text: String) throws(SSEParser.Failure) -> [SSEEvent] {
     /// A stream with every feature: CRLF, LF and CR line ends, comments, multi-line
     /// data, event / id / retry fields, a field without a colon, `data:` without a
     /// space, non-ASCII text and a final event without its blank line.
-    static let stream = Array(
-        ("\u{FEFF}: opening comment\r\n"
-            + "event: message_start\r\nid: 1\r\ndata: {\"type\":\"message_start\"}\r\n\r\n"
-            + "data:first line\ndata: second line\n\n"
-            + ": keep-alive\n\n"
-            + "event: delta\rretry: 2500\rdata: héllo 世界 👋\r\r"
-            + "data\n\n"
-            + "id: 2\nevent: ping\ndata: [DONE]\n\n"
-            + "data: tail without blank line\n").utf8)
+    static let stream: [UInt8] = Array(
+        ([
+            "\u{FEFF}: opening comment\r\n",
+            "event: message_start\r\nid: 1\r\ndata: {\"type\":\"message_start\"}\r\n\r\n",
+            "data:first line\ndata: second line\n\n",
+            ": keep-alive\n\n",
+            "event: delta\rretry: 2500\rdata: héllo 世界 👋\r\r",
+            "data\n\n",
+            "id: 2\nevent: ping\ndata: [DONE]\n\n",
+            "data: tail without blank line\n",
+        ] as [String]).joined().utf8)
 
     static let expected = [
         SSEEvent(event: "message_start", data: #"{"type":"message_start"}"#, id: "1"),

@@ -11,6 +11,9 @@ public enum ErrorCategory: String, Sendable, Codable {
     case conflict
     /// A remote party or resource could not be reached (HTTP 502, exit 69).
     case unavailable
+    /// This node cannot serve for now because a service of its own (its database) is
+    /// down; retrying later helps (HTTP 503, exit 69).
+    case temporarilyUnavailable
     /// The caller sent too much too fast (HTTP 429, exit 75).
     case rateLimited
     /// A bug or an environment problem on this node (HTTP 500, exit 70).

@@ -19,7 +19,8 @@ public struct TokenBucket: Sendable, Equatable {
     public mutating func take(at now: Date) -> Bool {
         let elapsed = max(0, now.timeIntervalSince(updated))
         tokens = min(capacity, tokens + elapsed * refillPerSecond)
-        updated = now
+        // A clock that went back (or another replica's, behind) must not earn a refill later.
+        updated = max(updated, now)
         guard tokens >= 1 else { return false }
         tokens -= 1
         return true

@@ -36,6 +36,7 @@ public struct GatewayError: Error, HTTPResponseError, Sendable {
         case .unauthorized: return .forbidden
         case .conflict: return .conflict
         case .unavailable: return .badGateway
+        case .temporarilyUnavailable: return .serviceUnavailable
         case .rateLimited: return .tooManyRequests
         case .internal: return .internalServerError
         }

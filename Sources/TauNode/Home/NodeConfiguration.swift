@@ -37,8 +37,18 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
         public var gossip_fanout: Int?
     }
 
+    /// `[database]`: where the node keeps its data (NodeConfiguration+Database.swift).
+    public struct Database: Sendable, Equatable, Codable {
+        /// `postgres://user:password@host:5432/db`; the SQLite file in the home when unset.
+        /// `TAU_DATABASE_URL` overrides it.
+        public var url: String?
+        /// How long one database call may take before it fails with `store_unavailable`, e.g. `"5s"`.
+        public var timeout: String?
+    }
+
     public var node: Node?
     public var server: Server?
+    public var database: Database?
     public var resolver: Resolver?
     public var mesh: Mesh?
     /// `[catalog]`: the remote model catalog and local model overrides (NodeConfiguration+Catalog.swift).
@@ -135,6 +145,14 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
         if let ttl = resolver?.cache_ttl_seconds, ttl < 0 { throw NodeError("config_invalid", "\(origin): cache_ttl_seconds < 0") }
         if let skew = resolver?.max_clock_skew_seconds, skew < 0 {
             throw NodeError("config_invalid", "\(origin): max_clock_skew_seconds < 0")
+        }
+        if let timeout = database?.timeout {
+            do { _ = try NodeConfiguration.duration(timeout) } catch {
+                throw NodeError("config_invalid", "\(origin): database.timeout: \(error.message)")
+            }
+        }
+        if let url = database?.url, !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
+            throw NodeError("config_invalid", "\(origin): database.url must be a postgres:// URL")
         }
         try catalog?.validate(origin: origin)
         try validateGateway(origin: origin)

@@ -5,38 +5,50 @@ import TauIdentity
 import TauMesh
 import TauStore
 
-/// An opened node home: configuration, database, log repository and resolver.
-/// Commands and the server both start from one.
+/// An opened node home: configuration, store, and resolver. Commands and the server
+/// both start from one.
 public struct NodeContext: Sendable {
+    /// The environment variable that moves the node's data to PostgreSQL.
+    public static let databaseURLVariable = "TAU_DATABASE_URL"
+
     public let home: NodeHome
     public let configuration: NodeConfiguration
-    public let database: NodeDatabase
-    public let logs: SQLiteDIDLogRepository
+    /// Every repository of the node, on SQLite in the home or on PostgreSQL.
+    public let store: Store
     public let resolver: DIDResolver
-    public let peers: SQLitePeerRepository
-    public let replayCache: SQLiteReplayCache
+
+    /// did:tau logs: the node's own and those it resolved.
+    public var logs: SQLDIDLogRepository { store.didLogs }
+    /// The mesh peer table.
+    public var peers: SQLPeerRepository { store.peers }
+    /// Accepted `(sender, id)` pairs of signed messages.
+    public var replayCache: SQLReplayCache { store.replayCache }
 
     /// Opens `home`, creating the directory and database if needed.
     /// - Parameter extraLogSources: added to `[resolver] sources` (e.g. `--source` flags).
     /// - Parameter mustExist: fail with `identity_missing` instead of creating a missing home,
     ///   for commands that only make sense on an initialised node.
+    /// - Throws: ``NodeError`` with the store's code (`store_unavailable`, ...) when the
+    ///   database cannot be opened.
     public static func open(
         _ home: NodeHome, extraLogSources: [String] = [], mustExist: Bool = false,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "tau.node")
-    ) throws(NodeError) -> NodeContext {
+    ) async throws(NodeError) -> NodeContext {
         if mustExist, !home.hasKeystore {
             throw NodeError("identity_missing", "\(home.path) has no identity; run `tau-node init` first", category: .notFound)
         }
         try home.create()
         let configuration = try NodeConfiguration.load(from: home.configPath)
-        let database: NodeDatabase
+        let store: Store
         do {
-            database = try NodeDatabase(path: home.databasePath)
+            store = try await Store.open(
+                storeLocation(home: home, configuration: configuration, environment: environment),
+                timeout: configuration.databaseTimeout, now: now, logger: logger)
         } catch {
             throw NodeError(error.code, error.message, category: error.category)
         }
-        let logs = SQLiteDIDLogRepository(database: database)
-        let peers = SQLitePeerRepository(database: database)
+        let peers = store.peers
         let settings = configuration.resolver
         let resolver = DIDResolver(
             configuration: .init(
@@ -44,11 +56,23 @@ public struct NodeContext: Sendable {
                 logSources: (settings?.sources ?? []) + extraLogSources,
                 maximumClockSkew: TimeInterval(settings?.max_clock_skew_seconds ?? 300),
                 insecureWebHosts: Set(settings?.insecure_web_hosts ?? [])),
-            repository: logs, extraSources: { (try? await peers.all().filter { $0.state != .dead }.map(\.endpoint)) ?? [] },
+            repository: store.didLogs, extraSources: { (try? await peers.all().filter { $0.state != .dead }.map(\.endpoint)) ?? [] },
             now: now, logger: logger)
-        return NodeContext(
-            home: home, configuration: configuration, database: database, logs: logs, resolver: resolver, peers: peers,
-            replayCache: SQLiteReplayCache(database: database))
+        return NodeContext(home: home, configuration: configuration, store: store, resolver: resolver)
+    }
+
+    /// `TAU_DATABASE_URL`, else `[database] url`, else `node.sqlite` in the home.
+    public static func storeLocation(
+        home: NodeHome, configuration: NodeConfiguration, environment: [String: String]
+    ) -> StoreLocation {
+        if let url = environment[databaseURLVariable], !url.isEmpty { return .postgres(url: url) }
+        if let url = configuration.database?.url { return .postgres(url: url) }
+        return .sqlite(path: home.databasePath)
+    }
+
+    /// Closes the store (its connections to PostgreSQL).
+    public func close() async {
+        await store.close()
     }
 
     /// The node's own DID, or `identity_missing`.
@@ -62,5 +86,12 @@ public struct NodeContext: Sendable {
     /// The node's own verified log.
     public func localLog() async throws -> VerifiedDIDTauLog {
         try await resolver.verifiedLog(for: try await localDID())
+    }
+}
+
+extension NodeConfiguration {
+    /// `[database] timeout`, default 5 s.
+    public var databaseTimeout: Duration {
+        (try? NodeConfiguration.duration(database?.timeout ?? "5s")) ?? .seconds(5)
     }
 }

@@ -2,8 +2,8 @@ import TauProviders
 import TauStore
 
 extension NodeContext {
-    /// The gateway's API keys (hashed) in node.sqlite.
-    public var apiKeys: SQLiteAPIKeyRepository { SQLiteAPIKeyRepository(database: database) }
-    /// Usage and cost records of model calls in node.sqlite.
-    public var usage: SQLiteUsageRepository { SQLiteUsageRepository(database: database) }
+    /// The gateway's API keys (hashed).
+    public var apiKeys: SQLAPIKeyRepository { store.apiKeys }
+    /// Usage and cost records of model calls.
+    public var usage: SQLUsageRepository { store.usage }
 }

@@ -45,7 +45,7 @@ struct InitCommand: AsyncParsableCommand {
             guard !home.hasKeystore else {
                 throw NodeError("identity_exists", "\(home.path) already holds an identity (keystore.json)", category: .conflict)
             }
-            let context = try NodeContext.open(home)
+            let context = try await NodeContext.open(home)
             let identity = NodeIdentity(context: context)
             let log: VerifiedDIDTauLog
             if let restoreKeystore, let restoreLog {

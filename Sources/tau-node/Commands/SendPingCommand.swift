@@ -26,7 +26,7 @@ struct SendPingCommand: AsyncParsableCommand {
         Logs.bootstrap(level: Logs.level(nil, default: .error))
         try await Output.reporting(json: homeOptions.json) {
             let peer = try DID(did)
-            let context = try NodeContext.open(homeOptions.nodeHome, mustExist: true)
+            let context = try await NodeContext.open(homeOptions.nodeHome, mustExist: true)
             let signer = LocalSigner(context: context, passphrase: try passphraseOptions.passphrase())
             let own = try await signer.current()
             let mesh = MeshNode(

@@ -47,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
         Logs.bootstrap(level: Logs.level(logLevel, default: .info))
         let logger = Logger(label: "tau.node")
         try await Output.reporting(json: homeOptions.json) {
-            let context = try NodeContext.open(homeOptions.nodeHome, extraLogSources: sources, logger: logger)
+            let context = try await NodeContext.open(homeOptions.nodeHome, extraLogSources: sources, logger: logger)
             var passphrase: String?
             if context.home.hasKeystore {
                 do {

@@ -76,7 +76,7 @@ enum Output {
         switch category {
         case .invalidInput: return 65
         case .notFound: return 66
-        case .unavailable: return 69
+        case .unavailable, .temporarilyUnavailable: return 69
         case .internal: return 70
         case .conflict: return 73
         case .unauthorized: return 77

@@ -24,7 +24,7 @@ struct ChangePassphraseCommand: AsyncParsableCommand {
     func run() async throws {
         Logs.bootstrap(level: Logs.level(nil, default: .warning))
         try await Output.reporting(json: homeOptions.json) {
-            let context = try NodeContext.open(homeOptions.nodeHome, mustExist: true)
+            let context = try await NodeContext.open(homeOptions.nodeHome, mustExist: true)
             let old = try passphraseOptions.passphrase()
             let new = try PassphraseSource(file: newPassphraseFile, variable: "TAU_NEW_PASSPHRASE")
                 .obtain(prompt: "New keystore passphrase: ", confirm: true)

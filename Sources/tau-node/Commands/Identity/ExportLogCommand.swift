@@ -15,7 +15,7 @@ struct ExportLogCommand: AsyncParsableCommand {
     func run() async throws {
         Logs.bootstrap(level: Logs.level(nil, default: .warning))
         try await Output.reporting(json: homeOptions.json) {
-            let context = try NodeContext.open(homeOptions.nodeHome, mustExist: true)
+            let context = try await NodeContext.open(homeOptions.nodeHome, mustExist: true)
             let log = try await context.localLog()
             if let output {
                 try AtomicFile.write(log.log.jsonLines, to: output, mode: 0o644)

@@ -38,7 +38,7 @@ struct ResolveCommand: AsyncParsableCommand {
     func run() async throws {
         Logs.bootstrap(level: Logs.level(nil, default: .error))
         try await Output.reporting(json: homeOptions.json) {
-            let context = try NodeContext.open(homeOptions.nodeHome, extraLogSources: sources)
+            let context = try await NodeContext.open(homeOptions.nodeHome, extraLogSources: sources)
             var didURL = did
             if let versionId { didURL += (did.contains("?") ? "&" : "?") + "versionId=\(versionId)" }
             if let versionTime {

@@ -22,7 +22,7 @@ struct RevokeCommand: AsyncParsableCommand {
     func run() async throws {
         Logs.bootstrap(level: Logs.level(nil, default: .warning))
         try await Output.reporting(json: homeOptions.json) {
-            let context = try NodeContext.open(homeOptions.nodeHome, mustExist: true)
+            let context = try await NodeContext.open(homeOptions.nodeHome, mustExist: true)
             let did = try await context.localDID()
             if !yes {
                 guard isatty(STDIN_FILENO) != 0 else {

@@ -18,7 +18,7 @@ struct RotateCommand: AsyncParsableCommand {
     func run() async throws {
         Logs.bootstrap(level: Logs.level(nil, default: .warning))
         try await Output.reporting(json: homeOptions.json) {
-            let context = try NodeContext.open(homeOptions.nodeHome, mustExist: true)
+            let context = try await NodeContext.open(homeOptions.nodeHome, mustExist: true)
             let log = try await NodeIdentity(context: context).rotate(passphrase: try passphraseOptions.passphrase())
             let head = log.head
             if homeOptions.json {

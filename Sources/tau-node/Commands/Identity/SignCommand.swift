@@ -22,7 +22,7 @@ struct SignCommand: AsyncParsableCommand {
         Logs.bootstrap(level: Logs.level(nil, default: .warning))
         try await Output.reporting(json: homeOptions.json) {
             let message = try FileInput.read(file)
-            let context = try NodeContext.open(homeOptions.nodeHome, mustExist: true)
+            let context = try await NodeContext.open(homeOptions.nodeHome, mustExist: true)
             let signature = try await NodeIdentity(context: context).sign(message, passphrase: try passphraseOptions.passphrase())
             if homeOptions.json {
                 Output.json(signature.json)

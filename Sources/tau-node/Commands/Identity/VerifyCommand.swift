@@ -51,7 +51,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 var query = DIDVersionQuery.latest
                 if let versionId { query = .versionId(versionId) }
                 if let at { query = .versionTime(try Timestamp.parse(at)) }
-                let context = try NodeContext.open(homeOptions.nodeHome, extraLogSources: sources)
+                let context = try await NodeContext.open(homeOptions.nodeHome, extraLogSources: sources)
                 let outcome = try await SignatureCheck(resolver: context.resolver).verify(bytes, of: message, by: subject, at: query)
                 if homeOptions.json {
                     Output.json([

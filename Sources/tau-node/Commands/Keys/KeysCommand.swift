@@ -43,7 +43,7 @@ struct KeysCreateCommand: AsyncParsableCommand {
     func run() async throws {
         Logs.bootstrap(level: Logs.level(nil, default: .warning))
         try await Output.reporting(json: homeOptions.json) {
-            let context = try NodeContext.open(homeOptions.nodeHome)
+            let context = try await NodeContext.open(homeOptions.nodeHome)
             let secret = APIKeySecret.generate()
             let key = APIKey(
                 id: secret.id, name: name, secretHash: secret.hash, createdAt: Date(), budgetUSD: budget, requestsPerMinute: rpm,
@@ -69,7 +69,7 @@ struct KeysListCommand: AsyncParsableCommand {
     func run() async throws {
         Logs.bootstrap(level: Logs.level(nil, default: .warning))
         try await Output.reporting(json: homeOptions.json) {
-            let context = try NodeContext.open(homeOptions.nodeHome)
+            let context = try await NodeContext.open(homeOptions.nodeHome)
             var rows: [(APIKey, UsageTotals)] = []
             for key in try await context.apiKeys.all() {
                 rows.append((key, try await context.usage.totals(apiKeyID: key.id)))
@@ -107,7 +107,7 @@ struct KeysRevokeCommand: AsyncParsableCommand {
     func run() async throws {
         Logs.bootstrap(level: Logs.level(nil, default: .warning))
         try await Output.reporting(json: homeOptions.json) {
-            let context = try NodeContext.open(homeOptions.nodeHome)
+            let context = try await NodeContext.open(homeOptions.nodeHome)
             let id = APIKeySecret(presented: key)?.id ?? key
             guard try await context.apiKeys.revoke(id: id, at: Date()) else {
                 throw NodeError("api_key_not_found", "there is no API key \(id)", category: .notFound)

@@ -23,7 +23,7 @@ struct UsageCommand: AsyncParsableCommand {
     func run() async throws {
         Logs.bootstrap(level: Logs.level(nil, default: .warning))
         try await Output.reporting(json: homeOptions.json) {
-            let context = try NodeContext.open(homeOptions.nodeHome)
+            let context = try await NodeContext.open(homeOptions.nodeHome)
             if key != nil || session != nil {
                 let totals =
                     if let key { try await context.usage.totals(apiKeyID: APIKeySecret(presented: key)?.id ?? key) } else {

@@ -37,7 +37,7 @@ struct PeerAddCommand: AsyncParsableCommand {
     func run() async throws {
         Logs.bootstrap(level: Logs.level(nil, default: .warning))
         try await Output.reporting(json: homeOptions.json) {
-            let context = try NodeContext.open(homeOptions.nodeHome, extraLogSources: [url])
+            let context = try await NodeContext.open(homeOptions.nodeHome, extraLogSources: [url])
             let base = url.hasSuffix("/") ? String(url.dropLast()) : url
             let (status, body) = try await AsyncHTTPFetcher().get(base + "/healthz", accept: "application/json", maximumBytes: 65536)
             guard status == 200, let text = (try? JSONValue(parsing: body))?["did"]?.stringValue, let did = try? DID(text) else {
@@ -69,7 +69,7 @@ struct PeerListCommand: AsyncParsableCommand {
     func run() async throws {
         Logs.bootstrap(level: Logs.level(nil, default: .warning))
         try await Output.reporting(json: homeOptions.json) {
-            let context = try NodeContext.open(homeOptions.nodeHome)
+            let context = try await NodeContext.open(homeOptions.nodeHome)
             let peers = try await context.peers.all()
             if homeOptions.json {
                 Output.json(["peers": .array(peers.map(\.json))])
@@ -101,7 +101,7 @@ struct PeerRemoveCommand: AsyncParsableCommand {
         Logs.bootstrap(level: Logs.level(nil, default: .warning))
         try await Output.reporting(json: homeOptions.json) {
             let subject = try DID(did)
-            let context = try NodeContext.open(homeOptions.nodeHome)
+            let context = try await NodeContext.open(homeOptions.nodeHome)
             guard try await context.peers.remove(subject) else {
                 throw NodeError("peer_unknown", "\(subject) is not a peer", category: .notFound)
             }

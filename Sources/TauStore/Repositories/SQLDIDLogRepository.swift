@@ -1,0 +1,75 @@
+import Foundation
+import TauCore
+import TauIdentity
+
+/// ``DIDLogRepository`` in the store (SQLite or PostgreSQL).
+///
+/// A save never moves a DID backwards: it only replaces a held log with a longer one (the
+/// resolver has already checked that it continues the held one), in one statement, so two
+/// replicas saving different lengths at once keep the longer. A DID once held as `local`
+/// stays local.
+public struct SQLDIDLogRepository: DIDLogRepository {
+    let executor: any SQLExecutor
+    let now: @Sendable () -> Date
+
+    init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date) {
+        self.executor = executor
+        self.now = now
+    }
+
+    public func log(for did: DID) async throws -> StoredDIDLog? {
+        guard
+            let row = try await executor.queryOne(
+                "SELECT origin, log_jsonl, checked_at_ms FROM identity_did_logs WHERE did = ?", did.description)
+        else { return nil }
+        let origin = DIDLogOrigin(rawValue: try row.string("origin")) ?? .resolved
+        let log = try DIDTauLog(jsonLines: Array(try row.string("log_jsonl").utf8))
+        return StoredDIDLog(log: log, origin: origin, checkedAt: row.optionalDate("checked_at_ms"))
+    }
+
+    public func save(_ log: VerifiedDIDTauLog, origin: DIDLogOrigin) async throws {
+        let head = log.head
+        let time = now().epochMilliseconds
+        try await executor.execute(
+            """
+            INSERT INTO identity_did_logs (did, origin, head_version, head_version_id, deactivated, log_jsonl, updated_at_ms, checked_at_ms)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
+            ON CONFLICT (did) DO UPDATE SET
+                origin = CASE WHEN identity_did_logs.origin = 'local' OR excluded.origin = 'local' THEN 'local' ELSE excluded.origin END,
+                head_version = CASE WHEN excluded.head_version > identity_did_logs.head_version
+                    THEN excluded.head_version ELSE identity_did_logs.head_version END,
+                head_version_id = CASE WHEN excluded.head_version > identity_did_logs.head_version
+                    THEN excluded.head_version_id ELSE identity_did_logs.head_version_id END,
+                deactivated = CASE WHEN excluded.head_version > identity_did_logs.head_version
+                    THEN excluded.deactivated ELSE identity_did_logs.deactivated END,
+                log_jsonl = CASE WHEN excluded.head_version > identity_did_logs.head_version
+                    THEN excluded.log_jsonl ELSE identity_did_logs.log_jsonl END,
+                updated_at_ms = CASE WHEN excluded.head_version > identity_did_logs.head_version
+                    THEN excluded.updated_at_ms ELSE identity_did_logs.updated_at_ms END,
+                checked_at_ms = excluded.checked_at_ms
+            WHERE excluded.head_version > identity_did_logs.head_version
+                OR (excluded.origin = 'local' AND identity_did_logs.origin <> 'local')
+            """,
+            [
+                .text(log.did.description), .text(origin.rawValue), .integer(Int64(head.number)), .text(head.versionId),
+                .bool(head.deactivated), .text(log.log.jsonLines), .integer(time),
+            ])
+    }
+
+    public func markChecked(_ did: DID, at time: Date) async throws {
+        try await executor.execute(
+            "UPDATE identity_did_logs SET checked_at_ms = ? WHERE did = ?", time.epochMilliseconds, did.description)
+    }
+
+    public func heldDIDs() async throws -> [DID] {
+        try await executor.query("SELECT did FROM identity_did_logs ORDER BY did").compactMap { row in
+            row.optionalString("did").flatMap { try? DID($0) }
+        }
+    }
+
+    /// The DID this node controls, if its identity has been created.
+    public func localDID() async throws -> DID? {
+        try await executor.queryOne("SELECT did FROM identity_did_logs WHERE origin = 'local' LIMIT 1")
+            .flatMap { $0.optionalString("did") }.flatMap { try? DID($0) }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import TauCore
+import TauProviders
+
+/// ``APIKeyRepository`` in the store.
+public struct SQLAPIKeyRepository: APIKeyRepository {
+    let executor: any SQLExecutor
+
+    init(executor: any SQLExecutor) {
+        self.executor = executor
+    }
+
+    public func insert(_ key: APIKey) async throws {
+        let models = key.allowedModels.map { JSONValue.array($0.map(JSONValue.string)).canonicalString() }
+        try await executor.execute(
+            """
+            INSERT INTO gateway_api_keys (id, name, secret_hash, created_at_ms, revoked_at_ms, budget_micros, spent_micros, held_micros, rpm, models)
+            VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?)
+            """,
+            [
+                .text(key.id), .text(key.name), .text(key.secretHash), key.createdAt.sqlValue, key.revokedAt.sqlValue,
+                GatewayAmounts.micros(key.budgetUSD).sqlValue, key.requestsPerMinute.sqlValue, models.sqlValue,
+            ])
+    }
+
+    public func key(id: String) async throws -> APIKey? {
+        try await executor.queryOne("SELECT * FROM gateway_api_keys WHERE id = ?", id).map(Self.key(from:))
+    }
+
+    public func all() async throws -> [APIKey] {
+        try await executor.query("SELECT * FROM gateway_api_keys ORDER BY created_at_ms, id").map(Self.key(from:))
+    }
+
+    public func revoke(id: String, at time: Date) async throws -> Bool {
+        try await !executor.query(
+            "UPDATE gateway_api_keys SET revoked_at_ms = COALESCE(revoked_at_ms, ?) WHERE id = ? RETURNING id", time.epochMilliseconds, id
+        ).isEmpty
+    }
+
+    static func key(from row: SQLRow) throws -> APIKey {
+        let models = row.optionalString("models").flatMap { try? JSONValue(parsing: $0) }?.arrayValue?.compactMap(\.stringValue)
+        return APIKey(
+            id: try row.string("id"), name: try row.string("name"), secretHash: try row.string("secret_hash"),
+            createdAt: try row.date("created_at_ms"), revokedAt: row.optionalDate("revoked_at_ms"),
+            budgetUSD: GatewayAmounts.dollars(row.optionalInt64("budget_micros")), requestsPerMinute: row.optionalInt("rpm"),
+            allowedModels: models)
+    }
+}
+
+/// ``UsageRepository`` in the store. Recording a call also adds its cost to its key's
+/// spending, in the same transaction.
+public struct SQLUsageRepository: UsageRepository {
+    let executor: any SQLExecutor
+
+    init(executor: any SQLExecutor) {
+        self.executor = executor
+    }
+
+    public func record(_ record: UsageRecord) async throws {
+        let cost = GatewayAmounts.micros(record.costUSD)
+        try await executor.atomically { tx in
+            try await tx.execute(
+                """
+                INSERT INTO gateway_usage (time_ms, api_key_id, session_id, requested_model, model, route, input_tokens, output_tokens,
+                    cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_micros, status, latency_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    record.time.sqlValue, record.apiKeyID.sqlValue, record.sessionID.sqlValue, .text(record.requestedModel),
+                    .text(record.model), .text(record.route), record.usage.inputTokens.sqlValue, record.usage.outputTokens.sqlValue,
+                    record.usage.cachedInputTokens.sqlValue, record.usage.cacheWriteTokens.sqlValue, record.usage.reasoningTokens.sqlValue,
+                    cost.sqlValue, .text(record.status), record.latencyMilliseconds.sqlValue,
+                ])
+            if let key = record.apiKeyID, let cost, cost != 0 {
+                try await tx.execute("UPDATE gateway_api_keys SET spent_micros = spent_micros + ? WHERE id = ?", cost, key)
+            }
+        }
+    }
+
+    public func totals(apiKeyID: String) async throws -> UsageTotals {
+        try await totals(where: "api_key_id = ?", apiKeyID)
+    }
+
+    public func totals(sessionID: String) async throws -> UsageTotals {
+        try await totals(where: "session_id = ?", sessionID)
+    }
+
+    private func totals(where condition: String, _ value: String) async throws -> UsageTotals {
+        guard
+            let row = try await executor.queryOne(
+                """
+                SELECT COUNT(*) AS requests, CAST(COALESCE(SUM(input_tokens), 0) AS BIGINT) AS input,
+                    CAST(COALESCE(SUM(output_tokens), 0) AS BIGINT) AS output,
+                    CAST(COALESCE(SUM(cached_input_tokens), 0) AS BIGINT) AS cached,
+                    CAST(COALESCE(SUM(cost_micros), 0) AS BIGINT) AS cost
+                FROM gateway_usage WHERE \(condition)
+                """, value)
+        else { return UsageTotals() }
+        return UsageTotals(
+            requests: try row.int("requests"), inputTokens: try row.int("input"), outputTokens: try row.int("output"),
+            cachedInputTokens: try row.int("cached"), costUSD: GatewayAmounts.dollars(try row.int64("cost")) ?? 0)
+    }
+
+    public func recent(limit: Int) async throws -> [UsageRecord] {
+        try await executor.query("SELECT * FROM gateway_usage ORDER BY id DESC LIMIT ?", max(0, limit)).map { row in
+            UsageRecord(
+                time: try row.date("time_ms"), apiKeyID: row.optionalString("api_key_id"), sessionID: row.optionalString("session_id"),
+                requestedModel: try row.string("requested_model"), model: try row.string("model"), route: try row.string("route"),
+                usage: Usage(
+                    inputTokens: try row.int("input_tokens"), outputTokens: try row.int("output_tokens"),
+                    cachedInputTokens: try row.int("cached_input_tokens"), cacheWriteTokens: try row.int("cache_write_tokens"),
+                    reasoningTokens: try row.int("reasoning_tokens")),
+                costUSD: GatewayAmounts.dollars(row.optionalInt64("cost_micros")), status: try row.string("status"),
+                latencyMilliseconds: try row.int("latency_ms"))
+        }
+    }
+}
+
+/// Amounts as the gateway's types hold them ↔ integer micro-USD in the database.
+enum GatewayAmounts {
+    static func micros(_ dollars: Double?) -> Int64? {
+        guard let dollars, dollars.isFinite else { return nil }
+        return Int64((dollars * 1_000_000).rounded())
+    }
+
+    static func dollars(_ micros: Int64?) -> Double? {
+        micros.map { Double($0) / 1_000_000 }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import TauCore
+import TauIdentity
+import TauMesh
+
+/// ``PeerRepository`` in the store, shared by the daemon, the CLI and replicas.
+public struct SQLPeerRepository: PeerRepository {
+    let executor: any SQLExecutor
+
+    init(executor: any SQLExecutor) {
+        self.executor = executor
+    }
+
+    public func all() async throws -> [Peer] {
+        try await executor.query("SELECT * FROM mesh_peers ORDER BY did").compactMap(SQLPeerRepository.peer(from:))
+    }
+
+    public func peer(_ did: DID) async throws -> Peer? {
+        try await executor.queryOne("SELECT * FROM mesh_peers WHERE did = ?", did.description).flatMap(SQLPeerRepository.peer(from:))
+    }
+
+    public func save(_ peer: Peer) async throws {
+        try await executor.execute(
+            """
+            INSERT INTO mesh_peers (did, endpoint, first_seen_ms, last_seen_ms, log_head, state, failures, next_attempt_ms, capabilities, node_version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (did) DO UPDATE SET
+                endpoint = excluded.endpoint, last_seen_ms = excluded.last_seen_ms, log_head = excluded.log_head,
+                state = excluded.state, failures = excluded.failures, next_attempt_ms = excluded.next_attempt_ms,
+                capabilities = excluded.capabilities, node_version = excluded.node_version
+            """, SQLPeerRepository.arguments(peer))
+    }
+
+    @discardableResult
+    public func remove(_ did: DID) async throws -> Bool {
+        try await !executor.query("DELETE FROM mesh_peers WHERE did = ? RETURNING did", did.description).isEmpty
+    }
+
+    public func count() async throws -> Int {
+        try await executor.queryOne("SELECT COUNT(*) AS peers FROM mesh_peers")?.int("peers") ?? 0
+    }
+
+    static func arguments(_ peer: Peer) -> [SQLValue] {
+        let capabilities = JSONValue.array(peer.capabilities.map(JSONValue.string)).canonicalString()
+        return [
+            .text(peer.did.description), .text(peer.endpoint), peer.firstSeen.sqlValue, peer.lastSeen.sqlValue, peer.logHead.sqlValue,
+            .text(peer.state.rawValue), .integer(Int64(peer.failures)), peer.nextAttempt.sqlValue, .text(capabilities),
+            peer.nodeVersion.sqlValue,
+        ]
+    }
+
+    static func peer(from row: SQLRow) -> Peer? {
+        guard let did = row.optionalString("did").flatMap({ try? DID($0) }), let endpoint = row.optionalString("endpoint"),
+            let firstSeen = row.optionalDate("first_seen_ms"), let nextAttempt = row.optionalDate("next_attempt_ms")
+        else { return nil }
+        let capabilities = row.optionalString("capabilities").flatMap { try? JSONValue(parsing: $0) }?.arrayValue?.compactMap(\.stringValue) ?? []
+        return Peer(
+            did: did, endpoint: endpoint, firstSeen: firstSeen, lastSeen: row.optionalDate("last_seen_ms"),
+            logHead: row.optionalString("log_head"), state: Peer.State(rawValue: row.optionalString("state") ?? "") ?? .suspect,
+            failures: row.optionalInt("failures") ?? 0, nextAttempt: nextAttempt, capabilities: capabilities,
+            nodeVersion: row.optionalString("node_version"))
+    }
+}

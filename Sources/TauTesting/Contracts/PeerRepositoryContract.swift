@@ -1,0 +1,47 @@
+import Foundation
+import TauIdentity
+import TauMesh
+
+/// What every ``PeerRepository`` must do.
+public enum PeerRepositoryContract {
+    static let seen = Date(timeIntervalSince1970: 1_790_000_000.123)
+
+    public static let cases: [ContractCase<any PeerRepository>] = [
+        ContractCase("saves, lists in DID order, and removes") { peers in
+            let alice = try ContractDIDs.alice()
+            let bob = try ContractDIDs.bob()
+            try await peers.save(Peer(did: bob, endpoint: "http://127.0.0.1:7001", firstSeen: seen))
+            try await peers.save(Peer(did: alice, endpoint: "http://127.0.0.1:7002", firstSeen: seen))
+            try await require(try await peers.all().map(\.did) == [alice, bob].sorted(), "listed in DID order")
+            try await require(try await peers.remove(alice), "removing a known peer says so")
+            try await require(try await !peers.remove(alice), "removing it again says it was not there")
+            try await require(try await peers.all().map(\.did) == [bob], "only bob is left")
+        },
+        ContractCase("keeps every field, times to the millisecond") { peers in
+            let peer = Peer(
+                did: try ContractDIDs.alice(), endpoint: "https://alice.example", firstSeen: seen, lastSeen: seen.addingTimeInterval(5),
+                logHead: "3-zQm", state: .dead, failures: 4, nextAttempt: seen.addingTimeInterval(300),
+                capabilities: ["mesh/1", "model/complete"], nodeVersion: "0.1.0")
+            try await peers.save(peer)
+            let stored = try await peers.peer(peer.did)
+            try await require(stored?.endpoint == peer.endpoint && stored?.logHead == "3-zQm" && stored?.state == .dead, "text fields")
+            try await require(stored?.failures == 4 && stored?.capabilities == peer.capabilities && stored?.nodeVersion == "0.1.0", "counts and lists")
+            try await require(stored.map { abs($0.firstSeen.timeIntervalSince(seen)) < 0.001 } == true, "firstSeen to the millisecond")
+            try await require(stored.map { abs(($0.lastSeen ?? .distantPast).timeIntervalSince(peer.lastSeen ?? seen)) < 0.001 } == true, "lastSeen")
+            try await require(stored.map { abs($0.nextAttempt.timeIntervalSince(peer.nextAttempt)) < 0.001 } == true, "nextAttempt")
+        },
+        ContractCase("a save replaces what is known but not when it was first seen") { peers in
+            let did = try ContractDIDs.alice()
+            try await peers.save(Peer(did: did, endpoint: "http://127.0.0.1:7001", firstSeen: seen))
+            var moved = Peer(did: did, endpoint: "http://127.0.0.1:7009", firstSeen: seen.addingTimeInterval(99), state: .alive)
+            moved.lastSeen = seen.addingTimeInterval(100)
+            try await peers.save(moved)
+            let stored = try await peers.peer(did)
+            try await require(stored?.endpoint == "http://127.0.0.1:7009" && stored?.state == .alive, "the new endpoint and state are kept")
+            try await require(stored.map { abs($0.firstSeen.timeIntervalSince(seen)) < 0.001 } == true, "firstSeen is the first one")
+        },
+        ContractCase("an unknown peer is nil") { peers in
+            try await require(try await peers.peer(try ContractDIDs.bob()) == nil, "nothing for an unknown DID")
+        },
+    ]
+}

@@ -1,0 +1,47 @@
+import Foundation
+import TauCore
+import TauEnvelope
+import TauIdentity
+import TauMesh
+import TauStore
+import TauTesting
+import Testing
+
+/// Every repository protocol's contract, with the same assertions on every backend.
+@Suite struct ContractTests {
+    /// Runs `check` on a fresh subject of `backend`; PostgreSQL cases are skipped only when
+    /// no test server is configured and none is required.
+    static func with<Subject>(
+        _ backend: TestBackend, memory: () -> Subject, store: (Store) -> Subject, _ check: (Subject) async throws -> Void
+    ) async throws {
+        if backend == .memory { return try await check(memory()) }
+        guard let fixture = try await TestStore.open(backend) else { return }
+        do {
+            try await check(store(fixture.store))
+            await fixture.remove()
+        } catch {
+            await fixture.remove()
+            throw error
+        }
+    }
+
+    @Test(arguments: TestBackend.allCases, DIDLogRepositoryContract.cases)
+    func didLogs(_ backend: TestBackend, _ contract: ContractCase<any DIDLogRepository>) async throws {
+        try await Self.with(backend, memory: { InMemoryDIDLogRepository() }, store: { $0.didLogs }, contract.run)
+    }
+
+    @Test(arguments: TestBackend.allCases, ReplayCacheContract.cases)
+    func replayCache(_ backend: TestBackend, _ contract: ContractCase<any ReplayCache>) async throws {
+        try await Self.with(backend, memory: { InMemoryReplayCache() }, store: { $0.replayCache }, contract.run)
+    }
+
+    @Test(arguments: TestBackend.allCases, PeerRepositoryContract.cases)
+    func peers(_ backend: TestBackend, _ contract: ContractCase<any PeerRepository>) async throws {
+        try await Self.with(backend, memory: { InMemoryPeerRepository() }, store: { $0.peers }, contract.run)
+    }
+
+    @Test(arguments: TestBackend.allCases, RateLimiterContract.cases)
+    func rateLimiter(_ backend: TestBackend, _ contract: ContractCase<any RateLimiter>) async throws {
+        try await Self.with(backend, memory: { InMemoryRateLimiter() }, store: { $0.rateLimiter }, contract.run)
+    }
+}
