@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TauCore
 import TauProviders
 
 /// API keys in memory, for tests.
@@ -29,17 +30,19 @@ public final class InMemoryUsageRepository: UsageRepository {
     public var all: [UsageRecord] { records.withLock { $0 } }
 
     public func record(_ record: UsageRecord) async throws { records.withLock { $0.append(record) } }
-    public func totals(apiKeyID: String) async throws -> UsageTotals { totals { $0.apiKeyID == apiKeyID } }
-    public func totals(sessionID: String) async throws -> UsageTotals { totals { $0.sessionID == sessionID } }
+    public func totals(apiKeyID: String) async throws -> UsageTotals { try totals { $0.apiKeyID == apiKeyID } }
+    public func totals(sessionID: String) async throws -> UsageTotals { try totals { $0.sessionID == sessionID } }
     public func recent(limit: Int) async throws -> [UsageRecord] { Array(records.withLock { $0 }.reversed().prefix(limit)) }
 
-    private func totals(_ matching: (UsageRecord) -> Bool) -> UsageTotals {
-        records.withLock { $0 }.filter(matching).reduce(into: UsageTotals()) { totals, record in
+    private func totals(_ matching: (UsageRecord) -> Bool) throws(CoreError) -> UsageTotals {
+        var totals = UsageTotals()
+        for record in records.withLock({ $0 }) where matching(record) {
             totals.requests += 1
             totals.inputTokens += record.usage.inputTokens
             totals.outputTokens += record.usage.outputTokens
             totals.cachedInputTokens += record.usage.cachedInputTokens
-            totals.costUSD += record.costUSD ?? 0
+            if let cost = record.cost { totals.cost = try totals.cost.adding(cost) }
         }
+        return totals
     }
 }

@@ -62,10 +62,11 @@ import Testing
                 }
                 // Caller-made model names never become labels.
                 #expect(!String(buffer: response.body).contains(#"model="openai:"#))
-                // Two calls of (80 - 64) uncached, 64 cached and 15 output tokens at 0.4 / 0.1 / 1.6 $ per million.
+                // Two calls of (80 - 64) uncached, 64 cached and 15 output tokens at 0.4 / 0.1 / 1.6 $ per million:
+                // 36.8 micro-USD each, charged 37.
                 let cost = lines.first { $0.hasPrefix(#"tau_gateway_cost_usd_total{model="fast",provider="openai"}"#) }
                 let value = try #require(cost.flatMap { Double($0.split(separator: " ").last ?? "") })
-                #expect(abs(value - 2 * (16 * 0.4 + 64 * 0.1 + 15 * 1.6) / 1_000_000) < 1e-12)
+                #expect(abs(value - 2 * 37 / 1_000_000) < 1e-12)
             }
         }
     }

@@ -13,6 +13,11 @@ import Testing
 
 @testable import TauGateway
 
+/// An amount in micro-USD: `usd(400_000)` is $0.40.
+func usd(_ microunits: Int64) -> Money {
+    Money(microunits: microunits, currency: .usd)
+}
+
 /// A gateway with the OpenAI API in front of a real fake OpenAI upstream.
 struct OpenAIGatewayFixture {
     let keys = InMemoryAPIKeyRepository()
@@ -20,7 +25,7 @@ struct OpenAIGatewayFixture {
     let upstream: FakeOpenAIUpstream
     var mode: GatewayAuthMode = .keys
     var contextWindow = 128_000
-    var pricing: ModelPricing? = ModelPricing(input: 0.4, output: 1.6, cachedInput: 0.1)
+    var pricing: ModelPricing? = ModelPricing(input: usd(400_000), output: usd(1_600_000), cachedInput: usd(100_000))
     var breakerFailures = 5
     static let operatorToken = "operator-test-token"
     /// `/metrics`, shared by the mesh and the gateway as on a node.
@@ -31,10 +36,10 @@ struct OpenAIGatewayFixture {
     }
 
     /// Creates a key and returns its bearer token.
-    func key(budget: Double? = nil, rpm: Int? = nil, models: [String]? = nil) async throws -> String {
+    func key(budget: Money? = nil, rpm: Int? = nil, models: [String]? = nil) async throws -> String {
         let secret = APIKeySecret.generate()
         try await keys.insert(
-            APIKey(id: secret.id, name: "test", secretHash: secret.hash, createdAt: Date(), budgetUSD: budget, requestsPerMinute: rpm, allowedModels: models))
+            APIKey(id: secret.id, name: "test", secretHash: secret.hash, createdAt: Date(), budget: budget, requestsPerMinute: rpm, allowedModels: models))
         return secret.token
     }
 

@@ -47,12 +47,13 @@ import Testing
         #expect(sent["model"] == "gpt-4.1-mini")
         #expect(sent["tools"]?.arrayValue?.first?["function"]?["name"] == "get_weather")
         #expect(fixture.upstream.lastHeaders["authorization"] == "Bearer sk-upstream-test")
-        // 16 uncached + 64 cached input tokens and 15 output tokens at 0.4 / 0.1 / 1.6 $ per million.
+        // 16 uncached + 64 cached input tokens and 15 output tokens at 0.4 / 0.1 / 1.6 $ per million:
+        // 36.8 micro-USD, charged 37 (rounded up once per call).
         let record = try #require(fixture.usage.all.first)
         #expect(record.route == "openai:gpt-4.1-mini")
         #expect(record.requestedModel == "fast")
         #expect(record.usage.cachedInputTokens == 64)
-        #expect(abs((record.costUSD ?? 0) - (16 * 0.4 + 64 * 0.1 + 15 * 1.6) / 1_000_000) < 1e-12)
+        #expect(record.cost == usd(37))
         #expect(record.apiKeyID != nil)
     }
 
@@ -142,9 +143,9 @@ import Testing
 
     @Test func modelAllowListRateLimitAndBudget() async throws {
         var fixture = OpenAIGatewayFixture()
-        fixture.pricing = ModelPricing(input: 1_000, output: 1_000)
+        fixture.pricing = ModelPricing(input: usd(1_000_000_000), output: usd(1_000_000_000))
         let limited = try await fixture.key(rpm: 2, models: ["fast"])
-        let poor = try await fixture.key(budget: 0.05)
+        let poor = try await fixture.key(budget: usd(50_000))
         try await fixture.run { client in
             let hi: JSONValue = ["messages": [["role": "user", "content": "Hi"]]]
             var other = hi
@@ -231,7 +232,7 @@ import Testing
     @Test func aKeyWithABudgetCannotReachUnpricedModels() async throws {
         var fixture = OpenAIGatewayFixture()
         fixture.pricing = nil
-        let budgeted = try await fixture.key(budget: 10)
+        let budgeted = try await fixture.key(budget: usd(10_000_000))
         let unlimited = try await fixture.key()
         try await fixture.run { client in
             let body: JSONValue = ["model": "fast", "messages": [["role": "user", "content": "Hi"]]]

@@ -78,9 +78,9 @@ struct GatewayTests {
             let calls = try await TauNodeProcess.run(["usage", "--home", home, "--json"])
             #expect(try JSONValue(parsing: calls.standardOutput)["calls"]?.arrayValue?.count == 3, "\(calls.standardOutput)")
             #expect(entry["requests"] == 3)
-            // gpt-4.1-mini: $0.40 in / $1.60 out per million.
-            let expected = 3 * (70 * 0.4 + 18 * 1.6) / 1_000_000
-            #expect(abs((entry["spent_usd"]?.doubleValue ?? 0) - expected) < 1e-9)
+            // gpt-4.1-mini: $0.40 in / $1.60 out per million: 70 × 0.4 + 18 × 1.6 = 56.8 micro-USD a call,
+            // charged 57 (rounded up once per call), so three calls spent exactly $0.000171.
+            #expect(entry["spent_usd"] == 0.000171)
         }
     }
 
@@ -100,11 +100,26 @@ struct GatewayTests {
         #expect(!database.contains(String(token.suffix(48))))
 
         #expect(try await TauNodeProcess.run(["keys", "create", "--home", home, "--budget", "-1"]).exitCode == 64)
+        for (budget, message) in [
+            ("0", "--budget must be a positive amount of USD."), ("abc", "--budget must be a positive amount of USD."),
+            ("1e3", "--budget must be a positive amount of USD."),
+            ("0.0000001", "--budget may have at most 6 decimal places"), ("99999999999999", "--budget is too large"),
+        ] {
+            let refused = try await TauNodeProcess.run(["keys", "create", "--home", home, "--budget", budget])
+            #expect(refused.exitCode == 64, "\(budget)")
+            #expect(refused.standardError.contains(message), "\(budget): \(refused.standardError)")
+        }
+        // Amounts are read exactly: 0.1 is a tenth of a dollar, not the binary fraction nearest to it.
+        let tenth = try await TauNodeProcess.run(["keys", "create", "--home", home, "--budget", "0.1", "--json"])
+        #expect(try JSONValue(parsing: tenth.standardOutput)["budget_usd"] == 0.1)
+        let table = try await TauNodeProcess.run(["keys", "list", "--home", home])
+        #expect(table.standardOutput.contains("$5.0000") && table.standardOutput.contains("$0.1000"), "\(table.standardOutput)")
         #expect(try await TauNodeProcess.run(["keys", "revoke", "--home", home, "0123456789ab"]).exitCode == 66)
         let revoked = try await TauNodeProcess.run(["keys", "revoke", "--home", home, token, "--json"])
         #expect(revoked.exitCode == 0)
         let listed = try JSONValue(parsing: try await TauNodeProcess.run(["keys", "list", "--home", home, "--json"]).standardOutput)
         #expect(listed["keys"]?.arrayValue?.first?["revoked"] == true)
+        #expect(listed["keys"]?.arrayValue?.first?["spent_usd"] == 0)
     }
 
     @Test func serveRefusesUnsafeOrIncompleteGatewayConfiguration() async throws {

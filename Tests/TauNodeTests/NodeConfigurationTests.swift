@@ -1,3 +1,4 @@
+import TauCore
 import Testing
 
 @testable import TauNode
@@ -68,5 +69,40 @@ struct NodeConfigurationTests {
         #expect(!listed("openai:gpt-4.1-mini"))
         #expect(!listed("openrouter/someone/some-remote-model"))
         #expect(!listed("made-up"))
+    }
+
+    @Test func catalogPricesAreExactFromTOMLFloatsIntegersAndStrings() throws {
+        let configuration = try NodeConfiguration.parse(
+            """
+            [catalog.models."house-model"]
+            provider = "local"
+            context_window = 8192
+            input_price_per_million = 0.1
+            output_price_per_million = 3
+            cached_input_price_per_million = "0.000001"
+            """)
+        let model = try #require(configuration.catalog?.models?["house-model"])
+        // 0.1 is read from its shortest text, not as the binary fraction nearest to it.
+        #expect(model.inputPricePerMillion == Money(microunits: 100_000, currency: .usd))
+        #expect(model.outputPricePerMillion == Money(microunits: 3_000_000, currency: .usd))
+        #expect(model.cachedInputPricePerMillion == Money(microunits: 1, currency: .usd))
+    }
+
+    @Test(arguments: [
+        ("input_price_per_million = 0.0000001", "money_too_precise"),
+        ("input_price_per_million = 1e30", "money_overflow"),
+        ("input_price_per_million = \"abc\"", "money_invalid"),
+        ("input_price_per_million = nan", "money_invalid"),
+        ("input_price_per_million = -1", "must be a number ≥ 0"),
+    ])
+    func refusesInexactOrNegativePrices(line: String, reason: String) {
+        let text = "[catalog.models.\"gpt-5.2\"]\n" + line
+        do {
+            _ = try NodeConfiguration.parse(text)
+            Issue.record("\(line) was accepted")
+        } catch {
+            #expect(error.code == "config_invalid")
+            #expect(error.message.contains(reason), "\(error.message)")
+        }
     }
 }

@@ -65,7 +65,7 @@ import Testing
             let remote = try await fetcher.fetch(url)
             #expect(remote.entries.count == 6)
             #expect(remote.skipped == 1)
-            #expect(remote.entries.contains { $0.id == "openrouter/openai/gpt-5.2" && $0.inputPricePerMillion == 1.75 })
+            #expect(remote.entries.contains { $0.id == "openrouter/openai/gpt-5.2" && $0.inputPricePerMillion == .usd(1_750_000) })
             let requests = await seen.requests
             #expect(requests.count == 1)
             #expect(requests.first?.method == "GET")

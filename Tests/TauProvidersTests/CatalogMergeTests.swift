@@ -26,7 +26,7 @@ import Testing
         let gpt = try #require(byID["openrouter/openai/gpt-5.2"])
         #expect(gpt.upstreamID == "openai/gpt-5.2")
         #expect(gpt.displayName == "OpenAI: GPT-5.2")
-        #expect(gpt.inputPricePerMillion == 1.75 && gpt.outputPricePerMillion == 14 && gpt.cachedInputPricePerMillion == 0.175)
+        #expect(gpt.inputPricePerMillion == .usd(1_750_000) && gpt.outputPricePerMillion == .usd(14_000_000) && gpt.cachedInputPricePerMillion == .usd(175_000))
         #expect(gpt.contextWindow == 400_000 && gpt.maxOutputTokens == 128_000)
         #expect(gpt.supportsTools && gpt.supportsMultimodal && gpt.supportsExtendedThinking)
         #expect(gpt.wire == nil && !gpt.deprecated)
@@ -37,12 +37,12 @@ import Testing
         #expect(auto.inputPricePerMillion == nil && auto.outputPricePerMillion == nil && auto.maxOutputTokens == nil)
 
         let deepseek = try #require(byID["openrouter/deepseek/deepseek-v3.2"])
-        #expect(deepseek.inputPricePerMillion == 0.25 && deepseek.outputPricePerMillion == 0.38)
-        #expect(deepseek.cachedInputPricePerMillion == 0.025)
+        #expect(deepseek.inputPricePerMillion == .usd(250_000) && deepseek.outputPricePerMillion == .usd(380_000))
+        #expect(deepseek.cachedInputPricePerMillion == .usd(25_000))
         #expect(deepseek.supportsExtendedThinking && !deepseek.supportsMultimodal && deepseek.maxOutputTokens == 65_536)
 
         let scout = try #require(byID["openrouter/meta-llama/llama-4-scout"])
-        #expect(scout.inputPricePerMillion == 0.08 && scout.outputPricePerMillion == 0.3 && scout.cachedInputPricePerMillion == nil)
+        #expect(scout.inputPricePerMillion == .usd(80_000) && scout.outputPricePerMillion == .usd(300_000) && scout.cachedInputPricePerMillion == nil)
         #expect(scout.supportsTools && scout.supportsMultimodal && !scout.supportsExtendedThinking)
 
         #expect(byID["openrouter/example/half-listed-model"] == nil)
@@ -87,7 +87,24 @@ import Testing
         #expect(remote.skipped == 12)
         let fallback = try #require(remote.entries.last)
         #expect(fallback.contextWindow == 4096 && fallback.supportsMultimodal && fallback.displayName == "fallback/context")
-        #expect(fallback.inputPricePerMillion == 0 && !fallback.supportsTools)
+        #expect(fallback.inputPricePerMillion == .usd(0) && !fallback.supportsTools)
+    }
+
+    @Test func perTokenPricesAreScaledExactly() {
+        func price(_ text: String) -> Money?? { RemoteCatalog.price(.string(text)) }
+        #expect(price("0.0000003") == Money.usd(300_000))
+        #expect(price("0.00000175") == Money.usd(1_750_000))
+        #expect(price(" 0.000015 ") == Money.usd(15_000_000))
+        #expect(price("1.5e-7") == Money.usd(150_000))
+        #expect(price("0") == Money.usd(0))
+        // A price below a micro-USD per million tokens rounds up: money fails closed.
+        #expect(price("0.0000000000001") == Money.usd(1))
+        #expect(price("-1") == .some(nil))
+        #expect(price("-0.000000000000001") == .some(nil))
+        for malformed in ["1e", "NaN", "inf", "", "$0.000001", "0x1p-20", "1,5"] {
+            #expect(price(malformed) == nil, "\(malformed)")
+        }
+        #expect(RemoteCatalog.price(.number(0.000001)) == nil)
     }
 
     @Test func capsTheNumberOfEntries() throws {
@@ -128,11 +145,11 @@ import Testing
     @Test func remoteNeverChangesIdentityWireOrDeprecation() throws {
         let pinned = ModelEntry(
             id: "openrouter/vendor/old", provider: .openrouter, displayName: "Old", contextWindow: 8000, maxOutputTokens: 1000,
-            inputPricePerMillion: 1, outputPricePerMillion: 2, cachedInputPricePerMillion: 0.5, knowledgeCutoff: "2024-01",
+            inputPricePerMillion: .usd(1_000_000), outputPricePerMillion: .usd(2_000_000), cachedInputPricePerMillion: .usd(500_000), knowledgeCutoff: "2024-01",
             deprecated: true, sunset: "2026-06-30", note: "going away", wire: .openAIResponses, upstreamID: "vendor/old-2024")
         let incoming = ModelEntry(
             id: "openrouter/vendor/old-2024", provider: .openrouter, displayName: "Vendor: Old", contextWindow: 16000,
-            supportsTools: false, supportsMultimodal: true, inputPricePerMillion: 3, outputPricePerMillion: 4,
+            supportsTools: false, supportsMultimodal: true, inputPricePerMillion: .usd(3_000_000), outputPricePerMillion: .usd(4_000_000),
             knowledgeCutoff: "2025-01", upstreamID: "vendor/old-2024", source: .remote)
         let stranger = ModelEntry(id: "gpt-5.2", provider: .openai, displayName: "Hijack", contextWindow: 1, source: .remote)
         let merged = ModelCatalog([pinned, try #require(BuiltinCatalog.entry("gpt-5.2"))]).merging(remote: [incoming, stranger])
@@ -144,16 +161,16 @@ import Testing
         #expect(updated.contextWindow == 16000 && updated.maxOutputTokens == 1000 && updated.displayName == "Vendor: Old")
         #expect(!updated.supportsTools && updated.supportsMultimodal)
         // Known remote prices replace all three, so a stale cache discount goes away.
-        #expect(updated.inputPricePerMillion == 3 && updated.outputPricePerMillion == 4 && updated.cachedInputPricePerMillion == nil)
+        #expect(updated.inputPricePerMillion == .usd(3_000_000) && updated.outputPricePerMillion == .usd(4_000_000) && updated.cachedInputPricePerMillion == nil)
         #expect(merged.entry(for: "gpt-5.2")?.displayName == "GPT-5.2")
     }
 
     @Test func overridesWinOverBuiltinsAndRemote() throws {
         let overrides: [String: ModelOverride] = [
             "llama-4-scout": ModelOverride(contextWindow: 131_072, maxOutputTokens: 8192),
-            "openrouter/anthropic/claude-opus-4-6": ModelOverride(displayName: "Opus via OR", inputPricePerMillion: 4.5),
+            "openrouter/anthropic/claude-opus-4-6": ModelOverride(displayName: "Opus via OR", inputPricePerMillion: .usd(4_500_000)),
             "local/qwen3-coder": ModelOverride(
-                provider: .local, contextWindow: 32_768, supportsTools: true, inputPricePerMillion: 0, outputPricePerMillion: 0,
+                provider: .local, contextWindow: 32_768, supportsTools: true, inputPricePerMillion: .usd(0), outputPricePerMillion: .usd(0),
                 upstreamID: "qwen3-coder:30b"),
             "gpt-4o": ModelOverride(deprecated: false, note: "still used by the billing agent"),
         ]
@@ -162,16 +179,16 @@ import Testing
 
         let scout = try #require(catalog.entry(for: "llama-4-scout"))
         #expect(scout.contextWindow == 131_072 && scout.maxOutputTokens == 8192 && scout.source == .override)
-        #expect(scout.inputPricePerMillion == 0.15 && scout.provider == .groq)
+        #expect(scout.inputPricePerMillion == .usd(150_000) && scout.provider == .groq)
 
         let opus = try #require(catalog.entry(for: "openrouter/anthropic/claude-opus-4-6"))
-        #expect(opus.displayName == "Opus via OR" && opus.inputPricePerMillion == 4.5)
-        #expect(opus.contextWindow == 1_000_000 && opus.outputPricePerMillion == 25)
+        #expect(opus.displayName == "Opus via OR" && opus.inputPricePerMillion == .usd(4_500_000))
+        #expect(opus.contextWindow == 1_000_000 && opus.outputPricePerMillion == .usd(25_000_000))
 
         let local = try #require(catalog.entry(for: "local/qwen3-coder"))
         #expect(local.provider == .local && local.contextWindow == 32_768 && local.displayName == "local/qwen3-coder")
         #expect(local.supportsTools && !local.supportsMultimodal && local.upstreamModel == "qwen3-coder:30b")
-        #expect(local.cost(for: Usage(inputTokens: 1000, outputTokens: 1000)) == 0)
+        #expect(try local.cost(for: Usage(inputTokens: 1000, outputTokens: 1000)) == .usd(0))
         #expect(local.source == .override)
 
         #expect(catalog.entry(for: "gpt-4o")?.deprecated == false)
@@ -194,8 +211,9 @@ import Testing
         #expect(neither?.message.contains("provider and context_window") == true)
         let noWindow = failure(["my-model": ModelOverride(provider: .local)])
         #expect(noWindow?.message.contains("needs context_window") == true)
-        #expect(failure(["gpt-5.2": ModelOverride(inputPricePerMillion: -1)])?.message.contains("input_price_per_million") == true)
-        #expect(failure(["gpt-5.2": ModelOverride(outputPricePerMillion: .infinity)]) != nil)
+        #expect(failure(["gpt-5.2": ModelOverride(inputPricePerMillion: .usd(-1_000_000))])?.message.contains("input_price_per_million") == true)
+        let credits = Money(microunits: 1, currency: .credits)
+        #expect(failure(["gpt-5.2": ModelOverride(outputPricePerMillion: credits)])?.message.contains("must be in USD") == true)
         #expect(failure(["gpt-5.2": ModelOverride(contextWindow: 0)])?.message.contains("context_window") == true)
         #expect(failure(["gpt-5.2": ModelOverride(knowledgeCutoff: "Aug 2025")])?.message.contains("knowledge_cutoff") == true)
         #expect(failure(["gpt-5.2": ModelOverride(sunset: "2026-13-01")])?.message.contains("sunset") == true)
@@ -210,7 +228,7 @@ import Testing
             """
         let override = try JSONDecoder().decode(ModelOverride.self, from: Data(json.utf8))
         #expect(override.provider == .local && override.contextWindow == 32_768 && override.upstreamID == "qwen3")
-        #expect(override.inputPricePerMillion == 2 && override.outputPricePerMillion == 0.5)
+        #expect(override.inputPricePerMillion == .usd(2_000_000) && override.outputPricePerMillion == .usd(500_000))
         #expect(override.supportsExtendedThinking == true && override.wire == .openAIChat && override.displayName == nil)
         #expect(throws: (any Error).self) {
             _ = try JSONDecoder().decode(ModelOverride.self, from: Data("{\"provider\": \"skynet\"}".utf8))

@@ -49,28 +49,28 @@ import Testing
         let catalog = ModelCatalog.builtin
         let gpt = try #require(catalog.entry(for: "gpt-5.2"))
         #expect(gpt.provider == .openai && gpt.contextWindow == 400_000 && gpt.maxOutputTokens == 128_000)
-        #expect(gpt.inputPricePerMillion == 1.75 && gpt.outputPricePerMillion == 14.00 && gpt.cachedInputPricePerMillion == 0.175)
+        #expect(gpt.inputPricePerMillion == .usd(1_750_000) && gpt.outputPricePerMillion == .usd(14_000_000) && gpt.cachedInputPricePerMillion == .usd(175_000))
         #expect(gpt.supportsExtendedThinking && gpt.wire == nil && gpt.effectiveWire == .openAIChat)
 
         let pro = try #require(catalog.entry(for: "gpt-5.2-pro"))
-        #expect(pro.wire == .openAIResponses && pro.inputPricePerMillion == 21 && pro.outputPricePerMillion == 168)
+        #expect(pro.wire == .openAIResponses && pro.inputPricePerMillion == .usd(21_000_000) && pro.outputPricePerMillion == .usd(168_000_000))
         #expect(catalog.entry(for: "gpt-5-codex")?.effectiveWire == .openAIResponses)
 
         let opus = try #require(catalog.entry(for: "claude-opus-4-6"))
-        #expect(opus.provider == .anthropic && opus.maxOutputTokens == 128_000 && opus.inputPricePerMillion == 5)
+        #expect(opus.provider == .anthropic && opus.maxOutputTokens == 128_000 && opus.inputPricePerMillion == .usd(5_000_000))
         #expect(opus.effectiveWire == .anthropicMessages && !opus.deprecated)
         #expect(catalog.entry(for: "claude-sonnet-4-5")?.maxOutputTokens == 64_000)
 
         let deepseek = try #require(catalog.entry(for: "deepseek-chat"))
         #expect(deepseek.provider == .deepseek && deepseek.contextWindow == 163_840)
-        #expect(deepseek.inputPricePerMillion == 0.28 && deepseek.outputPricePerMillion == 0.42)
-        #expect(deepseek.cachedInputPricePerMillion == 0.028 && deepseek.upstreamModel == "deepseek-chat")
+        #expect(deepseek.inputPricePerMillion == .usd(280_000) && deepseek.outputPricePerMillion == .usd(420_000))
+        #expect(deepseek.cachedInputPricePerMillion == .usd(28_000) && deepseek.upstreamModel == "deepseek-chat")
 
         #expect(catalog.entry(for: "grok-4-fast")?.contextWindow == 2_000_000)
         #expect(catalog.entry(for: "llama-4-scout")?.contextWindow == 10_000_000)
         #expect(catalog.entry(for: "llama-4-scout")?.provider == .groq)
-        #expect(catalog.entry(for: "gemini-3-flash-preview")?.outputPricePerMillion == 3.00)
-        #expect(catalog.entry(for: "mistral-small-3.1-24b")?.inputPricePerMillion == 0.03)
+        #expect(catalog.entry(for: "gemini-3-flash-preview")?.outputPricePerMillion == .usd(3_000_000))
+        #expect(catalog.entry(for: "mistral-small-3.1-24b")?.inputPricePerMillion == .usd(30_000))
 
         let legacy = try #require(catalog.entry(for: "gpt-4o"))
         #expect(legacy.deprecated && legacy.note?.contains("2026-02-13") == true)
@@ -78,7 +78,7 @@ import Testing
         #expect(catalog.entry(for: "claude-opus-4-5")?.deprecated == true)
 
         let routed = try #require(catalog.entry(for: "openrouter/openai/gpt-5.2"))
-        #expect(routed.upstreamModel == "openai/gpt-5.2" && routed.inputPricePerMillion == 1.75)
+        #expect(routed.upstreamModel == "openai/gpt-5.2" && routed.inputPricePerMillion == .usd(1_750_000))
         #expect(catalog.entry(for: "openrouter/anthropic/claude-opus-4-6")?.upstreamModel == "anthropic/claude-opus-4.6")
         let auto = try #require(catalog.entry(for: "openrouter/auto"))
         #expect(auto.inputPricePerMillion == nil && auto.outputPricePerMillion == nil && auto.upstreamModel == "openrouter/auto")
@@ -87,24 +87,32 @@ import Testing
     @Test func costCountsCachedTokensAtTheCachedPrice() throws {
         let gpt = try #require(BuiltinCatalog.entry("gpt-5.2"))
         // 1M prompt tokens of which 400K cached, 100K output:
-        // 600K × 1.75 + 400K × 0.175 + 100K × 14 = 1.05 + 0.07 + 1.4 = 2.52 USD.
-        let cost = try #require(gpt.cost(for: Usage(inputTokens: 1_000_000, outputTokens: 100_000, cachedInputTokens: 400_000)))
-        #expect(abs(cost - 2.52) < 1e-9)
-        #expect(gpt.cost(for: Usage()) == 0)
+        // 600K × 1.75 + 400K × 0.175 + 100K × 14 = 1.05 + 0.07 + 1.4 = 2.52 USD, exactly.
+        #expect(try gpt.cost(for: Usage(inputTokens: 1_000_000, outputTokens: 100_000, cachedInputTokens: 400_000)) == .usd(2_520_000))
+        #expect(try gpt.cost(for: Usage()) == .usd(0))
 
         let deepseek = try #require(BuiltinCatalog.entry("deepseek-chat"))
-        let hit = try #require(deepseek.cost(for: Usage(inputTokens: 2_000_000, outputTokens: 0, cachedInputTokens: 2_000_000)))
-        #expect(abs(hit - 0.056) < 1e-12)
+        #expect(try deepseek.cost(for: Usage(inputTokens: 2_000_000, outputTokens: 0, cachedInputTokens: 2_000_000)) == .usd(56_000))
 
         // No cached price: cached tokens are billed at the input price.
         let mistral = try #require(BuiltinCatalog.entry("mistral-large-3"))
-        let uncached = try #require(mistral.cost(for: Usage(inputTokens: 1_000_000, outputTokens: 1_000_000, cachedInputTokens: 500_000)))
-        #expect(abs(uncached - 2.0) < 1e-9)
+        #expect(try mistral.cost(for: Usage(inputTokens: 1_000_000, outputTokens: 1_000_000, cachedInputTokens: 500_000)) == .usd(2_000_000))
 
-        // Cached counts above the prompt are clamped; unknown prices give nil.
-        let clamped = try #require(gpt.cost(for: Usage(inputTokens: 100, outputTokens: 0, cachedInputTokens: 1000)))
-        #expect(abs(clamped - 100 * 0.175 / 1e6) < 1e-15)
-        #expect(BuiltinCatalog.entry("openrouter/auto")?.cost(for: Usage(inputTokens: 10, outputTokens: 10)) == nil)
+        // Cached counts above the prompt are clamped (100 × 0.175 / 10^6 = 17.5 micro-USD, charged 18:
+        // one rounding per call, up); negative counts count as zero; unknown prices give nil.
+        #expect(try gpt.cost(for: Usage(inputTokens: 100, outputTokens: 0, cachedInputTokens: 1000)) == .usd(18))
+        #expect(try gpt.cost(for: Usage(inputTokens: -5, outputTokens: -5, cachedInputTokens: -5)) == .usd(0))
+        #expect(try BuiltinCatalog.entry("openrouter/auto")?.cost(for: Usage(inputTokens: 10, outputTokens: 10)) == nil)
+    }
+
+    @Test func costOverflowIsAnErrorNotATrap() throws {
+        let absurd = ModelPricing(input: .usd(.max), output: .usd(.max))
+        do {
+            _ = try absurd.cost(of: Usage(inputTokens: Int.max, outputTokens: Int.max))
+            Issue.record("no overflow")
+        } catch {
+            #expect(error.code == "money_overflow")
+        }
     }
 
     @Test func lookupAcceptsProviderQualifiedNames() throws {

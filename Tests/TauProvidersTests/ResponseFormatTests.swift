@@ -169,16 +169,17 @@ import Testing
             name: "anthropic:claude-haiku-4-5", modelID: "claude-haiku-4-5",
             client: AnthropicClient(
                 endpoint: ProviderEndpoint(kind: .anthropic, baseURL: "http://127.0.0.1:1/v1", apiKey: "k"), http: UpstreamHTTP(client: HTTPClient.shared)),
-            contextWindow: 200_000, pricing: ModelPricing(input: 1, output: 5))
+            contextWindow: 200_000, pricing: ModelPricing(input: .usd(1_000_000), output: .usd(5_000_000)))
         let service = ModelService(
             resolve: { $0 == "claude" ? RouteChain(name: "claude", routes: [priced]) : nil }, served: [], router: ModelRouter(),
             usage: InMemoryUsageRepository())
         var request = ChatRequest(model: "claude", messages: [.text(.user, "Think hard.")], maxOutputTokens: 1)
-        let plain = try service.preflight(request, context: CallContext(apiKeyID: "k", remainingBudgetUSD: 10)).reservationUSD
+        let budget = CallContext(apiKeyID: "k", remainingBudget: .usd(10_000_000))
+        let plain = try service.preflight(request, context: budget).reservation
         request.options.thinkingBudgetTokens = 100_000
-        let thinking = try service.preflight(request, context: CallContext(apiKeyID: "k", remainingBudgetUSD: 10)).reservationUSD
-        // 100,000 more output tokens at $5 per million.
-        #expect(abs(thinking - plain - 0.5) < 1e-9)
+        let thinking = try service.preflight(request, context: budget).reservation
+        // 100,000 more output tokens at $5 per million: $0.50, exactly.
+        #expect(try thinking.subtracting(plain) == .usd(500_000))
     }
 
     @Test func openRouterIsAskedForUpstreamsThatHonourTheFormat() {

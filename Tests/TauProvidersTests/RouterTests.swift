@@ -1,6 +1,7 @@
 import Clocks
 import Foundation
 import NIOHTTP1
+import TauCore
 import Testing
 @testable import TauProviders
 
@@ -278,12 +279,15 @@ import Testing
 
     @Test func concurrentCallsCannotHoldMoreThanTheBudget() async {
         let reservations = BudgetReservations()
-        #expect(await reservations.reserve(3, key: "k", remaining: 2))  // alone: admitted, may overshoot once
-        #expect(await !reservations.reserve(1, key: "k", remaining: 2))
-        await reservations.release(3, key: "k")
-        #expect(await reservations.reserve(1, key: "k", remaining: 2))
-        #expect(await reservations.reserve(1, key: "k", remaining: 2))
-        #expect(await !reservations.reserve(0.5, key: "k", remaining: 2))
-        #expect(await reservations.reserve(5, key: "other", remaining: 2))
+        let two = Money.usd(2_000_000)
+        #expect(await reservations.reserve(.usd(3_000_000), key: "k", remaining: two))  // alone: admitted, may overshoot once
+        #expect(await !reservations.reserve(.usd(1_000_000), key: "k", remaining: two))
+        await reservations.release(.usd(3_000_000), key: "k")
+        #expect(await reservations.reserve(.usd(1_000_000), key: "k", remaining: two))
+        #expect(await reservations.reserve(.usd(1_000_000), key: "k", remaining: two))
+        #expect(await !reservations.reserve(.usd(1), key: "k", remaining: two))
+        #expect(await reservations.reserve(.usd(5_000_000), key: "other", remaining: two))
+        // A hold that would leave the range of money is refused, not trapped on.
+        #expect(await !reservations.reserve(.usd(.max), key: "other", remaining: .usd(.max)))
     }
 }

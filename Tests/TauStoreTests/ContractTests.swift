@@ -3,6 +3,7 @@ import TauCore
 import TauEnvelope
 import TauIdentity
 import TauMesh
+import TauProviders
 import TauStore
 import TauTesting
 import Testing
@@ -43,5 +44,17 @@ import Testing
     @Test(arguments: TestBackend.allCases, RateLimiterContract.cases)
     func rateLimiter(_ backend: TestBackend, _ contract: ContractCase<any RateLimiter>) async throws {
         try await Self.with(backend, memory: { InMemoryRateLimiter() }, store: { $0.rateLimiter }, contract.run)
+    }
+}
+
+extension ContractTests {
+    @Test(arguments: TestBackend.allCases, APIKeyRepositoryContract.cases)
+    func apiKeys(_ backend: TestBackend, _ contract: ContractCase<any APIKeyRepository>) async throws {
+        try await Self.with(backend, memory: { InMemoryAPIKeyRepository() }, store: { $0.apiKeys }, contract.run)
+    }
+
+    @Test(arguments: TestBackend.allCases, UsageRepositoryContract.cases)
+    func usage(_ backend: TestBackend, _ contract: ContractCase<any UsageRepository>) async throws {
+        try await Self.with(backend, memory: { InMemoryUsageRepository() }, store: { $0.usage }, contract.run)
     }
 }

@@ -120,14 +120,14 @@ struct OpenAIRoutes {
         }
         var incoming = try OpenAIChatFormat.decodeRequest(json)
         try dependencies.access.authorize(caller, model: incoming.request.model)
-        if case .key(let key) = caller, key.allowedModels != nil || key.budgetUSD != nil {
+        if case .key(let key) = caller, key.allowedModels != nil || key.budget != nil {
             // OpenRouter's own fallback list would reach models the key may not use, at prices not charged.
             incoming.request.options.openRouterModels = []
             incoming.request.options.openRouterProvider = nil
         }
         let context = CallContext(
             apiKeyID: caller.apiKeyID, sessionID: request.headers[Self.sessionHeader] ?? incoming.request.user,
-            remainingBudgetUSD: try await dependencies.access.remainingBudget(caller))
+            remainingBudget: try await dependencies.access.remainingBudget(caller))
         let id = "chatcmpl-" + Hex.encode(SecureRandom.bytes(12))
         let created = Int(Date().timeIntervalSince1970)
         if !incoming.stream {

@@ -1,4 +1,5 @@
 import Prometheus
+import TauCore
 import TauProviders
 
 /// The model gateway's counters, exposed on `/metrics` next to the mesh's.
@@ -45,11 +46,12 @@ public final class GatewayMetrics: Sendable {
             registry.makeCounter(descriptor: tokens, labels: [("model", model), ("provider", provider), ("type", kind)])
                 .increment(by: Int64(count))
         }
-        if let cost = record.costUSD, cost > 0 {
+        if let cost = record.cost, cost.isPositive {
+            // Prometheus counters are doubles: the one place an amount becomes one.
             registry.makeCounter(
                 descriptor: Self.name("cost_usd", "Cost of model calls in USD at catalog prices", unit: "total"),
                 labels: [("model", model), ("provider", provider)]
-            ).increment(by: cost)
+            ).increment(by: Double(cost.microunits) / Double(Money.microunitsPerUnit))
         }
         registry.makeDurationHistogram(
             descriptor: Self.name("request_duration", "Time from routing to the end of the answer", unit: "seconds"),

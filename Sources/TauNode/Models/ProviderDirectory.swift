@@ -101,12 +101,7 @@ struct ProviderDirectory: Sendable {
         let upstream = entry.flatMap { $0.provider == provider.kind ? $0.upstreamModel : nil } ?? modelName
         return Route(
             name: "\(providerName):\(upstream)", modelID: entry?.id ?? modelName, upstreamModel: upstream, client: client,
-            contextWindow: entry?.contextWindow, maxOutputTokens: entry?.maxOutputTokens, pricing: entry.flatMap(Self.pricing))
-    }
-
-    static func pricing(_ entry: ModelEntry) -> ModelPricing? {
-        guard let input = entry.inputPricePerMillion, let output = entry.outputPricePerMillion else { return nil }
-        return ModelPricing(input: input, output: output, cachedInput: entry.cachedInputPricePerMillion)
+            contextWindow: entry?.contextWindow, maxOutputTokens: entry?.maxOutputTokens, pricing: entry?.pricing)
     }
 }
 

@@ -12,14 +12,14 @@ public struct APIKey: Sendable, Hashable, Codable {
     public var createdAt: Date
     public var revokedAt: Date?
     /// Spending limit in USD over the key's lifetime; nil is unlimited.
-    public var budgetUSD: Double?
+    public var budget: Money?
     /// Requests per minute; nil is unlimited.
     public var requestsPerMinute: Int?
     /// Model names (aliases or catalog ids) the key may call; nil allows all.
     public var allowedModels: [String]?
 
     public init(
-        id: String, name: String, secretHash: String, createdAt: Date, revokedAt: Date? = nil, budgetUSD: Double? = nil,
+        id: String, name: String, secretHash: String, createdAt: Date, revokedAt: Date? = nil, budget: Money? = nil,
         requestsPerMinute: Int? = nil, allowedModels: [String]? = nil
     ) {
         self.id = id
@@ -27,7 +27,7 @@ public struct APIKey: Sendable, Hashable, Codable {
         self.secretHash = secretHash
         self.createdAt = createdAt
         self.revokedAt = revokedAt
-        self.budgetUSD = budgetUSD
+        self.budget = budget
         self.requestsPerMinute = requestsPerMinute
         self.allowedModels = allowedModels
     }

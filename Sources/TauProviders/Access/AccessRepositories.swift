@@ -1,4 +1,5 @@
 import Foundation
+import TauCore
 
 /// Where API keys live (SQLite in the node home, or PostgreSQL).
 public protocol APIKeyRepository: Sendable {
@@ -23,15 +24,16 @@ public struct UsageRecord: Sendable, Hashable, Codable {
     /// The route that answered, e.g. `openai:gpt-4.1`.
     public var route: String
     public var usage: Usage
-    /// Cost in USD from the catalog prices; nil when the model has no price.
-    public var costUSD: Double?
+    /// Cost in USD from the catalog prices (exact, rounded up to a micro-USD per call); nil
+    /// when the model has no price.
+    public var cost: Money?
     /// `ok`, or the failure code (`stream_interrupted`, ...).
     public var status: String
     public var latencyMilliseconds: Int
 
     public init(
         time: Date, apiKeyID: String?, sessionID: String?, requestedModel: String, model: String, route: String, usage: Usage,
-        costUSD: Double?, status: String, latencyMilliseconds: Int
+        cost: Money?, status: String, latencyMilliseconds: Int
     ) {
         self.time = time
         self.apiKeyID = apiKeyID
@@ -40,7 +42,7 @@ public struct UsageRecord: Sendable, Hashable, Codable {
         self.model = model
         self.route = route
         self.usage = usage
-        self.costUSD = costUSD
+        self.cost = cost
         self.status = status
         self.latencyMilliseconds = latencyMilliseconds
     }
@@ -52,21 +54,24 @@ public struct UsageTotals: Sendable, Hashable, Codable {
     public var inputTokens: Int
     public var outputTokens: Int
     public var cachedInputTokens: Int
-    public var costUSD: Double
+    /// The sum of the records' costs, in USD.
+    public var cost: Money
 
-    public init(requests: Int = 0, inputTokens: Int = 0, outputTokens: Int = 0, cachedInputTokens: Int = 0, costUSD: Double = 0) {
+    public init(
+        requests: Int = 0, inputTokens: Int = 0, outputTokens: Int = 0, cachedInputTokens: Int = 0, cost: Money = .zero(.usd)
+    ) {
         self.requests = requests
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.cachedInputTokens = cachedInputTokens
-        self.costUSD = costUSD
+        self.cost = cost
     }
 }
 
 /// Where usage records live.
 public protocol UsageRepository: Sendable {
     func record(_ record: UsageRecord) async throws
-    /// Totals for one API key (its spending so far is `costUSD`).
+    /// Totals for one API key (its spending so far is `cost`).
     func totals(apiKeyID: String) async throws -> UsageTotals
     /// Totals for one session.
     func totals(sessionID: String) async throws -> UsageTotals

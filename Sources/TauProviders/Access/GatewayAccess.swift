@@ -80,11 +80,12 @@ public actor GatewayAccess {
         }
     }
 
-    /// What the caller may still spend, in USD; nil when unlimited.
-    public func remainingBudget(_ caller: GatewayCaller) async throws -> Double? {
-        guard case .key(let key) = caller, let budget = key.budgetUSD else { return nil }
-        let spent = try await usage.totals(apiKeyID: key.id).costUSD
-        return budget - spent
+    /// What the caller may still spend, in USD (below zero once a call overshot it); nil
+    /// when unlimited.
+    public func remainingBudget(_ caller: GatewayCaller) async throws -> Money? {
+        guard case .key(let key) = caller, let budget = key.budget else { return nil }
+        let spent = try await usage.totals(apiKeyID: key.id).cost
+        return try budget.subtracting(spent)
     }
 }
 

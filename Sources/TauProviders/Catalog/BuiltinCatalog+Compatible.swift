@@ -6,17 +6,17 @@ extension BuiltinCatalog {
         ModelEntry(
             id: "grok-4", provider: .xai, displayName: "Grok 4", contextWindow: 256_000,
             supportsMultimodal: true, supportsExtendedThinking: true,
-            inputPricePerMillion: 3.00, outputPricePerMillion: 15.00, cachedInputPricePerMillion: 0.75),
+            inputPricePerMillion: .usd(3_000_000), outputPricePerMillion: .usd(15_000_000), cachedInputPricePerMillion: .usd(750_000)),
         ModelEntry(
             id: "grok-4-fast", provider: .xai, displayName: "Grok 4 Fast", contextWindow: 2_000_000,
             supportsMultimodal: true, supportsExtendedThinking: true,
-            inputPricePerMillion: 0.20, outputPricePerMillion: 0.50, cachedInputPricePerMillion: 0.05,
+            inputPricePerMillion: .usd(200_000), outputPricePerMillion: .usd(500_000), cachedInputPricePerMillion: .usd(50_000),
             note: "xAI serves it as two models; this entry uses the reasoning one.",
             upstreamID: "grok-4-fast-reasoning"),
         ModelEntry(
             id: "grok-code-fast-1", provider: .xai, displayName: "Grok Code Fast 1", contextWindow: 256_000,
             supportsExtendedThinking: true,
-            inputPricePerMillion: 0.20, outputPricePerMillion: 1.50, cachedInputPricePerMillion: 0.02),
+            inputPricePerMillion: .usd(200_000), outputPricePerMillion: .usd(1_500_000), cachedInputPricePerMillion: .usd(20_000)),
     ]
 
     // Mistral. Context, flags and prices: roadmap §1 (the small model's price is the
@@ -26,15 +26,15 @@ extension BuiltinCatalog {
         ModelEntry(
             id: "mistral-large-3", provider: .mistral, displayName: "Mistral Large 3", contextWindow: 256_000,
             supportsMultimodal: true, supportsExtendedThinking: true,
-            inputPricePerMillion: 0.50, outputPricePerMillion: 1.50,
+            inputPricePerMillion: .usd(500_000), outputPricePerMillion: .usd(1_500_000),
             note: "Open weights (Apache 2.0), 675B MoE.", upstreamID: "mistral-large-2512"),
         ModelEntry(
             id: "mistral-medium-3", provider: .mistral, displayName: "Mistral Medium 3", contextWindow: 131_072,
             supportsMultimodal: true, supportsExtendedThinking: true,
-            inputPricePerMillion: 0.40, outputPricePerMillion: 2.00, upstreamID: "mistral-medium-2505"),
+            inputPricePerMillion: .usd(400_000), outputPricePerMillion: .usd(2_000_000), upstreamID: "mistral-medium-2505"),
         ModelEntry(
             id: "mistral-small-3.1-24b", provider: .mistral, displayName: "Mistral Small 3.1 (24B)", contextWindow: 131_072,
-            inputPricePerMillion: 0.03, outputPricePerMillion: 0.11,
+            inputPricePerMillion: .usd(30_000), outputPricePerMillion: .usd(110_000),
             note: "Open weights; budget tier.", upstreamID: "mistral-small-2503"),
     ]
 
@@ -45,12 +45,12 @@ extension BuiltinCatalog {
     static let meta: [ModelEntry] = [
         ModelEntry(
             id: "llama-4-scout", provider: .groq, displayName: "Llama 4 Scout", contextWindow: 10_000_000,
-            supportsMultimodal: true, inputPricePerMillion: 0.15, outputPricePerMillion: 0.50,
+            supportsMultimodal: true, inputPricePerMillion: .usd(150_000), outputPricePerMillion: .usd(500_000),
             knowledgeCutoff: "2024-08", note: "Open weights, 109B MoE.",
             upstreamID: "meta-llama/llama-4-scout-17b-16e-instruct"),
         ModelEntry(
             id: "llama-4-maverick", provider: .groq, displayName: "Llama 4 Maverick", contextWindow: 1_000_000,
-            supportsMultimodal: true, inputPricePerMillion: 0.22, outputPricePerMillion: 0.85,
+            supportsMultimodal: true, inputPricePerMillion: .usd(220_000), outputPricePerMillion: .usd(850_000),
             knowledgeCutoff: "2024-08", note: "Open weights, 400B MoE.",
             upstreamID: "meta-llama/llama-4-maverick-17b-128e-instruct"),
     ]
@@ -62,12 +62,12 @@ extension BuiltinCatalog {
         ModelEntry(
             id: "deepseek-chat", provider: .deepseek, displayName: "DeepSeek V3.2 (chat)", contextWindow: 163_840,
             maxOutputTokens: 8_192,
-            inputPricePerMillion: 0.28, outputPricePerMillion: 0.42, cachedInputPricePerMillion: 0.028,
+            inputPricePerMillion: .usd(280_000), outputPricePerMillion: .usd(420_000), cachedInputPricePerMillion: .usd(28_000),
             note: "Cache hits cost a tenth of the input price."),
         ModelEntry(
             id: "deepseek-reasoner", provider: .deepseek, displayName: "DeepSeek V3.2 (reasoner)", contextWindow: 163_840,
             maxOutputTokens: 65_536, supportsExtendedThinking: true,
-            inputPricePerMillion: 0.28, outputPricePerMillion: 0.42, cachedInputPricePerMillion: 0.028,
+            inputPricePerMillion: .usd(280_000), outputPricePerMillion: .usd(420_000), cachedInputPricePerMillion: .usd(28_000),
             note: "Thinking mode of V3.2."),
     ]
 }

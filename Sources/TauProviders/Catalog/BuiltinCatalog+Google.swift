@@ -7,27 +7,27 @@ extension BuiltinCatalog {
         ModelEntry(
             id: "gemini-3-pro-preview", provider: .gemini, displayName: "Gemini 3 Pro (preview)", contextWindow: 1_048_576,
             maxOutputTokens: 65_536, supportsMultimodal: true, supportsExtendedThinking: true,
-            inputPricePerMillion: 2.00, outputPricePerMillion: 12.00, cachedInputPricePerMillion: 0.20,
+            inputPricePerMillion: .usd(2_000_000), outputPricePerMillion: .usd(12_000_000), cachedInputPricePerMillion: .usd(200_000),
             knowledgeCutoff: "2025-01", note: "Preview; thinking levels. Prompts over 200K tokens cost more."),
         ModelEntry(
             id: "gemini-3-flash-preview", provider: .gemini, displayName: "Gemini 3 Flash (preview)", contextWindow: 1_048_576,
             maxOutputTokens: 65_536, supportsMultimodal: true, supportsExtendedThinking: true,
-            inputPricePerMillion: 0.50, outputPricePerMillion: 3.00, cachedInputPricePerMillion: 0.05,
+            inputPricePerMillion: .usd(500_000), outputPricePerMillion: .usd(3_000_000), cachedInputPricePerMillion: .usd(50_000),
             knowledgeCutoff: "2025-01", note: "Preview."),
         ModelEntry(
             id: "gemini-2.5-pro", provider: .gemini, displayName: "Gemini 2.5 Pro", contextWindow: 1_048_576,
             maxOutputTokens: 65_536, supportsMultimodal: true, supportsExtendedThinking: true,
-            inputPricePerMillion: 1.25, outputPricePerMillion: 10.00, cachedInputPricePerMillion: 0.125,
+            inputPricePerMillion: .usd(1_250_000), outputPricePerMillion: .usd(10_000_000), cachedInputPricePerMillion: .usd(125_000),
             knowledgeCutoff: "2025-01", note: "Prompts over 200K tokens cost more."),
         ModelEntry(
             id: "gemini-2.5-flash", provider: .gemini, displayName: "Gemini 2.5 Flash", contextWindow: 1_048_576,
             maxOutputTokens: 65_536, supportsMultimodal: true, supportsExtendedThinking: true,
-            inputPricePerMillion: 0.30, outputPricePerMillion: 2.50, cachedInputPricePerMillion: 0.03,
+            inputPricePerMillion: .usd(300_000), outputPricePerMillion: .usd(2_500_000), cachedInputPricePerMillion: .usd(30_000),
             knowledgeCutoff: "2025-01"),
         ModelEntry(
             id: "gemini-2.5-flash-lite", provider: .gemini, displayName: "Gemini 2.5 Flash-Lite", contextWindow: 1_048_576,
             maxOutputTokens: 65_536, supportsMultimodal: true,
-            inputPricePerMillion: 0.10, outputPricePerMillion: 0.40, cachedInputPricePerMillion: 0.01,
+            inputPricePerMillion: .usd(100_000), outputPricePerMillion: .usd(400_000), cachedInputPricePerMillion: .usd(10_000),
             knowledgeCutoff: "2025-01"),
     ]
 }

@@ -1,3 +1,5 @@
+import TauCore
+
 /// The models compiled into tau-node: the target catalog of the February 2026 roadmap
 /// (reference §1) plus its OpenRouter entries (§2.5).
 ///
@@ -29,5 +31,12 @@ public enum BuiltinCatalog {
     /// The built-in entry with this exact id.
     public static func entry(_ id: String) -> ModelEntry? {
         entries.first { $0.id == id }
+    }
+}
+
+extension Money {
+    /// A built-in price per million tokens in micro-USD: `.usd(1_750_000)` is $1.75 / M.
+    static func usd(_ microunits: Int64) -> Money {
+        Money(microunits: microunits, currency: .usd)
     }
 }

@@ -1,8 +1,12 @@
+import TauCore
+
 /// One model the node knows: who serves it, how much it can take and what it costs.
 ///
 /// The JSON form (cache file, `models show --json`, `GET /v1/models` extras) uses
 /// snake_case keys and writes every key, unknown values as `null`, so that scripts
-/// see one stable shape.
+/// see one stable shape. Prices are ``Money`` in USD per million tokens, written as JSON
+/// numbers with their exact decimal digits (`1.75`, `0.175`) and read back without a
+/// binary round trip.
 ///
 /// `provider` is the provider that serves the model by default. Open-weight models
 /// have no provider of their own: Meta's Llama 4 entries are served by `groq`
@@ -35,11 +39,11 @@ public struct ModelEntry: Sendable, Hashable, Codable {
     /// Produces reasoning / thinking before the answer and accepts an effort or budget.
     public var supportsExtendedThinking: Bool
     /// USD per million prompt tokens; nil when unknown.
-    public var inputPricePerMillion: Double?
+    public var inputPricePerMillion: Money?
     /// USD per million output tokens (reasoning included); nil when unknown.
-    public var outputPricePerMillion: Double?
+    public var outputPricePerMillion: Money?
     /// USD per million prompt tokens read from the provider's cache; nil means the input price applies.
-    public var cachedInputPricePerMillion: Double?
+    public var cachedInputPricePerMillion: Money?
     /// `YYYY-MM`.
     public var knowledgeCutoff: String?
     /// Kept for backward compatibility; hidden from `models list` unless asked for.
@@ -59,7 +63,7 @@ public struct ModelEntry: Sendable, Hashable, Codable {
     public init(
         id: String, provider: ProviderKind, displayName: String, contextWindow: Int, maxOutputTokens: Int? = nil,
         supportsTools: Bool = true, supportsMultimodal: Bool = false, supportsExtendedThinking: Bool = false,
-        inputPricePerMillion: Double? = nil, outputPricePerMillion: Double? = nil, cachedInputPricePerMillion: Double? = nil,
+        inputPricePerMillion: Money? = nil, outputPricePerMillion: Money? = nil, cachedInputPricePerMillion: Money? = nil,
         knowledgeCutoff: String? = nil, deprecated: Bool = false, sunset: String? = nil, note: String? = nil,
         wire: WireProtocol? = nil, upstreamID: String? = nil, source: Source = .builtin
     ) {
@@ -89,16 +93,17 @@ public struct ModelEntry: Sendable, Hashable, Codable {
     /// The wire format to call the model with: its own, else its provider's.
     public var effectiveWire: WireProtocol { wire ?? provider.wire }
 
-    /// What a call cost in USD: uncached prompt tokens at the input price, cached ones at
-    /// the cached-input price (the input price when there is none), output tokens at the
-    /// output price. Nil when the input or output price is unknown.
-    public func cost(for usage: Usage) -> Double? {
+    /// The entry's prices, when both the input and the output price are known.
+    public var pricing: ModelPricing? {
         guard let input = inputPricePerMillion, let output = outputPricePerMillion else { return nil }
-        let prompt = max(0, usage.inputTokens)
-        let cached = min(max(0, usage.cachedInputTokens), prompt)
-        let cachedPrice = cachedInputPricePerMillion ?? input
-        let total = Double(prompt - cached) * input + Double(cached) * cachedPrice + Double(max(0, usage.outputTokens)) * output
-        return total / 1_000_000
+        return ModelPricing(input: input, output: output, cachedInput: cachedInputPricePerMillion)
+    }
+
+    /// What a call cost in USD (``ModelPricing/cost(of:)``: exact, rounded up to a micro-USD).
+    /// Nil when the input or output price is unknown.
+    /// - Throws: ``CoreError`` `money_overflow`.
+    public func cost(for usage: Usage) throws(CoreError) -> Money? {
+        try pricing?.cost(of: usage)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -128,9 +133,9 @@ public struct ModelEntry: Sendable, Hashable, Codable {
         supportsTools = try container.decodeIfPresent(Bool.self, forKey: .supportsTools) ?? false
         supportsMultimodal = try container.decodeIfPresent(Bool.self, forKey: .supportsMultimodal) ?? false
         supportsExtendedThinking = try container.decodeIfPresent(Bool.self, forKey: .supportsExtendedThinking) ?? false
-        inputPricePerMillion = try container.decodeIfPresent(Double.self, forKey: .inputPricePerMillion)
-        outputPricePerMillion = try container.decodeIfPresent(Double.self, forKey: .outputPricePerMillion)
-        cachedInputPricePerMillion = try container.decodeIfPresent(Double.self, forKey: .cachedInputPricePerMillion)
+        inputPricePerMillion = try container.decodeAmountIfPresent(.usd, forKey: .inputPricePerMillion)
+        outputPricePerMillion = try container.decodeAmountIfPresent(.usd, forKey: .outputPricePerMillion)
+        cachedInputPricePerMillion = try container.decodeAmountIfPresent(.usd, forKey: .cachedInputPricePerMillion)
         knowledgeCutoff = try container.decodeIfPresent(String.self, forKey: .knowledgeCutoff)
         deprecated = try container.decodeIfPresent(Bool.self, forKey: .deprecated) ?? false
         sunset = try container.decodeIfPresent(String.self, forKey: .sunset)
@@ -151,9 +156,9 @@ public struct ModelEntry: Sendable, Hashable, Codable {
         try container.encode(supportsTools, forKey: .supportsTools)
         try container.encode(supportsMultimodal, forKey: .supportsMultimodal)
         try container.encode(supportsExtendedThinking, forKey: .supportsExtendedThinking)
-        try container.encode(inputPricePerMillion, forKey: .inputPricePerMillion)
-        try container.encode(outputPricePerMillion, forKey: .outputPricePerMillion)
-        try container.encode(cachedInputPricePerMillion, forKey: .cachedInputPricePerMillion)
+        try container.encodeAmount(inputPricePerMillion, forKey: .inputPricePerMillion)
+        try container.encodeAmount(outputPricePerMillion, forKey: .outputPricePerMillion)
+        try container.encodeAmount(cachedInputPricePerMillion, forKey: .cachedInputPricePerMillion)
         try container.encode(knowledgeCutoff, forKey: .knowledgeCutoff)
         try container.encode(deprecated, forKey: .deprecated)
         try container.encode(sunset, forKey: .sunset)

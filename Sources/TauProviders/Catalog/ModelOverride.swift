@@ -1,3 +1,5 @@
+import TauCore
+
 /// A local correction of one catalog entry, from `[catalog.models."<id>"]` in `config.toml`.
 /// Every field is optional; a set field pins that value over the built-in and remote
 /// catalogs. An override whose id is not in the catalog adds a model and then needs at
@@ -10,9 +12,10 @@ public struct ModelOverride: Sendable, Hashable, Codable {
     public var supportsTools: Bool?
     public var supportsMultimodal: Bool?
     public var supportsExtendedThinking: Bool?
-    public var inputPricePerMillion: Double?
-    public var outputPricePerMillion: Double?
-    public var cachedInputPricePerMillion: Double?
+    /// USD per million tokens, as in ``ModelEntry``.
+    public var inputPricePerMillion: Money?
+    public var outputPricePerMillion: Money?
+    public var cachedInputPricePerMillion: Money?
     public var knowledgeCutoff: String?
     public var deprecated: Bool?
     public var sunset: String?
@@ -23,7 +26,7 @@ public struct ModelOverride: Sendable, Hashable, Codable {
     public init(
         provider: ProviderKind? = nil, displayName: String? = nil, contextWindow: Int? = nil, maxOutputTokens: Int? = nil,
         supportsTools: Bool? = nil, supportsMultimodal: Bool? = nil, supportsExtendedThinking: Bool? = nil,
-        inputPricePerMillion: Double? = nil, outputPricePerMillion: Double? = nil, cachedInputPricePerMillion: Double? = nil,
+        inputPricePerMillion: Money? = nil, outputPricePerMillion: Money? = nil, cachedInputPricePerMillion: Money? = nil,
         knowledgeCutoff: String? = nil, deprecated: Bool? = nil, sunset: String? = nil, note: String? = nil,
         wire: WireProtocol? = nil, upstreamID: String? = nil
     ) {
@@ -64,10 +67,10 @@ public struct ModelOverride: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        // A price written `2` in TOML is an integer; accept it as well as `2.0`.
-        func price(_ key: CodingKeys) throws -> Double? {
-            if let value = try? container.decodeIfPresent(Double.self, forKey: key) { return value }
-            return try container.decodeIfPresent(Int.self, forKey: key).map(Double.init)
+        // A price is a TOML float (`2.5`, read from its shortest text, never scaled as a double),
+        // an integer (`2`) or a decimal string (`"2.5"`); more than 6 decimal places is refused.
+        func price(_ key: CodingKeys) throws -> Money? {
+            try container.decodeAmountIfPresent(.usd, forKey: key)
         }
         provider = try container.decodeIfPresent(ProviderKind.self, forKey: .provider)
         displayName = try container.decodeIfPresent(String.self, forKey: .displayName)
@@ -85,6 +88,30 @@ public struct ModelOverride: Sendable, Hashable, Codable {
         note = try container.decodeIfPresent(String.self, forKey: .note)
         wire = try container.decodeIfPresent(WireProtocol.self, forKey: .wire)
         upstreamID = try container.decodeIfPresent(String.self, forKey: .upstreamID)
+    }
+
+    /// Writes the set fields only, prices as numbers like `config.toml` has them.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(provider, forKey: .provider)
+        try container.encodeIfPresent(displayName, forKey: .displayName)
+        try container.encodeIfPresent(contextWindow, forKey: .contextWindow)
+        try container.encodeIfPresent(maxOutputTokens, forKey: .maxOutputTokens)
+        try container.encodeIfPresent(supportsTools, forKey: .supportsTools)
+        try container.encodeIfPresent(supportsMultimodal, forKey: .supportsMultimodal)
+        try container.encodeIfPresent(supportsExtendedThinking, forKey: .supportsExtendedThinking)
+        for (key, price) in [
+            (CodingKeys.inputPricePerMillion, inputPricePerMillion), (.outputPricePerMillion, outputPricePerMillion),
+            (.cachedInputPricePerMillion, cachedInputPricePerMillion),
+        ] where price != nil {
+            try container.encodeAmount(price, forKey: key)
+        }
+        try container.encodeIfPresent(knowledgeCutoff, forKey: .knowledgeCutoff)
+        try container.encodeIfPresent(deprecated, forKey: .deprecated)
+        try container.encodeIfPresent(sunset, forKey: .sunset)
+        try container.encodeIfPresent(note, forKey: .note)
+        try container.encodeIfPresent(wire, forKey: .wire)
+        try container.encodeIfPresent(upstreamID, forKey: .upstreamID)
     }
 
     /// Copies every set field onto `entry`.
@@ -120,8 +147,9 @@ public struct ModelOverride: Sendable, Hashable, Codable {
             ("input_price_per_million", inputPricePerMillion), ("output_price_per_million", outputPricePerMillion),
             ("cached_input_price_per_million", cachedInputPricePerMillion),
         ]
-        for case let (name, price?) in prices where !(price.isFinite && price >= 0) {
-            throw fail("\(name) must be a number ≥ 0")
+        for case let (name, price?) in prices {
+            if price.isNegative { throw fail("\(name) must be a number ≥ 0") }
+            if price.currency != .usd { throw fail("\(name) must be in USD") }
         }
         if let knowledgeCutoff, !ModelCatalog.isYearMonth(knowledgeCutoff) {
             throw fail("knowledge_cutoff must look like 2025-08")

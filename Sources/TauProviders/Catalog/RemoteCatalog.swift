@@ -62,7 +62,7 @@ public struct RemoteCatalog: Sendable, Hashable {
             let pricing = model["pricing"], pricing.objectValue != nil,
             case .some(let input) = price(pricing["prompt"]), case .some(let output) = price(pricing["completion"])
         else { return nil }
-        var cached: Double?
+        var cached: Money?
         if let cacheRead = pricing["input_cache_read"], !cacheRead.isNull {
             guard case .some(let value) = price(cacheRead) else { return nil }
             cached = value
@@ -85,16 +85,16 @@ public struct RemoteCatalog: Sendable, Hashable {
             knowledgeCutoff: cutoff, upstreamID: upstream, source: .remote)
     }
 
-    /// A per-token price as a decimal string, in USD per million tokens. The outer optional
-    /// is nil when the value is malformed; the inner one when it is unknown (OpenRouter writes
-    /// `"-1"` for routers whose price depends on the model picked).
-    static func price(_ value: JSONValue?) -> Double?? {
-        guard let text = value?.stringValue?.trimmingCharacters(in: .whitespaces), !text.isEmpty,
-            text.allSatisfy({ "0123456789.-+eE".contains($0) }), let perToken = Double(text), perToken.isFinite
+    /// A per-token price as a decimal string, in USD per million tokens: the digits are
+    /// read exactly and the decimal point moved six places (`"0.00000175"` is $1.75 / M),
+    /// with no `Double` in between; digits below a micro-USD per million round up. The outer
+    /// optional is nil when the value is malformed; the inner one when it is unknown
+    /// (OpenRouter writes `"-1"` for routers whose price depends on the model picked).
+    static func price(_ value: JSONValue?) -> Money?? {
+        guard let text = value?.stringValue?.trimmingCharacters(in: .whitespaces),
+            let perMillion = try? Money(decimal: text, currency: .usd, shiftingDecimalPointBy: 6, rounding: .up)
         else { return nil }
-        if perToken < 0 { return .some(nil) }
-        // Per-token decimals times a million are rarely exact in binary; round to a
-        // billionth of a dollar so that "0.00000175" reads back as 1.75.
-        return .some((perToken * 1_000_000 * 1_000_000_000).rounded() / 1_000_000_000)
+        // The sign of the text, not of the rounded amount: `-1e-15` is unknown, not free.
+        return .some(text.hasPrefix("-") ? nil : perMillion)
     }
 }

@@ -1,21 +1,29 @@
-/// What a route costs per million tokens, in USD.
-public struct ModelPricing: Sendable, Hashable, Codable {
-    public var input: Double
-    public var output: Double
-    /// Cached prompt tokens; the input price when the provider has no cache discount.
-    public var cachedInput: Double?
+import TauCore
 
-    public init(input: Double, output: Double, cachedInput: Double? = nil) {
+/// What a route costs: USD prices per million tokens (`input` $2.50 / M is 2,500,000 micro-USD).
+public struct ModelPricing: Sendable, Hashable, Codable {
+    public var input: Money
+    public var output: Money
+    /// Cached prompt tokens; the input price when the provider has no cache discount.
+    public var cachedInput: Money?
+
+    public init(input: Money, output: Money, cachedInput: Money? = nil) {
         self.input = input
         self.output = output
         self.cachedInput = cachedInput
     }
 
-    /// The cost of a call's usage.
-    public func cost(of usage: Usage) -> Double {
-        let cached = min(usage.cachedInputTokens, usage.inputTokens)
-        let uncached = usage.inputTokens - cached
-        return (Double(uncached) * input + Double(cached) * (cachedInput ?? input) + Double(usage.outputTokens) * output) / 1_000_000
+    /// What a call's usage costs in USD: uncached prompt tokens at the input price, cached ones
+    /// at the cached-input price (the input price when there is none), output tokens at the
+    /// output price, summed exactly and rounded up once to a micro-USD. Negative counts
+    /// count as zero, and cached tokens beyond the prompt as prompt tokens.
+    /// - Throws: ``CoreError`` `money_overflow` past ±9.2 trillion USD, `currency_mismatch`
+    ///   when a price is not in USD.
+    public func cost(of usage: Usage) throws(CoreError) -> Money {
+        let prompt = max(0, usage.inputTokens)
+        let cached = min(max(0, usage.cachedInputTokens), prompt)
+        return try Money.cost(
+            of: [(prompt - cached, input), (cached, cachedInput ?? input), (max(0, usage.outputTokens), output)], currency: .usd)
     }
 }
 

@@ -20,12 +20,12 @@ public struct CallContext: Sendable, Hashable {
     public var apiKeyID: String?
     public var sessionID: String?
     /// Remaining budget in USD; nil is unlimited.
-    public var remainingBudgetUSD: Double?
+    public var remainingBudget: Money?
 
-    public init(apiKeyID: String? = nil, sessionID: String? = nil, remainingBudgetUSD: Double? = nil) {
+    public init(apiKeyID: String? = nil, sessionID: String? = nil, remainingBudget: Money? = nil) {
         self.apiKeyID = apiKeyID
         self.sessionID = sessionID
-        self.remainingBudgetUSD = remainingBudgetUSD
+        self.remainingBudget = remainingBudget
     }
 }
 
@@ -73,8 +73,8 @@ public struct ModelService: Sendable {
         public var estimatedInputTokens: Int
         /// The full prompt estimate, used when the provider reports no usage.
         public var fullEstimate: Int
-        /// Budget held while the call runs.
-        public var reservationUSD: Double
+        /// Budget held while the call runs (USD; zero without a budget).
+        public var reservation: Money
     }
 
     /// Checks a request before anything is sent.
@@ -110,9 +110,9 @@ public struct ModelService: Sendable {
             )
         }
         var routes = fitting
-        var reservation = 0.0
-        if let remaining = context.remainingBudgetUSD {
-            guard remaining > 0 else {
+        var reservation = Money.zero(.usd)
+        if let remaining = context.remainingBudget {
+            guard remaining.isPositive else {
                 throw ProviderError("budget_exceeded", "the API key's budget is spent", category: .rateLimited)
             }
             // Money fails closed: a key with a budget only reaches routes whose price is known.
@@ -127,31 +127,45 @@ public struct ModelService: Sendable {
             // explicit thinking budget, which Anthropic adds on top of max_tokens, at the dearest
             // route that may answer; released when the call's real cost is recorded.
             let outputReserve = (request.maxOutputTokens ?? 1024) + max(0, request.options.thinkingBudgetTokens ?? 0)
-            reservation = routes.compactMap { route in
-                route.pricing?.cost(of: Usage(inputTokens: estimate, outputTokens: outputReserve))
-            }.max() ?? 0
-            let cheapest = routes.compactMap { $0.pricing?.cost(of: Usage(inputTokens: windowEstimate)) }.min() ?? 0
-            guard cheapest <= remaining else {
+            var cheapest: Money?
+            for case let pricing? in routes.map(\.pricing) {
+                reservation = max(reservation, try Self.price(pricing, Usage(inputTokens: estimate, outputTokens: outputReserve)))
+                let prompt = try Self.price(pricing, Usage(inputTokens: windowEstimate))
+                cheapest = min(cheapest ?? prompt, prompt)
+            }
+            if let cheapest, cheapest > remaining {
                 throw ProviderError(
                     "budget_exceeded",
-                    String(format: "the prompt alone would cost about $%.6f; the API key has $%.6f left", cheapest, remaining),
+                    "the prompt alone would cost about \(cheapest.formatted(places: 6)); "
+                        + "the API key has \(remaining.formatted(places: 6)) left",
                     category: .rateLimited)
             }
         }
         return Plan(
             chain: RouteChain(name: chain.name, routes: routes), estimatedInputTokens: windowEstimate, fullEstimate: estimate,
-            reservationUSD: reservation)
+            reservation: reservation)
+    }
+
+    /// What `usage` costs at `pricing` for a budget check; a cost beyond the range of money is
+    /// more than any budget.
+    static func price(_ pricing: ModelPricing, _ usage: Usage) throws(ProviderError) -> Money {
+        do {
+            return try pricing.cost(of: usage)
+        } catch {
+            throw ProviderError("budget_exceeded", "the call would cost more than any budget: \(error.message)", category: .rateLimited)
+        }
     }
 
     /// Preflight plus a hold on the caller's budget for the duration of the call, so that
     /// concurrent calls cannot all spend the same remaining amount.
     func admit(_ request: ChatRequest, context: CallContext) async throws -> Plan {
         let plan = try preflight(request, context: context)
-        guard let key = context.apiKeyID, let remaining = context.remainingBudgetUSD, plan.reservationUSD > 0 else { return plan }
-        guard await reservations.reserve(plan.reservationUSD, key: key, remaining: remaining) else {
+        guard let key = context.apiKeyID, let remaining = context.remainingBudget, plan.reservation.isPositive else { return plan }
+        guard await reservations.reserve(plan.reservation, key: key, remaining: remaining) else {
             throw ProviderError(
                 "budget_exceeded",
-                String(format: "calls in flight already hold the API key's remaining $%.6f; this one needs about $%.6f", remaining, plan.reservationUSD),
+                "calls in flight already hold the API key's remaining \(remaining.formatted(places: 6)); "
+                    + "this one needs about \(plan.reservation.formatted(places: 6))",
                 category: .rateLimited)
         }
         return plan
@@ -229,7 +243,7 @@ public struct ModelService: Sendable {
     ) async {
         let record = UsageRecord(
             time: now(), apiKeyID: context.apiKeyID, sessionID: context.sessionID, requestedModel: request.model,
-            model: route.modelID, route: route.name, usage: usage, costUSD: route.pricing?.cost(of: usage), status: status,
+            model: route.modelID, route: route.name, usage: usage, cost: charge(usage, at: route), status: status,
             latencyMilliseconds: max(0, Int(now().timeIntervalSince(started) * 1000)))
         // The caller may be gone (stream ended, client disconnected) and its task cancelled;
         // the record must be written all the same, so it is written from a task of its own.
@@ -246,9 +260,21 @@ public struct ModelService: Sendable {
         await release(plan, context: context)
     }
 
+    /// What a call is charged; nil when its route has no price. A cost beyond the range of
+    /// money (absurd token counts or prices) is charged as the most there is: it fails closed.
+    private func charge(_ usage: Usage, at route: Route) -> Money? {
+        guard let pricing = route.pricing else { return nil }
+        do {
+            return try pricing.cost(of: usage)
+        } catch {
+            logger.error("cost out of range; charging the maximum", metadata: ["error": "\(error)", "route": "\(route.name)"])
+            return Money(microunits: .max, currency: .usd)
+        }
+    }
+
     private func release(_ plan: Plan, context: CallContext) async {
-        guard let key = context.apiKeyID, plan.reservationUSD > 0 else { return }
-        await reservations.release(plan.reservationUSD, key: key)
+        guard let key = context.apiKeyID, plan.reservation.isPositive else { return }
+        await reservations.release(plan.reservation, key: key)
     }
 
     private func recordFailure(_ error: any Error, request: ChatRequest, context: CallContext, started: Date, plan: Plan) async {
@@ -259,7 +285,7 @@ public struct ModelService: Sendable {
         let code = (error as? any TauError)?.code ?? "error"
         let record = UsageRecord(
             time: now(), apiKeyID: context.apiKeyID, sessionID: context.sessionID, requestedModel: request.model,
-            model: request.model, route: "-", usage: Usage(), costUSD: 0, status: code,
+            model: request.model, route: "-", usage: Usage(), cost: .zero(.usd), status: code,
             latencyMilliseconds: max(0, Int(now().timeIntervalSince(started) * 1000)))
         let repository = usage
         await Task { try? await repository.record(record) }.value
@@ -270,20 +296,24 @@ public struct ModelService: Sendable {
 
 /// Budget held by calls in flight, per API key.
 actor BudgetReservations {
-    private var held: [String: Double] = [:]
+    private var held: [String: Money] = [:]
 
     /// Holds `amount` if `remaining` covers it on top of what is already held. A call with
     /// nothing else in flight is always admitted (preflight has checked that its prompt is
     /// affordable), so one call may overshoot the budget by at most its own answer.
-    func reserve(_ amount: Double, key: String, remaining: Double) -> Bool {
-        let current = held[key, default: 0]
-        guard current == 0 || current + amount <= remaining else { return false }
-        held[key] = current + amount
+    func reserve(_ amount: Money, key: String, remaining: Money) -> Bool {
+        guard let current = held[key] else {
+            held[key] = amount
+            return true
+        }
+        guard let total = try? current.adding(amount), total <= remaining else { return false }
+        held[key] = total
         return true
     }
 
-    func release(_ amount: Double, key: String) {
-        let left = held[key, default: 0] - amount
-        held[key] = left > 1e-12 ? left : nil
+    func release(_ amount: Money, key: String) {
+        guard let current = held[key] else { return }
+        let left = (try? current.subtracting(amount)) ?? .zero(amount.currency)
+        held[key] = left.isPositive ? left : nil
     }
 }

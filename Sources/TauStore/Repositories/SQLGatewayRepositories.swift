@@ -19,7 +19,7 @@ public struct SQLAPIKeyRepository: APIKeyRepository {
             """,
             [
                 .text(key.id), .text(key.name), .text(key.secretHash), key.createdAt.sqlValue, key.revokedAt.sqlValue,
-                GatewayAmounts.micros(key.budgetUSD).sqlValue, key.requestsPerMinute.sqlValue, models.sqlValue,
+                key.budget?.microunits.sqlValue ?? .null, key.requestsPerMinute.sqlValue, models.sqlValue,
             ])
     }
 
@@ -42,7 +42,7 @@ public struct SQLAPIKeyRepository: APIKeyRepository {
         return APIKey(
             id: try row.string("id"), name: try row.string("name"), secretHash: try row.string("secret_hash"),
             createdAt: try row.date("created_at_ms"), revokedAt: row.optionalDate("revoked_at_ms"),
-            budgetUSD: GatewayAmounts.dollars(row.optionalInt64("budget_micros")), requestsPerMinute: row.optionalInt("rpm"),
+            budget: row.optionalInt64("budget_micros").map { Money(microunits: $0, currency: .usd) }, requestsPerMinute: row.optionalInt("rpm"),
             allowedModels: models)
     }
 }
@@ -57,7 +57,7 @@ public struct SQLUsageRepository: UsageRepository {
     }
 
     public func record(_ record: UsageRecord) async throws {
-        let cost = GatewayAmounts.micros(record.costUSD)
+        let cost = record.cost?.microunits
         try await executor.atomically { tx in
             try await tx.execute(
                 """
@@ -98,7 +98,7 @@ public struct SQLUsageRepository: UsageRepository {
         else { return UsageTotals() }
         return UsageTotals(
             requests: try row.int("requests"), inputTokens: try row.int("input"), outputTokens: try row.int("output"),
-            cachedInputTokens: try row.int("cached"), costUSD: GatewayAmounts.dollars(try row.int64("cost")) ?? 0)
+            cachedInputTokens: try row.int("cached"), cost: Money(microunits: try row.int64("cost"), currency: .usd))
     }
 
     public func recent(limit: Int) async throws -> [UsageRecord] {
@@ -110,20 +110,8 @@ public struct SQLUsageRepository: UsageRepository {
                     inputTokens: try row.int("input_tokens"), outputTokens: try row.int("output_tokens"),
                     cachedInputTokens: try row.int("cached_input_tokens"), cacheWriteTokens: try row.int("cache_write_tokens"),
                     reasoningTokens: try row.int("reasoning_tokens")),
-                costUSD: GatewayAmounts.dollars(row.optionalInt64("cost_micros")), status: try row.string("status"),
+                cost: row.optionalInt64("cost_micros").map { Money(microunits: $0, currency: .usd) }, status: try row.string("status"),
                 latencyMilliseconds: try row.int("latency_ms"))
         }
-    }
-}
-
-/// Amounts as the gateway's types hold them ↔ integer micro-USD in the database.
-enum GatewayAmounts {
-    static func micros(_ dollars: Double?) -> Int64? {
-        guard let dollars, dollars.isFinite else { return nil }
-        return Int64((dollars * 1_000_000).rounded())
-    }
-
-    static func dollars(_ micros: Int64?) -> Double? {
-        micros.map { Double($0) / 1_000_000 }
     }
 }

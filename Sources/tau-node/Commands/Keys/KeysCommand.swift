@@ -22,7 +22,7 @@ struct KeysCreateCommand: AsyncParsableCommand {
     var name: String = "default"
 
     @Option(help: "Spending limit in USD over the key's lifetime, e.g. 25 or 0.5.")
-    var budget: Double?
+    var budget: String?
 
     @Option(help: "Requests per minute (token bucket).")
     var rpm: Int?
@@ -31,9 +31,26 @@ struct KeysCreateCommand: AsyncParsableCommand {
     var models: String?
 
     func validate() throws {
-        if let budget, !(budget > 0 && budget.isFinite) { throw ValidationError("--budget must be a positive amount of USD.") }
+        _ = try budgetAmount()
         if let rpm, rpm <= 0 { throw ValidationError("--rpm must be a positive number of requests per minute.") }
         if let models, allowedModels(models).isEmpty { throw ValidationError("--models needs at least one model name.") }
+    }
+
+    /// `--budget`, read exactly (no binary rounding) as USD with at most 6 decimal places.
+    private func budgetAmount() throws(ValidationError) -> Money? {
+        guard let budget else { return nil }
+        let amount: Money
+        do {
+            amount = try Money(parsing: budget, currency: .usd, allowingNegative: true)
+        } catch {
+            switch error.code {
+            case "money_too_precise": throw ValidationError("--budget may have at most 6 decimal places (a millionth of a USD).")
+            case "money_overflow": throw ValidationError("--budget is too large.")
+            default: throw ValidationError("--budget must be a positive amount of USD.")
+            }
+        }
+        guard amount.isPositive else { throw ValidationError("--budget must be a positive amount of USD.") }
+        return amount
     }
 
     private func allowedModels(_ text: String) -> [String] {
@@ -46,11 +63,11 @@ struct KeysCreateCommand: AsyncParsableCommand {
             let context = try await NodeContext.open(homeOptions.nodeHome)
             let secret = APIKeySecret.generate()
             let key = APIKey(
-                id: secret.id, name: name, secretHash: secret.hash, createdAt: Date(), budgetUSD: budget, requestsPerMinute: rpm,
+                id: secret.id, name: name, secretHash: secret.hash, createdAt: Date(), budget: try budgetAmount(), requestsPerMinute: rpm,
                 allowedModels: models.map(allowedModels))
             try await context.apiKeys.insert(key)
             if homeOptions.json {
-                var json = key.json(spentUSD: 0)
+                var json = key.json(spent: .zero(.usd))
                 json["key"] = .string(secret.token)
                 Output.json(json)
             } else {
@@ -75,7 +92,7 @@ struct KeysListCommand: AsyncParsableCommand {
                 rows.append((key, try await context.usage.totals(apiKeyID: key.id)))
             }
             if homeOptions.json {
-                Output.json(["keys": .array(rows.map { key, totals in key.json(spentUSD: totals.costUSD, requests: totals.requests) })])
+                Output.json(["keys": .array(rows.map { key, totals in key.json(spent: totals.cost, requests: totals.requests) })])
                 return
             }
             guard !rows.isEmpty else {
@@ -85,8 +102,8 @@ struct KeysListCommand: AsyncParsableCommand {
             var table = [["ID", "NAME", "STATE", "SPENT", "BUDGET", "RPM", "REQUESTS", "MODELS"]]
             for (key, totals) in rows {
                 table.append([
-                    key.id, key.name, key.isRevoked ? "revoked" : "active", String(format: "$%.4f", totals.costUSD),
-                    key.budgetUSD.map { String(format: "$%.4f", $0) } ?? "-", key.requestsPerMinute.map(String.init) ?? "-",
+                    key.id, key.name, key.isRevoked ? "revoked" : "active", totals.cost.formatted(places: 4),
+                    key.budget.map { $0.formatted(places: 4) } ?? "-", key.requestsPerMinute.map(String.init) ?? "-",
                     String(totals.requests), key.allowedModels?.joined(separator: ",") ?? "all",
                 ])
             }
@@ -122,11 +139,12 @@ struct KeysRevokeCommand: AsyncParsableCommand {
 }
 
 extension APIKey {
-    func json(spentUSD: Double, requests: Int = 0) -> JSONValue {
+    /// The key's row of `keys list --json`: amounts are JSON numbers of USD.
+    func json(spent: Money, requests: Int = 0) -> JSONValue {
         var json: JSONValue = [
             "id": .string(id), "name": .string(name), "created_at": .string(Timestamp.format(createdAt)),
-            "revoked": .bool(isRevoked), "spent_usd": .number(spentUSD), "requests": .number(Double(requests)),
-            "budget_usd": budgetUSD.map(JSONValue.number) ?? .null,
+            "revoked": .bool(isRevoked), "spent_usd": .amount(spent), "requests": .number(Double(requests)),
+            "budget_usd": budget.map(JSONValue.amount) ?? .null,
             "rpm": requestsPerMinute.map { .number(Double($0)) } ?? .null,
             "models": allowedModels.map { .array($0.map(JSONValue.string)) } ?? .null,
         ]

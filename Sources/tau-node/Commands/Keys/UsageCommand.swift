@@ -33,13 +33,13 @@ struct UsageCommand: AsyncParsableCommand {
                     Output.json([
                         "requests": .number(Double(totals.requests)), "input_tokens": .number(Double(totals.inputTokens)),
                         "output_tokens": .number(Double(totals.outputTokens)),
-                        "cached_input_tokens": .number(Double(totals.cachedInputTokens)), "cost_usd": .number(totals.costUSD),
+                        "cached_input_tokens": .number(Double(totals.cachedInputTokens)), "cost_usd": .amount(totals.cost),
                     ])
                 } else {
                     Output.table([
                         ("requests", String(totals.requests)), ("input tokens", String(totals.inputTokens)),
                         ("cached input tokens", String(totals.cachedInputTokens)), ("output tokens", String(totals.outputTokens)),
-                        ("cost", String(format: "$%.6f", totals.costUSD)),
+                        ("cost", totals.cost.formatted(places: 6)),
                     ])
                 }
                 return
@@ -58,7 +58,7 @@ struct UsageCommand: AsyncParsableCommand {
                 table.append([
                     Timestamp.format(record.time), record.apiKeyID ?? "-", record.requestedModel, record.route,
                     String(record.usage.inputTokens), String(record.usage.cachedInputTokens), String(record.usage.outputTokens),
-                    record.costUSD.map { String(format: "$%.6f", $0) } ?? "-", record.status, String(record.latencyMilliseconds),
+                    record.cost.map { $0.formatted(places: 6) } ?? "-", record.status, String(record.latencyMilliseconds),
                 ])
             }
             Output.columns(table)
@@ -73,7 +73,7 @@ extension UsageRecord {
             "session_id": sessionID.map(JSONValue.string) ?? .null, "requested_model": .string(requestedModel),
             "model": .string(model), "route": .string(route), "input_tokens": .number(Double(usage.inputTokens)),
             "cached_input_tokens": .number(Double(usage.cachedInputTokens)), "output_tokens": .number(Double(usage.outputTokens)),
-            "reasoning_tokens": .number(Double(usage.reasoningTokens)), "cost_usd": costUSD.map(JSONValue.number) ?? .null,
+            "reasoning_tokens": .number(Double(usage.reasoningTokens)), "cost_usd": cost.map(JSONValue.amount) ?? .null,
             "status": .string(status), "latency_ms": .number(Double(latencyMilliseconds)),
         ]
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TauCore
 import TauNode
 import TauProviders
 
@@ -40,11 +41,9 @@ enum ModelFormat {
     }
 
     /// Dollars per million tokens: two decimals, more when needed (`0.028`); `-` when unknown.
-    static func price(_ value: Double?) -> String {
+    static func price(_ value: Money?) -> String {
         guard let value else { return "-" }
-        let cents = value * 100
-        if abs(cents - cents.rounded()) < 1e-9 { return String(format: "%.2f", value) }
-        return trimmed(String(format: "%.6f", value))
+        return value.microunits % 10_000 == 0 ? value.decimalString(places: 2) : value.decimalString
     }
 
     /// `1048576` → `1,048,576`.
