@@ -22,14 +22,37 @@ public final class InMemoryAPIKeyRepository: APIKeyRepository {
 }
 
 /// Usage records in memory, for tests.
-public final class InMemoryUsageRepository: UsageRepository {
+public final class InMemoryUsageRepository: BudgetLedger {
     private let records = Mutex<[UsageRecord]>([])
+    private let holds = Mutex<[String: BudgetHold]>([:])
 
     public init() {}
 
     public var all: [UsageRecord] { records.withLock { $0 } }
 
     public func record(_ record: UsageRecord) async throws { records.withLock { $0.append(record) } }
+
+    public func record(_ record: UsageRecord, releasing hold: BudgetHold?) async throws {
+        // One lock order (holds, then records) so the release and the record are one step.
+        holds.withLock { holds in
+            if let hold { holds[hold.id] = nil }
+            records.withLock { $0.append(record) }
+        }
+    }
+
+    public func spent(apiKeyID: String) async throws -> Money { try await totals(apiKeyID: apiKeyID).cost }
+
+    public func place(_ hold: BudgetHold, budget: Money, now: Date) async throws -> Bool {
+        let spent = try await spent(apiKeyID: hold.apiKeyID)
+        return try holds.withLock { holds throws(CoreError) -> Bool in
+            holds = holds.filter { $0.value.expiresAt >= now || $0.value.apiKeyID != hold.apiKeyID }
+            let held = try Money.sum(holds.values.filter { $0.apiKeyID == hold.apiKeyID }.map(\.amount), currency: .usd)
+            let total = try spent.adding(held).adding(hold.amount)
+            guard spent < budget, held.isZero || total <= budget else { return false }
+            holds[hold.id] = hold
+            return true
+        }
+    }
     public func totals(apiKeyID: String) async throws -> UsageTotals { try totals { $0.apiKeyID == apiKeyID } }
     public func totals(sessionID: String) async throws -> UsageTotals { try totals { $0.sessionID == sessionID } }
     public func recent(limit: Int) async throws -> [UsageRecord] { Array(records.withLock { $0 }.reversed().prefix(limit)) }

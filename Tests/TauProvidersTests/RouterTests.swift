@@ -276,18 +276,4 @@ import Testing
             #expect(hint([("retry-after-ms", hostile)]) == nil, "\(hostile)")
         }
     }
-
-    @Test func concurrentCallsCannotHoldMoreThanTheBudget() async {
-        let reservations = BudgetReservations()
-        let two = Money.usd(2_000_000)
-        #expect(await reservations.reserve(.usd(3_000_000), key: "k", remaining: two))  // alone: admitted, may overshoot once
-        #expect(await !reservations.reserve(.usd(1_000_000), key: "k", remaining: two))
-        await reservations.release(.usd(3_000_000), key: "k")
-        #expect(await reservations.reserve(.usd(1_000_000), key: "k", remaining: two))
-        #expect(await reservations.reserve(.usd(1_000_000), key: "k", remaining: two))
-        #expect(await !reservations.reserve(.usd(1), key: "k", remaining: two))
-        #expect(await reservations.reserve(.usd(5_000_000), key: "other", remaining: two))
-        // A hold that would leave the range of money is refused, not trapped on.
-        #expect(await !reservations.reserve(.usd(.max), key: "other", remaining: .usd(.max)))
-    }
 }

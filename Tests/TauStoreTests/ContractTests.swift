@@ -58,3 +58,12 @@ extension ContractTests {
         try await Self.with(backend, memory: { InMemoryUsageRepository() }, store: { $0.usage }, contract.run)
     }
 }
+
+extension ContractTests {
+    @Test(arguments: TestBackend.allCases, BudgetLedgerContract.cases)
+    func budgetLedger(_ backend: TestBackend, _ contract: ContractCase<BudgetLedgerContract.Subject>) async throws {
+        try await Self.with(
+            backend, memory: { (InMemoryAPIKeyRepository(), InMemoryUsageRepository()) }, store: { ($0.apiKeys, $0.usage) },
+            contract.run)
+    }
+}

@@ -127,7 +127,7 @@ struct OpenAIRoutes {
         }
         let context = CallContext(
             apiKeyID: caller.apiKeyID, sessionID: request.headers[Self.sessionHeader] ?? incoming.request.user,
-            remainingBudget: try await dependencies.access.remainingBudget(caller))
+            remainingBudget: try await dependencies.access.remainingBudget(caller), budget: caller.budget)
         let id = "chatcmpl-" + Hex.encode(SecureRandom.bytes(12))
         let created = Int(Date().timeIntervalSince1970)
         if !incoming.stream {

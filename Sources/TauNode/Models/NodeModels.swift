@@ -76,7 +76,7 @@ public struct NodeModels: Sendable {
                 clock: clock, logger: logger)
             let service = ModelService(
                 resolve: resolve, served: served(), router: router, usage: context.usage, onRecord: onRecord, logger: logger)
-            let access = GatewayAccess(mode: mode, keys: context.apiKeys, usage: context.usage)
+            let access = GatewayAccess(mode: mode, keys: context.apiKeys, usage: context.usage, rateLimiter: context.store.rateLimiter)
             return NodeModels(service: service, access: access, http: http)
         } catch {
             try? http.syncShutdown()

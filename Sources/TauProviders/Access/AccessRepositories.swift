@@ -78,3 +78,35 @@ public protocol UsageRepository: Sendable {
     /// The most recent records, newest first.
     func recent(limit: Int) async throws -> [UsageRecord]
 }
+
+/// A hold on an API key's budget for one call in flight: the most the call may cost.
+public struct BudgetHold: Sendable, Hashable {
+    public var id: String
+    public var apiKeyID: String
+    public var amount: Money
+    /// A hold left behind by a process that died is released after this time.
+    public var expiresAt: Date
+
+    public init(id: String, apiKeyID: String, amount: Money, expiresAt: Date) {
+        self.id = id
+        self.apiKeyID = apiKeyID
+        self.amount = amount
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Usage records plus the spending of budgeted keys, shared by every process on one store
+/// (the CLI, the daemon and its replicas), so that parallel calls spread over replicas
+/// cannot spend one budget twice.
+public protocol BudgetLedger: UsageRepository {
+    /// What the key has spent so far; zero for a key with no records.
+    func spent(apiKeyID: String) async throws -> Money
+    /// Places `hold` when `budget` covers the key's spending, the holds in place and this
+    /// one — or when nothing else is held (a lone call may overshoot by its own answer; its
+    /// prompt was checked to be affordable) and something is left. Expired holds of the key
+    /// are released first. Atomic: of concurrent placements that do not all fit, only those
+    /// that fit succeed.
+    func place(_ hold: BudgetHold, budget: Money, now: Date) async throws -> Bool
+    /// Records a call (adding its cost to its key's spending) and releases its hold, in one step.
+    func record(_ record: UsageRecord, releasing hold: BudgetHold?) async throws
+}

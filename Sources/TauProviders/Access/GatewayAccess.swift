@@ -12,6 +12,12 @@ public enum GatewayCaller: Sendable, Hashable {
         if case .key(let key) = self { return key.id }
         return nil
     }
+
+    /// The key's budget; nil when unlimited.
+    public var budget: Money? {
+        if case .key(let key) = self { return key.budget }
+        return nil
+    }
 }
 
 /// How the gateway admits callers.
@@ -24,23 +30,24 @@ public enum GatewayAuthMode: String, Sendable, Hashable, Codable {
 
 /// Authentication, rate limits, model allow-lists and budgets of gateway callers.
 ///
-/// Token buckets are kept in this process (one bucket per key, `rpm` capacity refilled
-/// over a minute); spending comes from the usage repository, so budgets hold across
-/// restarts.
-public actor GatewayAccess {
-    public nonisolated let mode: GatewayAuthMode
+/// Token buckets (one per key, `rpm` capacity refilled over a minute) live in the
+/// `rateLimiter` and spending in the ledger; with the node's store behind both, every
+/// replica of the node enforces one rpm and one budget per key, across restarts.
+public struct GatewayAccess: Sendable {
+    public let mode: GatewayAuthMode
     let keys: any APIKeyRepository
-    let usage: any UsageRepository
+    let usage: any BudgetLedger
+    let rateLimiter: any RateLimiter
     let now: @Sendable () -> Date
-    private var buckets: [String: TokenBucket] = [:]
 
     public init(
-        mode: GatewayAuthMode, keys: any APIKeyRepository, usage: any UsageRepository,
-        now: @escaping @Sendable () -> Date = { Date() }
+        mode: GatewayAuthMode, keys: any APIKeyRepository, usage: any BudgetLedger,
+        rateLimiter: any RateLimiter = InMemoryRateLimiter(), now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.mode = mode
         self.keys = keys
         self.usage = usage
+        self.rateLimiter = rateLimiter
         self.now = now
     }
 
@@ -60,21 +67,16 @@ public actor GatewayAccess {
             throw ProviderError("invalid_api_key", "the API key is not valid", category: .unauthorized)
         }
         guard !key.isRevoked else { throw ProviderError("api_key_revoked", "the API key \(key.id) was revoked", category: .unauthorized) }
-        if let rpm = key.requestsPerMinute {
-            let time = now()
-            var bucket = buckets[key.id] ?? TokenBucket(capacity: Double(rpm), refillPerSecond: Double(rpm) / 60, now: time)
-            let admitted = bucket.take(at: time)
-            let wait = bucket.waitTime(at: time)
-            buckets[key.id] = bucket
-            guard admitted else {
-                throw RateLimited(retryAfterSeconds: max(1, Int(wait.rounded(.up))), limit: rpm)
-            }
+        if let rpm = key.requestsPerMinute,
+            case .refused(let wait) = try await rateLimiter.take("gateway/key/" + key.id, limit: .perMinute(rpm), at: now())
+        {
+            throw RateLimited(retryAfterSeconds: max(1, Int(min(wait, 86_400).rounded(.up))), limit: rpm)
         }
         return .key(key)
     }
 
     /// Refuses a model the key may not use.
-    public nonisolated func authorize(_ caller: GatewayCaller, model: String) throws(ProviderError) {
+    public func authorize(_ caller: GatewayCaller, model: String) throws(ProviderError) {
         if case .key(let key) = caller, !key.allows(model: model) {
             throw ProviderError("model_not_allowed", "this API key may not use model \(model)", category: .unauthorized)
         }
@@ -84,8 +86,7 @@ public actor GatewayAccess {
     /// when unlimited.
     public func remainingBudget(_ caller: GatewayCaller) async throws -> Money? {
         guard case .key(let key) = caller, let budget = key.budget else { return nil }
-        let spent = try await usage.totals(apiKeyID: key.id).cost
-        return try budget.subtracting(spent)
+        return try budget.subtracting(try await usage.spent(apiKeyID: key.id))
     }
 }
 

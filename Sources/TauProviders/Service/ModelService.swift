@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TauCore
+import TauCrypto
 
 /// A model name the service answers to, as listed by `GET /v1/models`.
 public struct ServedModel: Sendable, Hashable {
@@ -21,8 +22,11 @@ public struct CallContext: Sendable, Hashable {
     public var sessionID: String?
     /// Remaining budget in USD; nil is unlimited.
     public var remainingBudget: Money?
+    /// The key's whole budget, which holds of calls in flight are placed against; nil is unlimited.
+    public var budget: Money?
 
-    public init(apiKeyID: String? = nil, sessionID: String? = nil, remainingBudget: Money? = nil) {
+    public init(apiKeyID: String? = nil, sessionID: String? = nil, remainingBudget: Money? = nil, budget: Money? = nil) {
+        self.budget = budget
         self.apiKeyID = apiKeyID
         self.sessionID = sessionID
         self.remainingBudget = remainingBudget
@@ -40,8 +44,9 @@ public struct ModelService: Sendable {
     let servedModels: @Sendable () -> [ServedModel]
     public let router: ModelRouter
     let estimator: TokenEstimator
-    let usage: any UsageRepository
-    let reservations = BudgetReservations()
+    let usage: any BudgetLedger
+    /// How long a hold on a budget lasts when its process dies before releasing it.
+    static let holdLifetime: TimeInterval = 15 * 60
     let now: @Sendable () -> Date
     let onRecord: @Sendable (UsageRecord) -> Void
     let logger: Logger
@@ -49,7 +54,7 @@ public struct ModelService: Sendable {
     /// - Parameter onRecord: sees every usage record as it is written (for metrics).
     public init(
         resolve: @escaping ChainResolver, served: @autoclosure @escaping @Sendable () -> [ServedModel], router: ModelRouter, estimator: TokenEstimator = TokenEstimator(),
-        usage: any UsageRepository, now: @escaping @Sendable () -> Date = { Date() },
+        usage: any BudgetLedger, now: @escaping @Sendable () -> Date = { Date() },
         onRecord: @escaping @Sendable (UsageRecord) -> Void = { _ in },
         logger: Logger = Logger(label: "tau.providers.service")
     ) {
@@ -75,6 +80,8 @@ public struct ModelService: Sendable {
         public var fullEstimate: Int
         /// Budget held while the call runs (USD; zero without a budget).
         public var reservation: Money
+        /// The hold placed for it in the ledger, once admitted.
+        public var hold: BudgetHold? = nil
     }
 
     /// Checks a request before anything is sent.
@@ -159,15 +166,21 @@ public struct ModelService: Sendable {
     /// Preflight plus a hold on the caller's budget for the duration of the call, so that
     /// concurrent calls cannot all spend the same remaining amount.
     func admit(_ request: ChatRequest, context: CallContext) async throws -> Plan {
-        let plan = try preflight(request, context: context)
+        var plan = try preflight(request, context: context)
         guard let key = context.apiKeyID, let remaining = context.remainingBudget, plan.reservation.isPositive else { return plan }
-        guard await reservations.reserve(plan.reservation, key: key, remaining: remaining) else {
+        let budget = context.budget ?? remaining
+        let hold = BudgetHold(
+            id: Hex.encode(SecureRandom.bytes(12)), apiKeyID: key, amount: plan.reservation,
+            expiresAt: now().addingTimeInterval(Self.holdLifetime))
+        // The ledger is shared with every replica on the store, so holds there bound them all.
+        guard try await usage.place(hold, budget: budget, now: now()) else {
             throw ProviderError(
                 "budget_exceeded",
                 "calls in flight already hold the API key's remaining \(remaining.formatted(places: 6)); "
                     + "this one needs about \(plan.reservation.formatted(places: 6))",
                 category: .rateLimited)
         }
+        plan.hold = hold
         return plan
     }
 
@@ -251,13 +264,12 @@ public struct ModelService: Sendable {
         let logger = logger
         await Task {
             do {
-                try await repository.record(record)
+                try await repository.record(record, releasing: plan.hold)
             } catch {
                 logger.error("could not record usage", metadata: ["error": "\(error)", "route": "\(route.name)"])
             }
         }.value
         onRecord(record)
-        await release(plan, context: context)
     }
 
     /// What a call is charged; nil when its route has no price. A cost beyond the range of
@@ -272,11 +284,6 @@ public struct ModelService: Sendable {
         }
     }
 
-    private func release(_ plan: Plan, context: CallContext) async {
-        guard let key = context.apiKeyID, plan.reservation.isPositive else { return }
-        await reservations.release(plan.reservation, key: key)
-    }
-
     private func recordFailure(_ error: any Error, request: ChatRequest, context: CallContext, started: Date, plan: Plan) async {
         if let exhausted = error as? RoutingExhausted {
             logger.warning("no route served the request", metadata: ["detail": "\(exhausted.message)"])
@@ -288,32 +295,14 @@ public struct ModelService: Sendable {
             model: request.model, route: "-", usage: Usage(), cost: .zero(.usd), status: code,
             latencyMilliseconds: max(0, Int(now().timeIntervalSince(started) * 1000)))
         let repository = usage
-        await Task { try? await repository.record(record) }.value
+        let logger = logger
+        await Task {
+            do {
+                try await repository.record(record, releasing: plan.hold)
+            } catch {
+                logger.error("could not record a failed call", metadata: ["error": "\(error)"])
+            }
+        }.value
         onRecord(record)
-        await release(plan, context: context)
-    }
-}
-
-/// Budget held by calls in flight, per API key.
-actor BudgetReservations {
-    private var held: [String: Money] = [:]
-
-    /// Holds `amount` if `remaining` covers it on top of what is already held. A call with
-    /// nothing else in flight is always admitted (preflight has checked that its prompt is
-    /// affordable), so one call may overshoot the budget by at most its own answer.
-    func reserve(_ amount: Money, key: String, remaining: Money) -> Bool {
-        guard let current = held[key] else {
-            held[key] = amount
-            return true
-        }
-        guard let total = try? current.adding(amount), total <= remaining else { return false }
-        held[key] = total
-        return true
-    }
-
-    func release(_ amount: Money, key: String) {
-        guard let current = held[key] else { return }
-        let left = (try? current.subtracting(amount)) ?? .zero(amount.currency)
-        held[key] = left.isPositive ? left : nil
     }
 }

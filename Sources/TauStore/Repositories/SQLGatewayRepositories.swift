@@ -57,6 +57,10 @@ public struct SQLUsageRepository: UsageRepository {
     }
 
     public func record(_ record: UsageRecord) async throws {
+        try await self.record(record, releasing: nil)
+    }
+
+    public func record(_ record: UsageRecord, releasing hold: BudgetHold?) async throws {
         let cost = record.cost?.microunits
         try await executor.atomically { tx in
             try await tx.execute(
@@ -71,8 +75,16 @@ public struct SQLUsageRepository: UsageRepository {
                     record.usage.cachedInputTokens.sqlValue, record.usage.cacheWriteTokens.sqlValue, record.usage.reasoningTokens.sqlValue,
                     cost.sqlValue, .text(record.status), record.latencyMilliseconds.sqlValue,
                 ])
-            if let key = record.apiKeyID, let cost, cost != 0 {
-                try await tx.execute("UPDATE gateway_api_keys SET spent_micros = spent_micros + ? WHERE id = ?", cost, key)
+            // A hold already released (expired and swept) releases nothing.
+            var released: Int64 = 0
+            if let hold {
+                released = try await tx.query("DELETE FROM gateway_budget_holds WHERE id = ? RETURNING amount_micros", hold.id)
+                    .reduce(Int64(0)) { $0 + (try $1.int64("amount_micros")) }
+            }
+            if let key = record.apiKeyID, (cost ?? 0) != 0 || released != 0 {
+                try await tx.execute(
+                    "UPDATE gateway_api_keys SET spent_micros = spent_micros + ?, held_micros = held_micros - ? WHERE id = ?",
+                    cost ?? 0, released, key)
             }
         }
     }
@@ -112,6 +124,39 @@ public struct SQLUsageRepository: UsageRepository {
                     reasoningTokens: try row.int("reasoning_tokens")),
                 cost: row.optionalInt64("cost_micros").map { Money(microunits: $0, currency: .usd) }, status: try row.string("status"),
                 latencyMilliseconds: try row.int("latency_ms"))
+        }
+    }
+}
+
+extension SQLUsageRepository: BudgetLedger {
+    public func spent(apiKeyID: String) async throws -> Money {
+        let micros = try await executor.queryOne("SELECT spent_micros FROM gateway_api_keys WHERE id = ?", apiKeyID)?.int64("spent_micros")
+        return Money(microunits: micros ?? 0, currency: .usd)
+    }
+
+    public func place(_ hold: BudgetHold, budget: Money, now: Date) async throws -> Bool {
+        try await executor.atomically { tx in
+            // Holds of processes that died are given back before anything is decided.
+            let expired = try await tx.query(
+                "DELETE FROM gateway_budget_holds WHERE api_key_id = ? AND expires_at_ms < ? RETURNING amount_micros",
+                hold.apiKeyID, now.epochMilliseconds
+            ).reduce(Int64(0)) { $0 + (try $1.int64("amount_micros")) }
+            if expired != 0 {
+                try await tx.execute("UPDATE gateway_api_keys SET held_micros = held_micros - ? WHERE id = ?", expired, hold.apiKeyID)
+            }
+            // One statement decides and takes: the row lock (or SQLite's write lock) makes it atomic.
+            let placed = try await tx.query(
+                """
+                UPDATE gateway_api_keys SET held_micros = held_micros + ?1
+                WHERE id = ?2 AND spent_micros < ?3
+                    AND (held_micros = 0 OR spent_micros + held_micros + ?1 <= ?3)
+                RETURNING held_micros
+                """, hold.amount.microunits, hold.apiKeyID, budget.microunits)
+            guard !placed.isEmpty else { return false }
+            try await tx.execute(
+                "INSERT INTO gateway_budget_holds (id, api_key_id, amount_micros, expires_at_ms) VALUES (?, ?, ?, ?)",
+                hold.id, hold.apiKeyID, hold.amount.microunits, hold.expiresAt.epochMilliseconds)
+            return true
         }
     }
 }

@@ -82,3 +82,79 @@ public enum UsageRepositoryContract {
         },
     ]
 }
+
+/// What every ``BudgetLedger`` must do. The subject is a key repository and the ledger
+/// over the same store (a ledger may keep spending on the key's row).
+public enum BudgetLedgerContract {
+    public typealias Subject = (keys: any APIKeyRepository, ledger: any BudgetLedger)
+    static func usd(_ microunits: Int64) -> Money { Money(microunits: microunits, currency: .usd) }
+    static let now = Date(timeIntervalSince1970: 1_790_000_000)
+
+    static func key(_ keys: any APIKeyRepository, budget: Money) async throws -> String {
+        let secret = APIKeySecret.generate()
+        try await keys.insert(APIKey(id: secret.id, name: "budgeted", secretHash: secret.hash, createdAt: now, budget: budget))
+        return secret.id
+    }
+
+    static func hold(_ key: String, _ microunits: Int64, expires: TimeInterval = 600) -> BudgetHold {
+        BudgetHold(id: UUID().uuidString, apiKeyID: key, amount: usd(microunits), expiresAt: now.addingTimeInterval(expires))
+    }
+
+    static func record(_ key: String, cost: Int64) -> UsageRecord {
+        UsageRecord(
+            time: now, apiKeyID: key, sessionID: nil, requestedModel: "m", model: "m", route: "p:m", usage: Usage(inputTokens: 1),
+            cost: usd(cost), status: "ok", latencyMilliseconds: 1)
+    }
+
+    public static let cases: [ContractCase<Subject>] = [
+        ContractCase("holds fit the budget; a lone call may overshoot once") { subject in
+            let budget = usd(2_000_000)
+            let key = try await key(subject.keys, budget: budget)
+            let big = hold(key, 3_000_000)
+            try await require(try await subject.ledger.place(big, budget: budget, now: now), "alone: admitted")
+            try await require(try await !subject.ledger.place(hold(key, 1_000_000), budget: budget, now: now), "nothing fits beside it")
+            try await subject.ledger.record(record(key, cost: 0), releasing: big)
+            let first = hold(key, 1_000_000)
+            try await require(try await subject.ledger.place(first, budget: budget, now: now), "1 of 2")
+            try await require(try await subject.ledger.place(hold(key, 1_000_000), budget: budget, now: now), "2 of 2")
+            try await require(try await !subject.ledger.place(hold(key, 1), budget: budget, now: now), "not a micro-USD more")
+            let other = try await Self.key(subject.keys, budget: budget)
+            try await require(try await subject.ledger.place(hold(other, 5_000_000), budget: budget, now: now), "another key has its own")
+        },
+        ContractCase("recording releases the hold and adds the cost") { subject in
+            let budget = usd(1_000_000)
+            let key = try await key(subject.keys, budget: budget)
+            let placed = hold(key, 600_000)
+            try await require(try await subject.ledger.place(placed, budget: budget, now: now), "placed")
+            try await subject.ledger.record(record(key, cost: 250_000), releasing: placed)
+            try await require(try await subject.ledger.spent(apiKeyID: key) == usd(250_000), "the cost is spent")
+            try await require(try await subject.ledger.place(hold(key, 750_000), budget: budget, now: now), "what is left can be held")
+            try await require(try await !subject.ledger.place(hold(key, 1), budget: budget, now: now), "and no more")
+        },
+        ContractCase("a spent budget holds nothing, not even alone") { subject in
+            let budget = usd(100)
+            let key = try await key(subject.keys, budget: budget)
+            try await subject.ledger.record(record(key, cost: 100), releasing: nil)
+            try await require(try await !subject.ledger.place(hold(key, 1), budget: budget, now: now), "nothing is left")
+        },
+        ContractCase("holds of a process that died expire") { subject in
+            let budget = usd(1_000)
+            let key = try await key(subject.keys, budget: budget)
+            try await require(try await subject.ledger.place(hold(key, 900, expires: 60), budget: budget, now: now), "placed, then abandoned")
+            try await require(try await !subject.ledger.place(hold(key, 900), budget: budget, now: now), "still held")
+            let later = now.addingTimeInterval(61)
+            try await require(try await subject.ledger.place(hold(key, 900, expires: 600), budget: budget, now: later), "released after expiry")
+        },
+        ContractCase("of concurrent holds only what fits is placed") { subject in
+            let budget = usd(1_000)
+            let key = try await key(subject.keys, budget: budget)
+            // A first hold makes the lone-call rule irrelevant for the rest.
+            try await require(try await subject.ledger.place(hold(key, 100), budget: budget, now: now), "first")
+            let placed = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<20 { group.addTask { try await subject.ledger.place(hold(key, 100), budget: budget, now: now) } }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            try await require(placed == 9, "\(placed) of 20 concurrent holds of 100 placed beside 100 in a budget of 1000")
+        },
+    ]
+}
