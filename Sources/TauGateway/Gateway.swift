@@ -27,12 +27,16 @@ public struct GatewayDependencies: Sendable {
     public var operatorToken: String?
     /// The OpenAI-compatible model API; nil turns `/v1/*` off.
     public var models: ModelGatewayDependencies?
+    /// Throws (a coded error) when the node cannot serve, e.g. its database is down.
+    public var checkHealth: @Sendable () async throws -> Void
 
     public init(
         localDID: @escaping @Sendable () async throws -> DID?, logs: any DIDLogRepository, resolver: DIDResolver,
         version: String, mesh: MeshNode? = nil, peers: any PeerRepository, metrics: MeshMetrics = MeshMetrics(),
-        operatorToken: String? = nil, models: ModelGatewayDependencies? = nil
+        operatorToken: String? = nil, models: ModelGatewayDependencies? = nil,
+        checkHealth: @escaping @Sendable () async throws -> Void = {}
     ) {
+        self.checkHealth = checkHealth
         self.localDID = localDID
         self.logs = logs
         self.resolver = resolver
@@ -51,6 +55,7 @@ public enum Gateway {
     public static func router(_ dependencies: GatewayDependencies, logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: LogRequestsMiddleware(.debug))
+        router.add(middleware: CodedErrorMiddleware())
         HealthRoutes(dependencies: dependencies).register(on: router)
         IdentityRoutes(dependencies: dependencies).register(on: router)
         MeshRoutes(dependencies: dependencies).register(on: router)

@@ -15,10 +15,13 @@ public enum HTTPProbe {
     }
 
     /// POSTs `body` and returns the status and response body.
-    public static func post(_ url: String, body: [UInt8], contentType: String) async throws -> (status: Int, body: String) {
+    public static func post(
+        _ url: String, body: [UInt8], contentType: String, headers: [String: String] = [:]
+    ) async throws -> (status: Int, body: String) {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: contentType)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 8 << 20)))

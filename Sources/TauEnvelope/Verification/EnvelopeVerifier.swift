@@ -86,7 +86,9 @@ public struct EnvelopeVerifier: Sendable {
             firstTime = try await replayCache.markSeen(
                 sender: plaintext.from, id: plaintext.id, retainUntil: policy.retention(createdTime: plaintext.createdTime, now: clock))
         } catch {
-            throw EnvelopeError("replay_cache_unavailable", "cannot record the message: \(error)", category: .internal)
+            // A database that is down is a temporary refusal (503), not a fault of the message.
+            let category = (error as? any TauError)?.category == .temporarilyUnavailable ? ErrorCategory.temporarilyUnavailable : .internal
+            throw EnvelopeError("replay_cache_unavailable", "cannot record the message: \(error)", category: category)
         }
         guard firstTime else {
             throw EnvelopeError("replayed", "message \(plaintext.id) from \(plaintext.from) was already accepted")
