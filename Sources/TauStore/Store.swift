@@ -129,6 +129,8 @@ public struct StoreAccess: Sendable {
     public var peers: SQLPeerRepository { SQLPeerRepository(executor: executor) }
     /// Token buckets shared by every process on this database.
     public var rateLimiter: SQLRateLimiter { SQLRateLimiter(executor: executor) }
+    /// Timers any replica may claim when they come due.
+    public var timers: SQLTimerQueue { SQLTimerQueue(executor: executor) }
     /// Gateway API keys (hashed), with their budgets and spending.
     public var apiKeys: SQLAPIKeyRepository { SQLAPIKeyRepository(executor: executor) }
     /// Usage and cost of model calls.

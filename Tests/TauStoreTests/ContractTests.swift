@@ -67,3 +67,10 @@ extension ContractTests {
             contract.run)
     }
 }
+
+extension ContractTests {
+    @Test(arguments: TestBackend.allCases, TimerQueueContract.cases)
+    func timers(_ backend: TestBackend, _ contract: ContractCase<any TimerQueue>) async throws {
+        try await Self.with(backend, memory: { InMemoryTimerQueue() }, store: { $0.timers }, contract.run)
+    }
+}

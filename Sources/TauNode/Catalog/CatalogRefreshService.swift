@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
+import TauCore
 import TauProviders
 
 /// The catalog the running node serves from; replaced when a refresh lands, so that
@@ -25,11 +26,13 @@ public final class LiveCatalog: Sendable {
 public struct CatalogRefreshService: Service {
     let store: CatalogStore
     let live: LiveCatalog
+    let clock: NodeClock
     let logger: Logger
 
-    public init(store: CatalogStore, live: LiveCatalog, logger: Logger) {
+    public init(store: CatalogStore, live: LiveCatalog, clock: NodeClock = .system, logger: Logger) {
         self.store = store
         self.live = live
+        self.clock = clock
         self.logger = logger
     }
 
@@ -48,7 +51,7 @@ public struct CatalogRefreshService: Service {
             // Check again after the TTL, but at least hourly so a failed refresh is retried.
             let wait = min(store.ttl, .seconds(3600))
             do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+                try await cancelWhenGracefulShutdown { try await clock.sleep(for: wait) }
             } catch {
                 return
             }

@@ -26,7 +26,8 @@ public actor LocalSigner {
         let keystore = try Keystore.read(from: context.home.keystorePath)
         let keys = try NodeKeys(secrets: try keystore.open(passphrase: passphrase))
         let controller = log.isDeactivated ? keys.current : try keys.controller(for: log)
-        let signer = EnvelopeSigner(did: controller.did, keyID: controller.signingKeyID, key: controller.signingKey)
+        let signer = EnvelopeSigner(
+            did: controller.did, keyID: controller.signingKeyID, key: controller.signingKey, now: context.clock.now)
         cached = (log.head.versionId, signer)
         return signer
     }

@@ -16,6 +16,8 @@ public struct NodeContext: Sendable {
     /// Every repository of the node, on SQLite in the home or on PostgreSQL.
     public let store: Store
     public let resolver: DIDResolver
+    /// The one clock every service of this node reads and sleeps on.
+    public let clock: NodeClock
 
     /// did:tau logs: the node's own and those it resolved.
     public var logs: SQLDIDLogRepository { store.didLogs }
@@ -33,7 +35,7 @@ public struct NodeContext: Sendable {
     public static func open(
         _ home: NodeHome, extraLogSources: [String] = [], mustExist: Bool = false,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "tau.node")
+        clock: NodeClock = .system, logger: Logger = Logger(label: "tau.node")
     ) async throws(NodeError) -> NodeContext {
         if mustExist, !home.hasKeystore {
             throw NodeError("identity_missing", "\(home.path) has no identity; run `tau-node init` first", category: .notFound)
@@ -44,7 +46,7 @@ public struct NodeContext: Sendable {
         do {
             store = try await Store.open(
                 storeLocation(home: home, configuration: configuration, environment: environment),
-                timeout: configuration.databaseTimeout, now: now, logger: logger)
+                timeout: configuration.databaseTimeout, clock: clock.monotonic, now: clock.now, logger: logger)
         } catch {
             throw NodeError(error.code, error.message, category: error.category)
         }
@@ -57,8 +59,8 @@ public struct NodeContext: Sendable {
                 maximumClockSkew: TimeInterval(settings?.max_clock_skew_seconds ?? 300),
                 insecureWebHosts: Set(settings?.insecure_web_hosts ?? [])),
             repository: store.didLogs, extraSources: { (try? await peers.all().filter { $0.state != .dead }.map(\.endpoint)) ?? [] },
-            now: now, logger: logger)
-        return NodeContext(home: home, configuration: configuration, store: store, resolver: resolver)
+            now: clock.now, logger: logger)
+        return NodeContext(home: home, configuration: configuration, store: store, resolver: resolver, clock: clock)
     }
 
     /// `TAU_DATABASE_URL`, else `[database] url`, else `node.sqlite` in the home.

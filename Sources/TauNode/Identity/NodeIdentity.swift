@@ -8,9 +8,9 @@ public struct NodeIdentity: Sendable {
     public let context: NodeContext
     let now: @Sendable () -> Date
 
-    public init(context: NodeContext, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(context: NodeContext, now: (@Sendable () -> Date)? = nil) {
         self.context = context
-        self.now = now
+        self.now = now ?? context.clock.now
     }
 
     /// Creates the node's DID, keystore and configuration in an empty home.

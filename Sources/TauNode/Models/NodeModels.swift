@@ -24,7 +24,7 @@ public struct NodeModels: Sendable {
     public static func make(
         context: NodeContext, catalog live: LiveCatalog, bindHost: String,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        remote: (@Sendable (String) -> Route?)? = nil, clock: RouterClock = .continuous,
+        remote: (@Sendable (String) -> Route?)? = nil, clock: RouterClock? = nil,
         onRecord: @escaping @Sendable (UsageRecord) -> Void = { _ in }, logger: Logger
     ) throws -> NodeModels {
         let configuration = context.configuration
@@ -73,10 +73,12 @@ public struct NodeModels: Sendable {
                 breakers: BreakerBoard(
                     failureThreshold: settings?.breaker_failures ?? 5,
                     cooldown: try NodeConfiguration.duration(settings?.breaker_cooldown ?? "30s")),
-                clock: clock, logger: logger)
+                clock: clock ?? RouterClock(context.clock.monotonic), logger: logger)
             let service = ModelService(
-                resolve: resolve, served: served(), router: router, usage: context.usage, onRecord: onRecord, logger: logger)
-            let access = GatewayAccess(mode: mode, keys: context.apiKeys, usage: context.usage, rateLimiter: context.store.rateLimiter)
+                resolve: resolve, served: served(), router: router, usage: context.usage, now: context.clock.now, onRecord: onRecord,
+                logger: logger)
+            let access = GatewayAccess(
+                mode: mode, keys: context.apiKeys, usage: context.usage, rateLimiter: context.store.rateLimiter, now: context.clock.now)
             return NodeModels(service: service, access: access, http: http)
         } catch {
             try? http.syncShutdown()

@@ -45,13 +45,13 @@ public struct NodeServer: Sendable {
             services.append(
                 GossipService(
                     node: mesh, bootstrap: (context.configuration.mesh?.bootstrap ?? []) + bootstrap,
-                    interval: context.configuration.gossipInterval, logger: logger))
+                    interval: context.configuration.gossipInterval, clock: context.clock, logger: logger))
         }
-        let catalogStore = CatalogStore(home: context.home, configuration: context.configuration)
+        let catalogStore = CatalogStore(home: context.home, configuration: context.configuration, now: context.clock.now)
         let catalog = LiveCatalog(try catalogStore.load())
         if catalogStore.url != nil {
             // A ServiceGroup service must run until shutdown, so it only exists when there is something to refresh.
-            services.append(CatalogRefreshService(store: catalogStore, live: catalog, logger: logger))
+            services.append(CatalogRefreshService(store: catalogStore, live: catalog, clock: context.clock, logger: logger))
         }
         let operatorToken = try OperatorToken.loadOrCreate(in: context.home)
         // Last fallible step before the group runs, so the HTTP client is always shut down.

@@ -1,7 +1,7 @@
 /// Every table tau-node keeps, as migrations per domain, in the order they are applied.
 enum StoreSchema {
     static var migrations: [Migration] {
-        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration]
+        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers]
     }
 
     static let identity = Migration(
@@ -62,6 +62,20 @@ enum StoreSchema {
                 full_at_ms BIGINT NOT NULL)
             """,
             "CREATE INDEX limits_rate_buckets_full ON limits_rate_buckets (full_at_ms)",
+        ])
+
+    static let timers = Migration(
+        domain: "timers", version: 1, name: "due",
+        [
+            """
+            CREATE TABLE timers_due (
+                name TEXT PRIMARY KEY,
+                due_at_ms BIGINT NOT NULL,
+                payload TEXT,
+                claimed_by TEXT,
+                claimed_until_ms BIGINT)
+            """,
+            "CREATE INDEX timers_due_at ON timers_due (due_at_ms)",
         ])
 
     static let gateway: [Migration] = [
