@@ -9,37 +9,6 @@ import Testing
 
 /// A mesh node driven in-process (no HTTP): inbound handling, peer learning, limits.
 struct MeshNodeTests {
-    struct Member {
-        let controller: DIDTauController
-        let log: VerifiedDIDTauLog
-        let logs: InMemoryDIDLogRepository
-        let peers: InMemoryPeerRepository
-        let resolver: DIDResolver
-        let node: MeshNode
-        var did: DID { controller.did }
-        var signer: EnvelopeSigner { EnvelopeSigner(did: did, keyID: controller.signingKeyID, key: controller.signingKey) }
-    }
-
-    func member(port: Int, burst: Double = 60) async throws -> Member {
-        let (controller, log) = try DIDTauController.create(services: [("tau-mesh", "TauMesh", "http://127.0.0.1:\(port)")])
-        let verified = try log.verify()
-        let logs = InMemoryDIDLogRepository()
-        try await logs.save(verified, origin: .local)
-        let resolver = DIDResolver(repository: logs)
-        let signer = EnvelopeSigner(did: controller.did, keyID: controller.signingKeyID, key: controller.signingKey)
-        let peers = InMemoryPeerRepository()
-        let node = MeshNode(
-            configuration: .init(endpoint: "http://127.0.0.1:\(port)", nodeVersion: "test", rateLimitBurst: burst, rateLimitPerSecond: 0.001, requestTimeout: .milliseconds(300)),
-            signer: signer, verifier: EnvelopeVerifier(resolver: resolver, replayCache: InMemoryReplayCache()), resolver: resolver,
-            peers: peers)
-        return Member(controller: controller, log: verified, logs: logs, peers: peers, resolver: resolver, node: node)
-    }
-
-    /// Lets `receiver` resolve `sender` as if it had fetched its log.
-    func introduce(_ sender: Member, to receiver: Member) async throws {
-        try await receiver.resolver.accept(sender.log.log, for: sender.did)
-    }
-
     @Test func helloIsAnsweredAndTheSenderBecomesAPeer() async throws {
         let alice = try await member(port: 9)
         let bob = try await member(port: 9)

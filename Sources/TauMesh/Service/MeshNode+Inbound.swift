@@ -6,7 +6,8 @@ import TauIdentity
 extension MeshNode {
     /// Handles one message posted to `/mesh/v1/inbox` and returns the signed reply.
     /// - Throws: ``EnvelopeError`` (verification) or ``MeshError`` (`rate_limited`,
-    ///   `unsupported_type`, `body_invalid`); each refusal is counted by reason.
+    ///   `rate_limit_unavailable`, `unsupported_type`, or the refusal of the message's
+    ///   handler, e.g. `body_invalid`); each refusal is counted by reason.
     public func receive(_ bytes: [UInt8]) async throws -> SignedMessage {
         do {
             let reply = try await process(bytes)
@@ -23,9 +24,10 @@ extension MeshNode {
     private func process(_ bytes: [UInt8]) async throws -> SignedMessage {
         // Unverified traffic shares one budget (it cannot be charged to a sender it may
         // only claim to be); verified traffic is limited per sender below.
-        try admit(nil)
+        try await admit(nil)
         let unverified = try SignedMessage(bytes: bytes)
-        pullBudget = MeshNode.pullsPerMessage
+        // This message's own pulls: concurrent messages cannot spend or reset them.
+        let budget = LogPullBudget()
         var firstAttempt: VerifiedMessage?
         do {
             firstAttempt = try await verifier.verify(bytes, recipient: did)
@@ -38,77 +40,68 @@ extension MeshNode {
         } else {
             // The sender may have rotated since its log was fetched, or be new: fetch its
             // log (verified from genesis like any other) and check the message once more.
-            await pullLog(of: unverified.plaintext.from, from: try await senderEndpoints(unverified))
+            await pullLog(of: unverified.plaintext.from, from: try await senderEndpoints(unverified.plaintext), budget: budget)
             verified = try await verifier.verify(bytes, recipient: did)
         }
-        try admit(verified.plaintext.from)
         let message = verified.plaintext
-        let sender = try? PeerAdvertisement(json: message.body)
-        let replyBody: JSONValue
-        let replyType: String
-        switch message.type {
-        case MeshMessageType.hello:
-            guard let sender, sender.did == message.from else {
-                throw MeshError("body_invalid", "peer/hello must describe its sender")
-            }
-            try await learn(sender, via: nil, firstHand: true)
-            try await markAlive(message.from)
-            replyType = MeshMessageType.hello
-            replyBody = await selfAdvertisement().json
-        case MeshMessageType.gossip:
-            let advertised = try [PeerAdvertisement](gossipBody: message.body)
-            let senderEndpoint = advertised.first { $0.did == message.from }?.endpoints.first
-            try await learnAll(advertised, from: message.from, via: senderEndpoint)
-            try await markAlive(message.from)
-            replyType = MeshMessageType.gossip
-            replyBody = try await advertisements().gossipBody
-        case MeshMessageType.ping:
-            replyType = MeshMessageType.pong
-            replyBody = ["received": .number(Double(Int64(now().timeIntervalSince1970)))]
-        default:
+        try await admit(message.from)
+        guard let handler = handlers.handler(for: message.type) else {
             throw MeshError("unsupported_type", "this node does not handle \(message.type.prefix(200))")
         }
+        var messageLogger = logger
+        messageLogger[metadataKey: "type"] = "\(message.type)"
+        messageLogger[metadataKey: "from"] = "\(message.from)"
+        messageLogger[metadataKey: "message"] = "\(message.id)"
+        let context = MeshContext(
+            message: verified, claimedEndpoint: Self.claimedEndpoints(of: message).first, pullBudget: budget,
+            logger: messageLogger, node: self, now: now)
+        let reply = try await handler.handle(context)
         metrics.accepted(type: message.type)
-        return try await sign(type: replyType, body: replyBody, to: message.from, threadID: message.id)
+        return try await sign(type: reply.type, body: reply.body, to: message.from, threadID: message.id)
     }
 
-    /// Token buckets: one per verified sender, and one (key nil) for all traffic before
-    /// verification, at ten times a sender's rate. Buckets idle for a minute are dropped.
-    private func admit(_ sender: DID?) throws(MeshError) {
-        let clock = now()
+    /// Takes a token from the shared bucket `*` (all traffic before verification, at ten
+    /// times a sender's burst and rate) or from the verified sender's bucket (its DID).
+    private func admit(_ sender: DID?) async throws(MeshError) {
         let scale: Double = sender == nil ? 10 : 1
-        var bucket = buckets[sender]
-            ?? TokenBucket(
-                capacity: configuration.rateLimitBurst * scale, refillPerSecond: configuration.rateLimitPerSecond * scale, now: clock)
-        let allowed = bucket.take(at: clock)
-        buckets[sender] = bucket
-        if buckets.count > 10_000 {
-            buckets = buckets.filter { clock.timeIntervalSince($0.value.updated) < 60 }
+        let limit = RateLimit(
+            capacity: configuration.rateLimitBurst * scale, refillPerSecond: configuration.rateLimitPerSecond * scale)
+        let decision: RateDecision
+        do {
+            decision = try await rateLimiter.take(sender?.description ?? "*", limit: limit, at: now())
+        } catch {
+            // Fail closed: a limit that cannot be checked admits nothing.
+            throw MeshError("rate_limit_unavailable", "the rate limiter failed: \(error)", category: .internal)
         }
-        guard allowed else {
+        guard decision.isAdmitted else {
             throw MeshError(
                 "rate_limited", "\(sender.map { "\($0) sent" } ?? "this node receives") too many messages; slow down",
                 category: .rateLimited)
         }
     }
 
-    /// Where to fetch an unverified sender's log: the peer table's endpoint, then the
-    /// endpoints the message itself claims (a lie only wastes a fetch: logs are verified
-    /// from genesis and must be the sender's).
-    private func senderEndpoints(_ message: SignedMessage) async throws -> [String] {
-        let sender = message.plaintext.from
+    /// Where to fetch an unverified sender's log: the peer table's endpoint, then at
+    /// most two endpoints the message itself claims (a lie only wastes a fetch: logs
+    /// are verified from genesis and must be the sender's).
+    private func senderEndpoints(_ message: PlaintextMessage) async throws -> [String] {
         var endpoints: [String] = []
-        if let known = try await peers.peer(sender)?.endpoint { endpoints.append(known) }
-        let body = message.plaintext.body
+        if let known = try await peers.peer(message.from)?.endpoint { endpoints.append(known) }
+        return endpoints + Self.claimedEndpoints(of: message).filter { !endpoints.contains($0) }.prefix(2)
+    }
+
+    /// The endpoints a message claims for its sender, in order, without duplicates: the
+    /// body read as one advertisement, else as a gossip list, the endpoints of every
+    /// entry whose `did` is the sender.
+    static func claimedEndpoints(of message: PlaintextMessage) -> [String] {
+        let body = message.body
         let claimed =
             (try? PeerAdvertisement(json: body)).map { [$0] }
             ?? (try? [PeerAdvertisement](gossipBody: body)) ?? []
-        var claimedEndpoints: [String] = []
-        for advertisement in claimed where advertisement.did == sender {
-            claimedEndpoints += advertisement.endpoints.filter { !claimedEndpoints.contains($0) && !endpoints.contains($0) }
+        var endpoints: [String] = []
+        for advertisement in claimed where advertisement.did == message.from {
+            for endpoint in advertisement.endpoints where !endpoints.contains(endpoint) { endpoints.append(endpoint) }
         }
-        // At most two addresses chosen by an unverified message are fetched.
-        return endpoints + claimedEndpoints.prefix(2)
+        return endpoints
     }
 
     func markAlive(_ did: DID) async throws {

@@ -7,10 +7,13 @@ import TauEnvelope
 import TauIdentity
 
 extension MeshNode {
-    /// Posts a signed message to a peer's inbox and verifies its signed reply.
+    /// Posts a signed message to a peer's inbox and verifies its signed reply. A stale-key
+    /// pull of the peer's log while checking the reply is taken from `pullBudget`.
     /// - Throws: ``MeshError`` `peer_unreachable`, `peer_refused` (with the peer's reason
     ///   code in the message) or `reply_invalid`.
-    public func send(_ message: SignedMessage, to endpoint: String, expecting peer: DID) async throws(MeshError) -> VerifiedMessage {
+    public func send(
+        _ message: SignedMessage, to endpoint: String, expecting peer: DID, pullBudget: LogPullBudget = LogPullBudget()
+    ) async throws(MeshError) -> VerifiedMessage {
         var request = HTTPClientRequest(url: Self.inboxURL(endpoint))
         request.method = .POST
         request.headers.add(name: "Content-Type", value: SignedMessage.mediaType)
@@ -37,7 +40,7 @@ extension MeshNode {
         }
         if let refusal, MeshNode.isStaleKeyRefusal(refusal) {
             // The peer rotated (or is new): fetch its log from it and check once more.
-            await pullLog(of: peer, from: [endpoint])
+            await pullLog(of: peer, from: [endpoint], budget: pullBudget)
             do {
                 firstAttempt = try await verifier.verify(body, recipient: did)
             } catch {
@@ -71,17 +74,19 @@ extension MeshNode {
             throw MeshError("peer_has_no_identity", "\(base) reports no DID", category: .unavailable)
         }
         guard peerDID != did else { throw MeshError("peer_is_self", "\(base) is this node") }
+        // The pulls of one hello share a budget of their own.
+        let budget = LogPullBudget()
         if await resolver.heldLog(for: peerDID) == nil {
-            await pullLog(of: peerDID, from: [base])
+            await pullLog(of: peerDID, from: [base], budget: budget)
         }
         let message = try await sign(type: MeshMessageType.hello, body: await selfAdvertisement().json, to: peerDID)
-        let reply = try await send(message, to: base, expecting: peerDID)
+        let reply = try await send(message, to: base, expecting: peerDID, pullBudget: budget)
         var advertisement = try PeerAdvertisement(json: reply.plaintext.body)
         guard reply.plaintext.type == MeshMessageType.hello, advertisement.did == peerDID else {
             throw MeshError("reply_invalid", "\(base) did not answer the hello with its own", category: .unavailable)
         }
         advertisement.endpoints = [base] + advertisement.endpoints.filter { $0 != base }
-        try await learn(advertisement, via: base)
+        try await learn(advertisement, via: base, budget: budget)
         var peer = try await peers.peer(peerDID) ?? Peer(did: peerDID, endpoint: base, firstSeen: now())
         peer.endpoint = base
         peer.recordSuccess(at: now())
@@ -104,15 +109,16 @@ extension MeshNode {
         let due = all.filter { $0.did != did && $0.isDue(at: clock) }.shuffled().prefix(configuration.gossipFanout)
         guard let body = try? await advertisements().gossipBody else { return }
         for var peer in due {
-            pullBudget = MeshNode.pullsPerMessage
+            // Each exchange has a budget of its own.
+            let budget = LogPullBudget()
             do {
                 let message = try await sign(type: MeshMessageType.gossip, body: body, to: peer.did)
-                let reply = try await send(message, to: peer.endpoint, expecting: peer.did)
+                let reply = try await send(message, to: peer.endpoint, expecting: peer.did, pullBudget: budget)
                 guard reply.plaintext.type == MeshMessageType.gossip else {
                     throw MeshError("reply_invalid", "\(peer.did) answered gossip with \(reply.plaintext.type)", category: .unavailable)
                 }
                 let advertised = try [PeerAdvertisement](gossipBody: reply.plaintext.body)
-                try await learnAll(advertised, from: peer.did, via: peer.endpoint)
+                try await learnAll(advertised, from: peer.did, via: peer.endpoint, budget: budget)
                 peer = try await peers.peer(peer.did) ?? peer
                 peer.recordSuccess(at: now())
             } catch {
@@ -148,14 +154,13 @@ extension MeshNode {
 
     /// Fetches `did`'s log from the first of `endpoints` that has a valid one and hands
     /// it to the resolver, which verifies it from genesis and keeps it only if it
-    /// continues what is held.
-    func pullLog(of subject: DID, from endpoints: [String], wanting version: Int? = nil) async {
+    /// continues what is held. Every endpoint tried takes one attempt from `budget`.
+    func pullLog(of subject: DID, from endpoints: [String], wanting version: Int? = nil, budget: LogPullBudget) async {
         for endpoint in endpoints {
-            guard pullBudget > 0 else {
+            guard budget.take() else {
                 logger.debug("log pull budget spent", metadata: ["did": "\(subject)"])
                 return
             }
-            pullBudget -= 1
             var request = HTTPClientRequest(url: "\(Self.base(endpoint))/mesh/v1/dids/\(subject)/log")
             request.method = .GET
             do {

@@ -56,13 +56,13 @@ public actor MeshNode {
     let now: @Sendable () -> Date
     let logger: Logger
     public nonisolated let metrics: MeshMetrics
-    var buckets: [DID?: TokenBucket] = [:]
-    /// Log pulls left for the message being handled (``pullsPerMessage`` each).
-    var pullBudget = MeshNode.pullsPerMessage
+    /// Token buckets: `*` for all inbound traffic before verification, the DID for each
+    /// verified sender.
+    let rateLimiter: any RateLimiter
+    /// The handlers inbound messages are dispatched to, by type.
+    let handlers: MeshHandlerRegistry
     /// New peers one gossip message may add.
     static let newPeersPerMessage = 16
-    /// Log pulls one message may cause.
-    static let pullsPerMessage = 8
     /// The largest peer table hearsay may grow.
     static let maximumPeers = 1_000
     /// Where this node is reached; set once the server listens (the port may be ephemeral).
@@ -72,21 +72,27 @@ public actor MeshNode {
     /// A node that always signs with `signer`.
     public init(
         configuration: Configuration, signer: EnvelopeSigner, verifier: EnvelopeVerifier, resolver: DIDResolver,
-        peers: any PeerRepository, metrics: MeshMetrics = MeshMetrics(), client: HTTPClient = AsyncHTTPFetcher.sharedClient,
+        peers: any PeerRepository, handlers: MeshHandlerRegistry = .builtIn, rateLimiter: any RateLimiter = InMemoryRateLimiter(),
+        metrics: MeshMetrics = MeshMetrics(), client: HTTPClient = AsyncHTTPFetcher.sharedClient,
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "tau.mesh")
     ) {
         self.init(
             configuration: configuration, did: signer.did, signer: { signer }, verifier: verifier, resolver: resolver, peers: peers,
-            metrics: metrics, client: client, now: now, logger: logger)
+            handlers: handlers, rateLimiter: rateLimiter, metrics: metrics, client: client, now: now, logger: logger)
     }
 
     /// A node whose signer may change (key rotation); `signer` must always sign as `did`.
+    /// `handlers` answer inbound messages by type (the peer handlers unless told
+    /// otherwise); `rateLimiter` holds the inbound token buckets.
     public init(
         configuration: Configuration, did: DID, signer: @escaping @Sendable () async throws -> EnvelopeSigner,
         verifier: EnvelopeVerifier, resolver: DIDResolver,
-        peers: any PeerRepository, metrics: MeshMetrics = MeshMetrics(), client: HTTPClient = AsyncHTTPFetcher.sharedClient,
+        peers: any PeerRepository, handlers: MeshHandlerRegistry = .builtIn, rateLimiter: any RateLimiter = InMemoryRateLimiter(),
+        metrics: MeshMetrics = MeshMetrics(), client: HTTPClient = AsyncHTTPFetcher.sharedClient,
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "tau.mesh")
     ) {
+        self.handlers = handlers
+        self.rateLimiter = rateLimiter
         self.configuration = configuration
         self.endpoint = configuration.endpoint
         self.did = did
@@ -142,7 +148,8 @@ public actor MeshNode {
     /// Records what an advertisement says about a node, and pulls its DID log when the
     /// advertised head is newer than the one held. `via` is where to pull from first;
     /// `firstHand` means the advertisement is the node's own, in a message it signed.
-    func learn(_ advertisement: PeerAdvertisement, via sender: String?, firstHand: Bool = false) async throws {
+    /// Pulls are taken from `budget`.
+    func learn(_ advertisement: PeerAdvertisement, via sender: String?, firstHand: Bool = false, budget: LogPullBudget) async throws {
         guard advertisement.did != did else { return }
         let clock = now()
         let known = try await peers.peer(advertisement.did)
@@ -159,7 +166,8 @@ public actor MeshNode {
         var held = await resolver.heldLog(for: advertisement.did)?.head
         if let advertised = advertisement.logHeadNumber, advertised > (held?.number ?? 0) {
             await pullLog(
-                of: advertisement.did, from: [sender].compactMap { $0 } + advertisement.endpoints.prefix(2), wanting: advertised)
+                of: advertisement.did, from: [sender].compactMap { $0 } + advertisement.endpoints.prefix(2), wanting: advertised,
+                budget: budget)
             held = await resolver.heldLog(for: advertisement.did)?.head
         }
         // The table records the head this node has verified, never a claimed one.
@@ -169,7 +177,7 @@ public actor MeshNode {
 
     /// Learns a gossip list from `sender` (reached at `endpoint`): its own entry first-hand,
     /// the rest as hearsay, and at most ``newPeersPerMessage`` peers it did not know.
-    func learnAll(_ advertised: [PeerAdvertisement], from sender: DID, via endpoint: String?) async throws {
+    func learnAll(_ advertised: [PeerAdvertisement], from sender: DID, via endpoint: String?, budget: LogPullBudget) async throws {
         var added = 0
         for advertisement in advertised {
             let known = try await peers.peer(advertisement.did)
@@ -177,7 +185,7 @@ public actor MeshNode {
                 guard added < MeshNode.newPeersPerMessage else { continue }
                 added += 1
             }
-            try await learn(advertisement, via: endpoint, firstHand: advertisement.did == sender)
+            try await learn(advertisement, via: endpoint, firstHand: advertisement.did == sender, budget: budget)
         }
     }
 

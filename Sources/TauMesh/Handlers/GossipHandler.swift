@@ -1,0 +1,14 @@
+/// `peer/gossip` (`Specs/mesh.md` section 4.4): merges the list (the sender's own
+/// entries first-hand, relayed by the sender's first own endpoint), marks the sender
+/// alive, and answers with this node's view.
+struct GossipHandler: MeshHandler {
+    var messageType: String { MeshMessageType.gossip }
+
+    func handle(_ context: MeshContext) async throws -> MeshReply {
+        let advertised = try [PeerAdvertisement](gossipBody: context.message.plaintext.body)
+        let relay = advertised.first { $0.did == context.sender }?.endpoints.first
+        try await context.learn(advertised, via: relay)
+        try await context.markSenderAlive()
+        return MeshReply(type: MeshMessageType.gossip, body: try await context.knownPeers().gossipBody)
+    }
+}

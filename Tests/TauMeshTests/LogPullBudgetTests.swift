@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import TauCore
+import TauEnvelope
+import TauIdentity
+import TauTesting
+import Testing
+
+@testable import TauMesh
+
+/// The log-pull budget belongs to one message (`Specs/mesh.md` section 6.3).
+struct LogPullBudgetTests {
+    /// Log fetches seen by a test server, by the message whose peers they were for.
+    actor Fetches {
+        var byMessage: [String: Int] = [:]
+        func record(_ tag: String) { byMessage[tag, default: 0] += 1 }
+    }
+
+    @Test func aBudgetIsSpentOneAttemptAtATime() {
+        let budget = LogPullBudget()
+        #expect(budget.remaining == 8)
+        #expect((0..<10).map { _ in budget.take() } == Array(repeating: true, count: 8) + [false, false])
+        #expect(budget.remaining == 0)
+        #expect(LogPullBudget(attempts: -3).remaining == 0)
+    }
+
+    /// Two gossip messages handled at the same time, each naming 16 unknown peers with a
+    /// newer log than is held (so each would pull far more than 8 times): each causes
+    /// exactly 8 fetches. With one counter per node, the second message reset the first
+    /// one's budget and then both drew on what was left.
+    @Test func concurrentMessagesEachHaveTheirOwnBudget() async throws {
+        let fetches = Fetches()
+        let (firstFetch, fetchSeen) = AsyncStream.makeStream(of: Void.self)
+        let router = Router()
+        router.get("**") { request, _ -> Response in
+            let path = request.uri.path
+            await fetches.record(path.contains("InventedA") ? "a" : path.contains("InventedB") ? "b" : path)
+            fetchSeen.yield()
+            // Slow sources, so that the messages overlap.
+            try await Task.sleep(for: .milliseconds(30))
+            return Response(status: .notFound)
+        }
+        try await StaticHTTPServer.serve(router) { server in
+            let alice = try await member(port: 9)
+            let bob = try await member(port: 9)
+            try await introduce(alice, to: bob)
+            var own = await alice.node.selfAdvertisement()
+            own.endpoints = [server]
+            func gossip(_ tag: String) throws -> SignedMessage {
+                var list = [own]
+                for index in 0..<16 {
+                    list.append(PeerAdvertisement(did: try DID("did:tau:QmInvented\(tag)\(index)"), endpoints: [server], logHead: "5-QmX"))
+                }
+                return alice.signer.sign(type: MeshMessageType.gossip, body: list.gossipBody, to: [bob.did])
+            }
+            let first = try gossip("A")
+            let second = try gossip("B")
+            let firstHandled = Task {
+                defer { fetchSeen.finish() }
+                return try await bob.node.receive(first.bytes)
+            }
+            // The second message arrives while the first one is pulling.
+            var seen = firstFetch.makeAsyncIterator()
+            _ = await seen.next()
+            _ = try await bob.node.receive(second.bytes)
+            _ = try await firstHandled.value
+            #expect(await fetches.byMessage == ["a": 8, "b": 8])
+        }
+    }
+}

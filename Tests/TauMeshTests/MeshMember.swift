@@ -1,0 +1,45 @@
+import Foundation
+import TauCore
+import TauEnvelope
+import TauIdentity
+import TauTesting
+
+@testable import TauMesh
+
+/// A node of an in-process mesh test: its DID, log, stores and ``MeshNode``.
+struct MeshMember {
+    let controller: DIDTauController
+    let log: VerifiedDIDTauLog
+    let logs: InMemoryDIDLogRepository
+    let peers: InMemoryPeerRepository
+    let resolver: DIDResolver
+    let node: MeshNode
+    var did: DID { controller.did }
+    var signer: EnvelopeSigner { EnvelopeSigner(did: did, keyID: controller.signingKeyID, key: controller.signingKey) }
+}
+
+/// A fresh node advertising `http://127.0.0.1:<port>`, allowing `burst` messages per sender
+/// (refilled very slowly), with the given handlers and rate limiter.
+func member(
+    port: Int, burst: Double = 60, handlers: MeshHandlerRegistry = .builtIn, rateLimiter: any RateLimiter = InMemoryRateLimiter()
+) async throws -> MeshMember {
+    let (controller, log) = try DIDTauController.create(services: [("tau-mesh", "TauMesh", "http://127.0.0.1:\(port)")])
+    let verified = try log.verify()
+    let logs = InMemoryDIDLogRepository()
+    try await logs.save(verified, origin: .local)
+    let resolver = DIDResolver(repository: logs)
+    let signer = EnvelopeSigner(did: controller.did, keyID: controller.signingKeyID, key: controller.signingKey)
+    let peers = InMemoryPeerRepository()
+    let node = MeshNode(
+        configuration: .init(
+            endpoint: "http://127.0.0.1:\(port)", nodeVersion: "test", rateLimitBurst: burst, rateLimitPerSecond: 0.001,
+            requestTimeout: .milliseconds(300)),
+        signer: signer, verifier: EnvelopeVerifier(resolver: resolver, replayCache: InMemoryReplayCache()), resolver: resolver,
+        peers: peers, handlers: handlers, rateLimiter: rateLimiter)
+    return MeshMember(controller: controller, log: verified, logs: logs, peers: peers, resolver: resolver, node: node)
+}
+
+/// Lets `receiver` resolve `sender` as if it had fetched its log.
+func introduce(_ sender: MeshMember, to receiver: MeshMember) async throws {
+    try await receiver.resolver.accept(sender.log.log, for: sender.did)
+}
