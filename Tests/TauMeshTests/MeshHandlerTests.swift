@@ -129,7 +129,7 @@ struct MeshHandlerTests {
         try await introduce(alice, to: bob)
         _ = try await bob.node.receive(alice.signer.sign(type: MeshMessageType.ping, body: [:], to: [bob.did]).bytes)
         let takes = await limiter.takes
-        #expect(takes.map(\.key) == ["*", alice.did.description])
+        #expect(takes.map(\.key) == ["*", "mesh/sender/\(alice.did)"])
         #expect(takes.map(\.limit) == [RateLimit(capacity: 60 * 10, refillPerSecond: 0.001 * 10), RateLimit(capacity: 60, refillPerSecond: 0.001)])
     }
 
@@ -150,7 +150,7 @@ struct MeshHandlerTests {
             // Refused before parsing: the sender's bucket is never asked.
             #expect(await limiter.takes.map(\.key) == ["*"])
         }
-        let limiter = RecordingRateLimiter(refuse: [alice.did.description])
+        let limiter = RecordingRateLimiter(refuse: ["mesh/sender/\(alice.did)"])
         let bob = try await member(port: 9, rateLimiter: limiter)
         try await introduce(alice, to: bob)
         let refusal = await #expect(throws: MeshError.self) {

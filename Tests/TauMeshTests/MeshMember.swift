@@ -21,7 +21,8 @@ struct MeshMember {
 /// A fresh node advertising `http://127.0.0.1:<port>`, allowing `burst` messages per sender
 /// (refilled very slowly), with the given handlers and rate limiter.
 func member(
-    port: Int, burst: Double = 60, handlers: MeshHandlerRegistry = .builtIn, rateLimiter: any RateLimiter = InMemoryRateLimiter()
+    port: Int, burst: Double = 60, handlers: MeshHandlerRegistry = .builtIn, rateLimiter: any RateLimiter = InMemoryRateLimiter(),
+    requestTimeout: Duration = .milliseconds(300)
 ) async throws -> MeshMember {
     let (controller, log) = try DIDTauController.create(services: [("tau-mesh", "TauMesh", "http://127.0.0.1:\(port)")])
     let verified = try log.verify()
@@ -33,9 +34,9 @@ func member(
     let node = MeshNode(
         configuration: .init(
             endpoint: "http://127.0.0.1:\(port)", nodeVersion: "test", rateLimitBurst: burst, rateLimitPerSecond: 0.001,
-            requestTimeout: .milliseconds(300)),
+            requestTimeout: requestTimeout),
         signer: signer, verifier: EnvelopeVerifier(resolver: resolver, replayCache: InMemoryReplayCache()), resolver: resolver,
-        peers: peers, handlers: handlers, rateLimiter: rateLimiter)
+        peers: peers, handlers: handlers, rateLimiter: rateLimiter, floodLimiter: rateLimiter)
     return MeshMember(controller: controller, log: verified, logs: logs, peers: peers, resolver: resolver, node: node)
 }
 

@@ -61,17 +61,26 @@ extension MeshNode {
     }
 
     /// Takes a token from the shared bucket `*` (all traffic before verification, at ten
-    /// times a sender's burst and rate) or from the verified sender's bucket (its DID).
+    /// times a sender's burst and rate), kept in this process so that unverified traffic
+    /// costs no database write, or from the verified sender's bucket `mesh/sender/<DID>` in
+    /// the node's rate limiter (the store's, shared by replicas, when serving).
     private func admit(_ sender: DID?) async throws(MeshError) {
         let scale: Double = sender == nil ? 10 : 1
         let limit = RateLimit(
             capacity: configuration.rateLimitBurst * scale, refillPerSecond: configuration.rateLimitPerSecond * scale)
         let decision: RateDecision
         do {
-            decision = try await rateLimiter.take(sender?.description ?? "*", limit: limit, at: now())
+            if let sender {
+                decision = try await rateLimiter.take(MeshNode.senderBucketPrefix + sender.description, limit: limit, at: now())
+            } else {
+                decision = try await floodLimiter.take("*", limit: limit, at: now())
+            }
         } catch {
-            // Fail closed: a limit that cannot be checked admits nothing.
-            throw MeshError("rate_limit_unavailable", "the rate limiter failed: \(error)", category: .internal)
+            // Fail closed: a limit that cannot be checked admits nothing; a database that is
+            // down is a temporary refusal (503).
+            let category: ErrorCategory =
+                (error as? any TauError)?.category == .temporarilyUnavailable ? .temporarilyUnavailable : .internal
+            throw MeshError("rate_limit_unavailable", "the rate limiter failed: \(error)", category: category)
         }
         guard decision.isAdmitted else {
             throw MeshError(

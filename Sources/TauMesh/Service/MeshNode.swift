@@ -58,7 +58,12 @@ public actor MeshNode {
     public nonisolated let metrics: MeshMetrics
     /// Token buckets: `*` for all inbound traffic before verification, the DID for each
     /// verified sender.
+    /// Buckets of verified senders (`mesh/sender/<DID>`).
     let rateLimiter: any RateLimiter
+    /// The bucket of all traffic before verification, per process.
+    let floodLimiter: any RateLimiter
+    /// The prefix of a verified sender's bucket name.
+    public static let senderBucketPrefix = "mesh/sender/"
     /// The handlers inbound messages are dispatched to, by type.
     let handlers: MeshHandlerRegistry
     /// New peers one gossip message may add.
@@ -73,12 +78,13 @@ public actor MeshNode {
     public init(
         configuration: Configuration, signer: EnvelopeSigner, verifier: EnvelopeVerifier, resolver: DIDResolver,
         peers: any PeerRepository, handlers: MeshHandlerRegistry = .builtIn, rateLimiter: any RateLimiter = InMemoryRateLimiter(),
+        floodLimiter: any RateLimiter = InMemoryRateLimiter(),
         metrics: MeshMetrics = MeshMetrics(), client: HTTPClient = AsyncHTTPFetcher.sharedClient,
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "tau.mesh")
     ) {
         self.init(
             configuration: configuration, did: signer.did, signer: { signer }, verifier: verifier, resolver: resolver, peers: peers,
-            handlers: handlers, rateLimiter: rateLimiter, metrics: metrics, client: client, now: now, logger: logger)
+            handlers: handlers, rateLimiter: rateLimiter, floodLimiter: floodLimiter, metrics: metrics, client: client, now: now, logger: logger)
     }
 
     /// A node whose signer may change (key rotation); `signer` must always sign as `did`.
@@ -88,11 +94,13 @@ public actor MeshNode {
         configuration: Configuration, did: DID, signer: @escaping @Sendable () async throws -> EnvelopeSigner,
         verifier: EnvelopeVerifier, resolver: DIDResolver,
         peers: any PeerRepository, handlers: MeshHandlerRegistry = .builtIn, rateLimiter: any RateLimiter = InMemoryRateLimiter(),
+        floodLimiter: any RateLimiter = InMemoryRateLimiter(),
         metrics: MeshMetrics = MeshMetrics(), client: HTTPClient = AsyncHTTPFetcher.sharedClient,
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "tau.mesh")
     ) {
         self.handlers = handlers
         self.rateLimiter = rateLimiter
+        self.floodLimiter = floodLimiter
         self.configuration = configuration
         self.endpoint = configuration.endpoint
         self.did = did

@@ -45,7 +45,8 @@ public struct NodeServer: Sendable {
             services.append(
                 GossipService(
                     node: mesh, bootstrap: (context.configuration.mesh?.bootstrap ?? []) + bootstrap,
-                    interval: context.configuration.gossipInterval, clock: context.clock, logger: logger))
+                    interval: context.configuration.gossipInterval, clock: context.clock, timers: context.store.timers,
+                    logger: logger))
         }
         let catalogStore = CatalogStore(home: context.home, configuration: context.configuration, now: context.clock.now)
         let catalog = LiveCatalog(try catalogStore.load())
@@ -100,24 +101,12 @@ public struct NodeServer: Sendable {
 
     /// The mesh node, when there is an identity and a passphrase that opens it.
     private func makeMesh() async throws -> MeshNode? {
-        guard let did = try await context.logs.localDID() else { return nil }
+        guard try await context.logs.localDID() != nil else { return nil }
         guard let passphrase else {
             logger.warning("no passphrase given: serving DIDs only, the mesh is off (set TAU_PASSPHRASE or --passphrase-file)")
             return nil
         }
-        let signer = LocalSigner(context: context, passphrase: passphrase)
-        _ = try await signer.current()  // a wrong passphrase fails the start, not the first message
-        let skew = context.configuration.maxClockSkew
-        return MeshNode(
-            configuration: .init(
-                endpoint: context.configuration.publicURL, nodeVersion: tauNodeVersion,
-                gossipInterval: context.configuration.gossipInterval,
-                gossipFanout: context.configuration.mesh?.gossip_fanout ?? 3),
-            did: did, signer: { try await signer.current() },
-            verifier: EnvelopeVerifier(
-                resolver: context.resolver, replayCache: context.replayCache,
-                policy: EnvelopePolicy(maximumClockSkew: skew, maximumLifetime: max(3600, skew))),
-            resolver: context.resolver, peers: context.peers, logger: logger)
+        return try await context.meshNode(signer: LocalSigner(context: context, passphrase: passphrase), logger: logger)
     }
 }
 

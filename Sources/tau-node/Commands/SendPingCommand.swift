@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import TauCore
 import TauEnvelope
 import TauIdentity
@@ -28,14 +29,7 @@ struct SendPingCommand: AsyncParsableCommand {
             let peer = try DID(did)
             let context = try await NodeContext.open(homeOptions.nodeHome, mustExist: true)
             let signer = LocalSigner(context: context, passphrase: try passphraseOptions.passphrase())
-            let own = try await signer.current()
-            let mesh = MeshNode(
-                configuration: .init(endpoint: context.configuration.publicURL, nodeVersion: tauNodeVersion),
-                did: own.did, signer: { try await signer.current() },
-                verifier: EnvelopeVerifier(
-                    resolver: context.resolver, replayCache: context.replayCache,
-                    policy: EnvelopePolicy(maximumClockSkew: context.configuration.maxClockSkew)),
-                resolver: context.resolver, peers: context.peers)
+            let mesh = try await context.meshNode(signer: signer, logger: Logger(label: "tau.mesh"))
             let (reply, roundTrip, endpoint) = try await mesh.ping(peer)
             let milliseconds = Double(roundTrip.components.seconds) * 1000 + Double(roundTrip.components.attoseconds) / 1e15
             if homeOptions.json {

@@ -1,0 +1,29 @@
+import Foundation
+import Logging
+import TauCore
+import TauEnvelope
+import TauIdentity
+import TauMesh
+
+extension NodeContext {
+    /// This node as a mesh member, built the same way for `serve` and for CLI commands that
+    /// talk to peers (`send-ping`): one verification policy, the store's replay cache, peer
+    /// table and rate limiter, and the node's clock.
+    /// - Parameters:
+    ///   - signer: the node's signer (it holds the passphrase).
+    ///   - endpoint: where this node is reached; the configured public URL by default.
+    /// - Throws: ``NodeError`` `identity_missing`; the signer's errors (`wrong_passphrase`).
+    public func meshNode(signer: LocalSigner, endpoint: String? = nil, logger: Logger) async throws -> MeshNode {
+        let own = try await signer.current()  // a wrong passphrase fails here, not at the first message
+        let skew = configuration.maxClockSkew
+        return MeshNode(
+            configuration: .init(
+                endpoint: endpoint ?? configuration.publicURL, nodeVersion: tauNodeVersion,
+                gossipInterval: configuration.gossipInterval, gossipFanout: configuration.mesh?.gossip_fanout ?? 3),
+            did: own.did, signer: { try await signer.current() },
+            verifier: EnvelopeVerifier(
+                resolver: resolver, replayCache: replayCache,
+                policy: EnvelopePolicy(maximumClockSkew: skew, maximumLifetime: max(3600, skew)), now: clock.now),
+            resolver: resolver, peers: peers, rateLimiter: store.rateLimiter, now: clock.now, logger: logger)
+    }
+}
