@@ -16,4 +16,15 @@ public actor InMemoryPeerRepository: PeerRepository {
     }
     @discardableResult
     public func remove(_ did: DID) async throws -> Bool { peers.removeValue(forKey: did) != nil }
+
+    @discardableResult
+    public func update(_ did: DID, _ change: @escaping @Sendable (inout Peer?) -> Void) async throws -> Peer? {
+        var peer = peers[did]
+        let firstSeen = peer?.firstSeen
+        change(&peer)
+        guard var changed = peer else { return nil }
+        changed.firstSeen = firstSeen ?? changed.firstSeen
+        peers[did] = changed
+        return changed
+    }
 }

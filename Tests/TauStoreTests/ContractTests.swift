@@ -74,3 +74,10 @@ extension ContractTests {
         try await Self.with(backend, memory: { InMemoryTimerQueue() }, store: { $0.timers }, contract.run)
     }
 }
+
+extension ContractTests {
+    @Test(arguments: TestBackend.allCases, PeerRepositoryContract.updateCases)
+    func peerUpdates(_ backend: TestBackend, _ contract: ContractCase<any PeerRepository>) async throws {
+        try await Self.with(backend, memory: { InMemoryPeerRepository() }, store: { $0.peers }, contract.run)
+    }
+}

@@ -74,4 +74,10 @@ public protocol PeerRepository: Sendable {
     /// Removes a peer; returns whether it was there.
     @discardableResult
     func remove(_ did: DID) async throws -> Bool
+    /// Reads, changes and writes one peer in one step (a row lock on PostgreSQL), so that
+    /// processes recording outcomes for the same peer at once never overwrite each other's
+    /// changes. `change` gets nil for an unknown peer; leaving nil writes nothing, setting
+    /// a peer inserts it. Returns what was written. `change` must not do I/O.
+    @discardableResult
+    func update(_ did: DID, _ change: @escaping @Sendable (inout Peer?) -> Void) async throws -> Peer?
 }

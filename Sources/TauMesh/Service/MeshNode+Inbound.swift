@@ -114,8 +114,7 @@ extension MeshNode {
     }
 
     func markAlive(_ did: DID) async throws {
-        guard var peer = try await peers.peer(did) else { return }
-        peer.recordSuccess(at: now())
-        try await peers.save(peer)
+        let time = now()
+        try await peers.update(did) { $0?.recordSuccess(at: time) }
     }
 }

@@ -87,11 +87,14 @@ extension MeshNode {
         }
         advertisement.endpoints = [base] + advertisement.endpoints.filter { $0 != base }
         try await learn(advertisement, via: base, budget: budget)
-        var peer = try await peers.peer(peerDID) ?? Peer(did: peerDID, endpoint: base, firstSeen: now())
-        peer.endpoint = base
-        peer.recordSuccess(at: now())
-        try await peers.save(peer)
-        return peer
+        let time = now()
+        let updated = try await peers.update(peerDID) { peer in
+            var known = peer ?? Peer(did: peerDID, endpoint: base, firstSeen: time)
+            known.endpoint = base
+            known.recordSuccess(at: time)
+            peer = known
+        }
+        return updated ?? Peer(did: peerDID, endpoint: base, firstSeen: time)
     }
 
     /// One gossip round: up to `gossipFanout` random peers that are due are sent this
@@ -108,7 +111,7 @@ extension MeshNode {
         all.removeAll { $0.state == .dead && clock.timeIntervalSince($0.lastSeen ?? $0.firstSeen) > Peer.forgetDeadAfter }
         let due = all.filter { $0.did != did && $0.isDue(at: clock) }.shuffled().prefix(configuration.gossipFanout)
         guard let body = try? await advertisements().gossipBody else { return }
-        for var peer in due {
+        for peer in due {
             // Each exchange has a budget of its own.
             let budget = LogPullBudget()
             do {
@@ -119,14 +122,15 @@ extension MeshNode {
                 }
                 let advertised = try [PeerAdvertisement](gossipBody: reply.plaintext.body)
                 try await learnAll(advertised, from: peer.did, via: peer.endpoint, budget: budget)
-                peer = try await peers.peer(peer.did) ?? peer
-                peer.recordSuccess(at: now())
+                let time = now()
+                _ = try? await peers.update(peer.did) { $0?.recordSuccess(at: time) }
             } catch {
-                peer = (try? await peers.peer(peer.did)) ?? peer
-                peer.recordFailure(at: now(), baseDelay: configuration.gossipInterval.timeInterval)
+                let time = now()
+                let baseDelay = configuration.gossipInterval.timeInterval
+                // Recorded on the row as it is now: another replica may have changed it meanwhile.
+                _ = try? await peers.update(peer.did) { $0?.recordFailure(at: time, baseDelay: baseDelay) }
                 logger.debug("gossip failed", metadata: ["peer": "\(peer.did)", "reason": "\(error)"])
             }
-            try? await peers.save(peer)
         }
         await updatePeerGauges()
     }

@@ -162,14 +162,6 @@ public actor MeshNode {
         let clock = now()
         let known = try await peers.peer(advertisement.did)
         if known == nil, !firstHand, try await peers.all().count >= MeshNode.maximumPeers { return }
-        var peer = known ?? Peer(did: advertisement.did, endpoint: advertisement.endpoints[0], firstSeen: clock)
-        // A node that moved: believe its own word at once, hearsay only once the old address failed.
-        if peer.endpoint != advertisement.endpoints[0], firstHand || peer.state == .dead {
-            peer.endpoint = advertisement.endpoints[0]
-            peer.nextAttempt = clock
-        }
-        if !advertisement.capabilities.isEmpty { peer.capabilities = advertisement.capabilities }
-        peer.nodeVersion = advertisement.nodeVersion ?? peer.nodeVersion
         // Only what is held: merging a list must not make the resolver ask every source.
         var held = await resolver.heldLog(for: advertisement.did)?.head
         if let advertised = advertisement.logHeadNumber, advertised > (held?.number ?? 0) {
@@ -178,9 +170,21 @@ public actor MeshNode {
                 budget: budget)
             held = await resolver.heldLog(for: advertisement.did)?.head
         }
-        // The table records the head this node has verified, never a claimed one.
-        if let held { peer.logHead = held.versionId }
-        try await peers.save(peer)
+        // The network work is done; the row is changed in one step, as it is now.
+        let headVersionId = held?.versionId
+        try await peers.update(advertisement.did) { stored in
+            var peer = stored ?? Peer(did: advertisement.did, endpoint: advertisement.endpoints[0], firstSeen: clock)
+            // A node that moved: believe its own word at once, hearsay only once the old address failed.
+            if peer.endpoint != advertisement.endpoints[0], firstHand || peer.state == .dead {
+                peer.endpoint = advertisement.endpoints[0]
+                peer.nextAttempt = clock
+            }
+            if !advertisement.capabilities.isEmpty { peer.capabilities = advertisement.capabilities }
+            peer.nodeVersion = advertisement.nodeVersion ?? peer.nodeVersion
+            // The table records the head this node has verified, never a claimed one.
+            if let headVersionId { peer.logHead = headVersionId }
+            stored = peer
+        }
     }
 
     /// Learns a gossip list from `sender` (reached at `endpoint`): its own entry first-hand,

@@ -20,6 +20,23 @@ public struct SQLPeerRepository: PeerRepository {
     }
 
     public func save(_ peer: Peer) async throws {
+        try await Self.save(peer, on: executor)
+    }
+
+    @discardableResult
+    public func update(_ did: DID, _ change: @escaping @Sendable (inout Peer?) -> Void) async throws -> Peer? {
+        try await executor.atomically { tx in
+            var peer = try await tx.queryOne(
+                "SELECT * FROM mesh_peers WHERE did = ?" + tx.dialect.forUpdate, did.description
+            ).flatMap(SQLPeerRepository.peer(from:))
+            change(&peer)
+            guard let peer else { return nil }
+            try await Self.save(peer, on: tx)
+            return try await tx.queryOne("SELECT * FROM mesh_peers WHERE did = ?", did.description).flatMap(SQLPeerRepository.peer(from:))
+        }
+    }
+
+    static func save(_ peer: Peer, on executor: any SQLExecutor) async throws {
         try await executor.execute(
             """
             INSERT INTO mesh_peers (did, endpoint, first_seen_ms, last_seen_ms, log_head, state, failures, next_attempt_ms, capabilities, node_version)

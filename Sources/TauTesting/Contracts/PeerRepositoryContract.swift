@@ -45,3 +45,30 @@ public enum PeerRepositoryContract {
         },
     ]
 }
+
+extension PeerRepositoryContract {
+    /// Cases for ``PeerRepository/update(_:_:)``.
+    public static let updateCases: [ContractCase<any PeerRepository>] = [
+        ContractCase("update inserts, changes and leaves unknown peers alone") { peers in
+            let did = try ContractDIDs.alice()
+            try await require(try await peers.update(did) { _ in } == nil, "nothing written for an unknown peer left nil")
+            try await require(try await peers.peer(did) == nil, "still unknown")
+            let inserted = try await peers.update(did) { $0 = Peer(did: did, endpoint: "http://127.0.0.1:7001", firstSeen: seen) }
+            try await require(inserted?.endpoint == "http://127.0.0.1:7001", "inserted")
+            let changed = try await peers.update(did) { $0?.recordFailure(at: seen, baseDelay: 30) }
+            try await require(changed?.failures == 1 && changed?.state == .suspect, "changed and returned")
+        },
+        ContractCase("concurrent updates of one peer are all kept") { peers in
+            let did = try ContractDIDs.bob()
+            try await peers.save(Peer(did: did, endpoint: "http://127.0.0.1:7001", firstSeen: seen))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<20 {
+                    group.addTask { try await peers.update(did) { $0?.failures += 1 } }
+                }
+                try await group.waitForAll()
+            }
+            let failures = try await peers.peer(did)?.failures
+            try await require(failures == 20, "20 concurrent increments, \(failures ?? -1) kept")
+        },
+    ]
+}

@@ -47,11 +47,16 @@ struct PeerAddCommand: AsyncParsableCommand {
                 throw NodeError("peer_is_self", "\(base) is this node")
             }
             let log = try await context.resolver.verifiedLog(for: did)
-            var peer = try await context.peers.peer(did) ?? Peer(did: did, endpoint: base, firstSeen: Date())
-            peer.endpoint = base
-            peer.logHead = log.head.versionId
-            peer.nextAttempt = Date()
-            try await context.peers.save(peer)
+            let time = context.clock.now()
+            let head = log.head.versionId
+            let saved = try await context.peers.update(did) { stored in
+                var peer = stored ?? Peer(did: did, endpoint: base, firstSeen: time)
+                peer.endpoint = base
+                peer.logHead = head
+                peer.nextAttempt = time
+                stored = peer
+            }
+            let peer = saved ?? Peer(did: did, endpoint: base, firstSeen: time, logHead: head, nextAttempt: time)
             if homeOptions.json {
                 Output.json(peer.json)
             } else {
