@@ -64,7 +64,9 @@ public final class Store: Sendable {
         case .sqlite(let path):
             database = try SQLiteDatabase(path: path)
         case .postgres(let url):
-            database = PostgresDatabase(location: try PostgresLocation(url: url), timeout: timeout, clock: clock, logger: logger)
+            let postgres = try PostgresLocation(url: url)
+            try await PostgresDatabase.probe(postgres, timeout: timeout, logger: logger)
+            database = PostgresDatabase(location: postgres, timeout: timeout, clock: clock, logger: logger)
         }
         do {
             // One plain round trip first: an unreachable server fails within `timeout`, not
@@ -73,12 +75,7 @@ public final class Store: Sendable {
             try await Migrator.migrate(database, StoreSchema.migrations, now: now())
         } catch {
             await database.close()
-            if let error = error as? StoreError {
-                if error.code == "store_unavailable" {
-                    throw StoreError.unavailable("cannot open the database at \(location): \(error.message)")
-                }
-                throw error
-            }
+            if let error = error as? StoreError { throw error }
             throw StoreError("store_migration_failed", "\(error)")
         }
         return Store(location: location, database: database, now: now)

@@ -68,7 +68,7 @@ public struct NodeServer: Sendable {
             localDID: { try await logs.localDID() }, logs: logs, resolver: context.resolver, version: tauNodeVersion, mesh: mesh,
             peers: context.peers, metrics: metrics, operatorToken: operatorToken,
             models: ModelGatewayDependencies(service: models.service, access: models.access, metrics: gatewayMetrics),
-            checkHealth: { [store = context.store] in try await store.ping() })
+            checkHealth: { [health = HealthProbe(store: context.store, clock: context.clock)] in try await health.check() })
         let advertisedHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
         let publicURL = context.configuration.node?.public_url
         let application = Gateway.application(

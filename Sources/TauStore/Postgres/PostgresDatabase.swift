@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 internal import NIOCore
+internal import NIOPosix
 internal import PostgresNIO
 
 /// ``SQLDatabase`` on PostgreSQL through postgres-nio's pooled client.
@@ -28,6 +29,38 @@ final class PostgresDatabase: SQLDatabase {
         let client = PostgresClient(configuration: location.clientConfiguration(statementTimeout: timeout), backgroundLogger: quiet)
         self.client = client
         runner = Task { await client.run() }
+    }
+
+    /// Connects once, alone, so that a server that refuses, a wrong password or a missing
+    /// database is reported at once and precisely (the pool would keep retrying quietly).
+    static func probe(_ location: PostgresLocation, timeout: Duration, logger: Logger) async throws(StoreError) {
+        let target = location.redacted
+        let connection: PostgresConnection
+        do {
+            let configuration = try location.connectionConfiguration(timeout: timeout)
+            connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        } catch {
+            throw StoreError.unavailable("cannot connect to \(target): \(describe(error))")
+        }
+        try? await connection.close()
+    }
+
+    /// A short reason for a failed connection: the server's message, or the transport's.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let message = error.serverInfo?[.message] {
+            return message + (error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
+        }
+        if error.code == .sslUnsupported { return "the server does not offer TLS (use sslmode=disable or prefer)" }
+        if let underlying = error.underlying {
+            var cause = underlying
+            if let connection = underlying as? NIOConnectionError, let last = connection.connectionErrors.last?.error {
+                cause = last
+            }
+            if let io = cause as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
+            return "\(cause)"
+        }
+        return "\(error.code)"
     }
 
     func query(_ sql: String, _ arguments: [SQLValue]) async throws -> [SQLRow] {
@@ -80,7 +113,7 @@ final class PostgresDatabase: SQLDatabase {
                 group.addTask { try await operation() }
                 group.addTask {
                     try await clock.sleep(for: limit, tolerance: nil)
-                    throw StoreError.unavailable("the database at \(target) did not answer within \(limit)")
+                    throw StoreError.unavailable("the database at \(target) did not answer within \(limit.timeInterval.formatted()) s")
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next() else { throw CancellationError() }

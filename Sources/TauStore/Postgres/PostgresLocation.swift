@@ -1,4 +1,5 @@
 import Foundation
+import TauCore
 internal import NIOSSL
 internal import PostgresNIO
 
@@ -60,6 +61,25 @@ struct PostgresLocation: Sendable, Equatable {
     var redacted: String {
         let target = socketDirectory.map { "[\($0)]" } ?? "\(host):\(port)"
         return "postgres://\(username)@\(target)/\(database ?? "")"
+    }
+
+    /// One connection's configuration, for the probe at open.
+    func connectionConfiguration(timeout: Duration) throws -> PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
+        if let socketDirectory {
+            configuration = .init(
+                unixSocketPath: socketDirectory + "/.s.PGSQL.\(port)", username: username, password: password, database: database)
+        } else {
+            let tlsConfiguration: PostgresConnection.Configuration.TLS =
+                switch tls {
+                case .disable: .disable
+                case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                }
+            configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: tlsConfiguration)
+        }
+        configuration.options.connectTimeout = .milliseconds(Int64(timeout.timeInterval * 1000))
+        return configuration
     }
 
     func clientConfiguration(statementTimeout: Duration) -> PostgresClient.Configuration {
