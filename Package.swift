@@ -121,6 +121,7 @@ let package = Package(
                 "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauProviders", "TauStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

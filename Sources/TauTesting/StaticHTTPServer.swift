@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// A real HTTP server on 127.0.0.1 with an ephemeral port that answers fixed
 /// responses by path, for tests that need a remote party (did:web hosts, log sources).
@@ -43,16 +44,32 @@ public enum StaticHTTPServer {
         let application = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) }, logger: quiet)
+        // Stopped by a graceful shutdown, not by cancelling its task: cancelling can drop a
+        // connection accepted in that instant without closing it, and NIO traps on that
+        // (swift-nio issue 2637), which crashes the whole test process.
+        let services = ServiceGroup(
+            configuration: .init(services: [application], gracefulShutdownSignals: [], logger: quiet))
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
-                try await application.runService(gracefulShutdownSignals: [])
+                try await services.run()
                 return nil
             }
             var ports = portStream.makeAsyncIterator()
-            guard let port = await ports.next() else { throw TestingError("server did not start") }
-            let value = try await body("http://127.0.0.1:\(port)")
+            guard let port = await ports.next() else {
+                group.cancelAll()
+                throw TestingError("server did not start")
+            }
+            let outcome: Result<T, any Error>
+            do { outcome = .success(try await body("http://127.0.0.1:\(port)")) } catch { outcome = .failure(error) }
+            await services.triggerGracefulShutdown()
+            // A client that keeps a request open must not hold the test forever.
+            group.addTask {
+                try await Task.sleep(for: .seconds(10))
+                return nil
+            }
+            _ = try await group.next()
             group.cancelAll()
-            return value
+            return try outcome.get()
         }
     }
 }

@@ -28,6 +28,8 @@ struct DatabaseOutageTests {
                 #expect(try await HTTPProbe.getJSON(url + "/healthz").status == 200)
                 try await server.stop()
 
+                // /healthz asks the store at most once a second.
+                try await eventually("/healthz reports the outage") { try await HTTPProbe.getJSON(url + "/healthz").status == 503 }
                 let health = try await HTTPProbe.getJSON(url + "/healthz")
                 #expect(health.status == 503)
                 #expect(health.json["error"]?["code"] == "store_unavailable")
