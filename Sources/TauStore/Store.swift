@@ -133,3 +133,11 @@ public struct StoreAccess: Sendable {
     /// Usage and cost of model calls.
     public var usage: SQLUsageRepository { SQLUsageRepository(executor: executor) }
 }
+
+extension StoreLocation {
+    /// Checks that the location can be used (a PostgreSQL URL parses) without opening it.
+    /// - Throws: `store_url_invalid`.
+    public func validate() throws(StoreError) {
+        if case .postgres(let url) = self { _ = try PostgresLocation(url: url) }
+    }
+}

@@ -19,25 +19,79 @@ struct NodeConfigurationTests {
             max_clock_skew_seconds = 30
             insecure_web_hosts = ["localhost"]
             """)
-        #expect(configuration.node?.name == "alpha")
-        #expect(configuration.host == "0.0.0.0")
-        #expect(configuration.port == 8080)
-        #expect(configuration.publicURL == "https://alpha.example.org")
-        #expect(configuration.resolver?.sources == ["http://127.0.0.1:7421"])
-        #expect(configuration.resolver?.cache_ttl_seconds == 5)
+        let settings = try NodeSettings(configuration: configuration, home: Self.home, environment: [:])
+        #expect(settings.name == "alpha")
+        #expect(settings.server.host == "0.0.0.0" && settings.server.port == 8080)
+        #expect(settings.server.advertisedURL == "https://alpha.example.org")
+        #expect(settings.resolver.sources == ["http://127.0.0.1:7421"])
+        #expect(settings.resolver.cacheTTL == .seconds(5) && settings.resolver.maximumClockSkew == 30)
+        #expect(settings.resolver.insecureWebHosts == ["localhost"])
     }
 
+    static let home = NodeHome(path: "/srv/tau")
+
     @Test func defaults() throws {
-        let configuration = try NodeConfiguration.parse("")
-        #expect(configuration.host == "127.0.0.1")
-        #expect(configuration.port == 7420)
-        #expect(configuration.publicURL == "http://127.0.0.1:7420")
+        let settings = try NodeSettings(configuration: try NodeConfiguration.parse(""), home: Self.home, environment: [:])
+        #expect(settings.server.host == "127.0.0.1" && settings.server.port == 7420)
+        #expect(settings.server.advertisedURL == "http://127.0.0.1:7420" && settings.server.publicURL == nil)
+        #expect(settings.database.location == .sqlite(path: "/srv/tau/node.sqlite") && settings.database.timeout == .seconds(5))
+        #expect(settings.mesh.gossipInterval == .seconds(30) && settings.mesh.gossipFanout == 3 && settings.mesh.maximumClockSkew == 300)
+        #expect(settings.gateway.auth == .keys && settings.gateway.idleTimeout == .seconds(600))
+    }
+
+    @Test func typedValuesAndTheDatabaseVariable() throws {
+        let configuration = try NodeConfiguration.parse(
+            """
+            [database]
+            url = "postgres://tau@db:5432/tau"
+            timeout = "2s"
+            [mesh]
+            gossip_interval = "500ms"
+            max_clock_skew = "2m"
+            [gateway]
+            auth = "localhost-dev"
+            request_timeout = "90s"
+            """)
+        let settings = try NodeSettings(configuration: configuration, home: Self.home, environment: [:])
+        #expect(settings.database.location == .postgres(url: "postgres://tau@db:5432/tau") && settings.database.timeout == .seconds(2))
+        #expect(settings.mesh.gossipInterval == .milliseconds(500) && settings.mesh.maximumClockSkew == 120)
+        #expect(settings.gateway.auth == .localhostDev && settings.gateway.idleTimeout == .seconds(90))
+        let overridden = try NodeSettings(
+            configuration: configuration, home: Self.home, environment: ["TAU_DATABASE_URL": "postgres://other@h/db"])
+        #expect(overridden.database.location == .postgres(url: "postgres://other@h/db"))
+        #expect(throws: NodeError.self) {
+            try NodeSettings(configuration: configuration, home: Self.home, environment: ["TAU_DATABASE_URL": "mysql://h/db"])
+        }
+    }
+
+    /// Every configuration error names the file, the line and the key.
+    @Test(arguments: [
+        ("[server]\nport = 70000", "config.toml:2: server.port: must be 0-65535"),
+        ("[server]\nport = \"x\"", "config.toml:2: server.port: expected a number"),
+        ("[node]\nname = \"a\"\n\n[mesh]\n# comment\ngossip_interval = \"30\"", "config.toml:6: mesh.gossip_interval: 30 is not a duration"),
+        ("[mesh]\nbootstrap = [\"node-b:7420\"]", "config.toml:2: mesh.bootstrap: node-b:7420 is not an http(s) URL"),
+        ("[gateway]\nmax_attempts = 3\nauth = \"open\"", "config.toml:3: gateway.auth: must be \"keys\" or \"localhost-dev\""),
+        ("[providers.ollama]\nkind = \"olama\"", "config.toml:2: providers.ollama.kind: unknown provider kind \"olama\""),
+        ("[providers.openai]\nwire = \"grpc\"", "config.toml:2: providers.openai.wire: must be one of"),
+        ("[database]\nurl = \"mysql://x/y\"", "config.toml:2: database.url: the database URL must look like"),
+        ("[routes]\nfast = []", "config.toml:2: routes.fast: must list at least one route"),
+        ("[server]\nport = 1\nprot = 1", "config.toml:3: unknown keys: server.prot"),
+        ("[catalog.models.\"gpt-5.2\"]\ncontext_window = -5", "config.toml:1: catalog.models.\"gpt-5.2\": context_window must be positive"),
+    ])
+    func errorsNameFileLineAndKey(text: String, expected: String) {
+        do {
+            _ = try NodeConfiguration.parse(text, origin: "config.toml")
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.code == "config_invalid")
+            #expect(error.message.hasPrefix(expected), "\(error.message)")
+        }
     }
 
     @Test func theInitTemplateParses() throws {
         let configuration = try NodeConfiguration.parse(NodeConfiguration.template(name: "say \"hi\"\nnew\\line\u{7}", publicURL: nil))
         #expect(configuration.node?.name == "say \"hi\"\nnew\\line\u{7}")
-        #expect(configuration.port == 7420)
+        #expect(configuration.server?.port == 7420)
     }
 
     @Test(arguments: [

@@ -38,23 +38,19 @@ extension NodeConfiguration {
         /// Checks `url`, `ttl` and every override's values.
         /// - Throws: ``NodeError`` `config_invalid`.
         public func validate(origin: String) throws(NodeError) {
-            if let url {
-                guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-                    throw NodeError("config_invalid", "\(origin): catalog.url \(url) is not an http(s) URL")
-                }
+            try validate(ConfigProblems(origin: origin, text: (try? String(contentsOfFile: origin, encoding: .utf8)) ?? ""))
+        }
+
+        func validate(_ problems: ConfigProblems) throws(NodeError) {
+            if let url, !ConfigProblems.isHTTPURL(url) {
+                throw problems.invalid(["catalog", "url"], "\(url) is not an http(s) URL")
             }
-            if let ttl {
-                do {
-                    _ = try NodeConfiguration.duration(ttl)
-                } catch {
-                    throw NodeError("config_invalid", "\(origin): catalog.ttl: \(error.message)")
-                }
-            }
+            if let ttl { try problems.duration(ttl, at: ["catalog", "ttl"]) }
             for (id, override) in (models ?? [:]).sorted(by: { $0.key < $1.key }) {
                 do {
                     try override.validate(id: id)
                 } catch {
-                    throw NodeError("config_invalid", "\(origin): \(error.message)")
+                    throw problems.invalid(["catalog", "models", id], error.message, naming: false)
                 }
             }
         }

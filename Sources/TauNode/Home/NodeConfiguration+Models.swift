@@ -42,34 +42,3 @@ extension NodeConfiguration {
         public var idle_timeout: String?
     }
 }
-
-extension NodeConfiguration {
-    /// Checks `[gateway]` and `[routes]` so that a typo fails at load, naming the file.
-    func validateGateway(origin: String) throws(NodeError) {
-        let settings = gateway
-        for (key, text) in [
-            ("retry_base_delay", settings?.retry_base_delay), ("max_retry_after", settings?.max_retry_after),
-            ("breaker_cooldown", settings?.breaker_cooldown), ("request_timeout", settings?.request_timeout),
-            ("idle_timeout", settings?.idle_timeout),
-        ] {
-            guard let text else { continue }
-            do {
-                _ = try NodeConfiguration.duration(text)
-            } catch {
-                throw NodeError("config_invalid", "\(origin): gateway.\(key): \(error.message)")
-            }
-        }
-        if let attempts = settings?.max_attempts, !(1...10).contains(attempts) {
-            throw NodeError("config_invalid", "\(origin): gateway.max_attempts must be 1-10")
-        }
-        if let failures = settings?.breaker_failures, !(1...1000).contains(failures) {
-            throw NodeError("config_invalid", "\(origin): gateway.breaker_failures must be 1-1000")
-        }
-        if let auth = settings?.auth, !["keys", "localhost-dev"].contains(auth) {
-            throw NodeError("config_invalid", "\(origin): gateway.auth must be \"keys\" or \"localhost-dev\"")
-        }
-        for (alias, specs) in routes ?? [:] where specs.isEmpty || alias.isEmpty {
-            throw NodeError("config_invalid", "\(origin): routes.\(alias) must list at least one route")
-        }
-    }
-}

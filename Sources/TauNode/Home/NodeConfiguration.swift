@@ -66,13 +66,6 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
         self.mesh = mesh
     }
 
-    /// `[mesh] gossip_interval`, default 30 s.
-    public var gossipInterval: Duration { (try? NodeConfiguration.duration(mesh?.gossip_interval ?? "30s")) ?? .seconds(30) }
-    /// `[mesh] max_clock_skew`, default 5 min.
-    public var maxClockSkew: TimeInterval {
-        ((try? NodeConfiguration.duration(mesh?.max_clock_skew ?? "5m")) ?? .seconds(300)).timeInterval
-    }
-
     /// Parses `"250ms"`, `"30s"`, `"2m"`, `"1h"`.
     /// - Throws: ``NodeError`` `config_invalid`.
     public static func duration(_ text: String) throws(NodeError) -> Duration {
@@ -89,9 +82,11 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
     public static let defaultHost = "127.0.0.1"
     public static let defaultPort = 7420
 
-    public var host: String { server?.host ?? NodeConfiguration.defaultHost }
-    public var port: Int { server?.port ?? NodeConfiguration.defaultPort }
-    public var publicURL: String { node?.public_url ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)" }
+    /// Where a node with this configuration is reached when `[node] public_url` is unset.
+    public var defaultAdvertisedURL: String {
+        let host = server?.host ?? NodeConfiguration.defaultHost
+        return "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(server?.port ?? NodeConfiguration.defaultPort)"
+    }
 
     /// Reads `config.toml`; a missing file is an empty configuration.
     /// - Throws: ``NodeError`` `config_invalid` with the position or the unknown keys.
@@ -113,49 +108,22 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
         } catch let error as TOMLParseError {
             throw NodeError("config_invalid", "\(origin):\(error.source.begin.line):\(error.source.begin.column): \(error.description)")
         } catch let error as UnexpectedKeysError {
-            let keys = error.keys.keys.sorted().joined(separator: ", ")
-            throw NodeError("config_invalid", "\(origin): unknown keys: \(keys)")
+            let problems = ConfigProblems(origin: origin, text: text)
+            // Each unknown key with the table it is in: `server.prot`, not just `prot`.
+            let paths = error.keys.map { key, parents in
+                let path = parents.filter { $0.intValue == nil }.map(\.stringValue)
+                return path.last == key ? path : path + [key]
+            }.sorted { $0.joined(separator: ".") < $1.joined(separator: ".") }
+            let place = paths.compactMap { problems.locator.line(of: $0) }.min().map { "\(origin):\($0)" } ?? origin
+            let names = paths.map { $0.joined(separator: ".") }.joined(separator: ", ")
+            throw NodeError("config_invalid", "\(place): unknown keys: \(names)")
+        } catch let error as DecodingError {
+            throw ConfigProblems(origin: origin, text: text).decoding(error)
         } catch {
             throw NodeError("config_invalid", "\(origin): \(error)")
         }
-        try configuration.validate(origin: origin)
+        try configuration.validate(ConfigProblems(origin: origin, text: text))
         return configuration
-    }
-
-    func validate(origin: String) throws(NodeError) {
-        if let port = server?.port, !(0...65535).contains(port) {
-            throw NodeError("config_invalid", "\(origin): server.port must be 0-65535")
-        }
-        for url in (resolver?.sources ?? []) + [node?.public_url].compactMap({ $0 }) {
-            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-                throw NodeError("config_invalid", "\(origin): \(url) is not an http(s) URL")
-            }
-        }
-        for url in mesh?.bootstrap ?? [] {
-            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-                throw NodeError("config_invalid", "\(origin): mesh.bootstrap entry \(url) is not an http(s) URL")
-            }
-        }
-        for text in [mesh?.gossip_interval, mesh?.max_clock_skew].compactMap({ $0 }) {
-            _ = try NodeConfiguration.duration(text)
-        }
-        if let fanout = mesh?.gossip_fanout, !(1...32).contains(fanout) {
-            throw NodeError("config_invalid", "\(origin): mesh.gossip_fanout must be 1-32")
-        }
-        if let ttl = resolver?.cache_ttl_seconds, ttl < 0 { throw NodeError("config_invalid", "\(origin): cache_ttl_seconds < 0") }
-        if let skew = resolver?.max_clock_skew_seconds, skew < 0 {
-            throw NodeError("config_invalid", "\(origin): max_clock_skew_seconds < 0")
-        }
-        if let timeout = database?.timeout {
-            do { _ = try NodeConfiguration.duration(timeout) } catch {
-                throw NodeError("config_invalid", "\(origin): database.timeout: \(error.message)")
-            }
-        }
-        if let url = database?.url, !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
-            throw NodeError("config_invalid", "\(origin): database.url must be a postgres:// URL")
-        }
-        try catalog?.validate(origin: origin)
-        try validateGateway(origin: origin)
     }
 
     /// A commented starting configuration written by `tau-node init`.

@@ -12,7 +12,10 @@ public struct NodeContext: Sendable {
     public static let databaseURLVariable = "TAU_DATABASE_URL"
 
     public let home: NodeHome
+    /// `config.toml` as written (providers, routes and the catalog are read from it).
     public let configuration: NodeConfiguration
+    /// The typed settings every service reads.
+    public let settings: NodeSettings
     /// Every repository of the node, on SQLite in the home or on PostgreSQL.
     public let store: Store
     public let resolver: DIDResolver
@@ -42,34 +45,23 @@ public struct NodeContext: Sendable {
         }
         try home.create()
         let configuration = try NodeConfiguration.load(from: home.configPath)
+        let settings = try NodeSettings(configuration: configuration, home: home, environment: environment)
         let store: Store
         do {
             store = try await Store.open(
-                storeLocation(home: home, configuration: configuration, environment: environment),
-                timeout: configuration.databaseTimeout, clock: clock.monotonic, now: clock.now, logger: logger)
+                settings.database.location, timeout: settings.database.timeout, clock: clock.monotonic, now: clock.now, logger: logger)
         } catch {
             throw NodeError(error.code, error.message, category: error.category)
         }
         let peers = store.peers
-        let settings = configuration.resolver
         let resolver = DIDResolver(
             configuration: .init(
-                cacheTTL: .seconds(settings?.cache_ttl_seconds ?? 60),
-                logSources: (settings?.sources ?? []) + extraLogSources,
-                maximumClockSkew: TimeInterval(settings?.max_clock_skew_seconds ?? 300),
-                insecureWebHosts: Set(settings?.insecure_web_hosts ?? [])),
+                cacheTTL: settings.resolver.cacheTTL, logSources: settings.resolver.sources + extraLogSources,
+                maximumClockSkew: settings.resolver.maximumClockSkew, insecureWebHosts: settings.resolver.insecureWebHosts),
             repository: store.didLogs, extraSources: { (try? await peers.all().filter { $0.state != .dead }.map(\.endpoint)) ?? [] },
             now: clock.now, logger: logger)
-        return NodeContext(home: home, configuration: configuration, store: store, resolver: resolver, clock: clock)
-    }
-
-    /// `TAU_DATABASE_URL`, else `[database] url`, else `node.sqlite` in the home.
-    public static func storeLocation(
-        home: NodeHome, configuration: NodeConfiguration, environment: [String: String]
-    ) -> StoreLocation {
-        if let url = environment[databaseURLVariable], !url.isEmpty { return .postgres(url: url) }
-        if let url = configuration.database?.url { return .postgres(url: url) }
-        return .sqlite(path: home.databasePath)
+        return NodeContext(
+            home: home, configuration: configuration, settings: settings, store: store, resolver: resolver, clock: clock)
     }
 
     /// Closes the store (its connections to PostgreSQL).
@@ -88,12 +80,5 @@ public struct NodeContext: Sendable {
     /// The node's own verified log.
     public func localLog() async throws -> VerifiedDIDTauLog {
         try await resolver.verifiedLog(for: try await localDID())
-    }
-}
-
-extension NodeConfiguration {
-    /// `[database] timeout`, default 5 s.
-    public var databaseTimeout: Duration {
-        (try? NodeConfiguration.duration(database?.timeout ?? "5s")) ?? .seconds(5)
     }
 }

@@ -24,7 +24,7 @@ public struct NodeIdentity: Sendable {
             if !FileManager.default.fileExists(atPath: home.configPath) {
                 try AtomicFile.write(NodeConfiguration.template(name: name, publicURL: publicURL), to: home.configPath, mode: 0o644)
             }
-            let endpoint = publicURL ?? context.configuration.publicURL
+            let endpoint = publicURL ?? context.settings.server.advertisedURL
             let (controller, log) = try DIDTauController.create(services: [("tau-mesh", "TauMesh", endpoint)], now: now())
             let verified = try log.verify(now: now())
             // Keystore first: a log without its keys would be an identity nobody controls.
@@ -51,7 +51,7 @@ public struct NodeIdentity: Sendable {
             if !FileManager.default.fileExists(atPath: home.configPath) {
                 // Pin public_url only when the identity publishes something other than the default.
                 let endpoint = verified.head.document.service(ofType: "TauMesh")?.endpointURL
-                    .flatMap { $0 == NodeConfiguration().publicURL ? nil : $0 }
+                    .flatMap { $0 == NodeConfiguration().defaultAdvertisedURL ? nil : $0 }
                 try AtomicFile.write(
                     NodeConfiguration.template(name: ProcessInfo.processInfo.hostName, publicURL: endpoint), to: home.configPath)
             }
@@ -121,7 +121,7 @@ public struct NodeIdentity: Sendable {
     /// when it is configured, so a changed address is published by the next rotation.
     /// Nil keeps the services as they are.
     private func publishedServices(replacingIn log: VerifiedDIDTauLog) -> [(String, String, String)]? {
-        guard let publicURL = context.configuration.node?.public_url else { return nil }
+        guard let publicURL = context.settings.server.publicURL else { return nil }
         let services = log.head.document.services
         guard services.allSatisfy({ $0.endpointURL != nil }) else { return nil }
         var result = services.map { service -> (String, String, String) in

@@ -15,11 +15,11 @@ extension NodeContext {
     /// - Throws: ``NodeError`` `identity_missing`; the signer's errors (`wrong_passphrase`).
     public func meshNode(signer: LocalSigner, endpoint: String? = nil, logger: Logger) async throws -> MeshNode {
         let own = try await signer.current()  // a wrong passphrase fails here, not at the first message
-        let skew = configuration.maxClockSkew
+        let skew = settings.mesh.maximumClockSkew
         return MeshNode(
             configuration: .init(
-                endpoint: endpoint ?? configuration.publicURL, nodeVersion: tauNodeVersion,
-                gossipInterval: configuration.gossipInterval, gossipFanout: configuration.mesh?.gossip_fanout ?? 3),
+                endpoint: endpoint ?? settings.server.advertisedURL, nodeVersion: tauNodeVersion,
+                gossipInterval: settings.mesh.gossipInterval, gossipFanout: settings.mesh.gossipFanout),
             did: own.did, signer: { try await signer.current() },
             verifier: EnvelopeVerifier(
                 resolver: resolver, replayCache: replayCache,

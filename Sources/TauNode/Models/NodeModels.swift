@@ -28,11 +28,11 @@ public struct NodeModels: Sendable {
         onRecord: @escaping @Sendable (UsageRecord) -> Void = { _ in }, logger: Logger
     ) throws -> NodeModels {
         let configuration = context.configuration
-        let settings = configuration.gateway
-        let mode = try authMode(settings?.auth, bindHost: bindHost)
+        let settings = context.settings.gateway
+        let mode = try authMode(settings.auth, bindHost: bindHost)
         // async-http-client's read timeout also covers the wait for the response head, so it
         // defaults to the request timeout: a long reasoning call must not be cut and retried.
-        let idle = try NodeConfiguration.duration(settings?.idle_timeout ?? settings?.request_timeout ?? "10m")
+        let idle = settings.idleTimeout
         var pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         // A refused connection should fail now so the router can fall back, not be retried until the connect timeout.
         pool.retryConnectionEstablishment = false
@@ -42,7 +42,7 @@ public struct NodeModels: Sendable {
                 timeout: .init(connect: .seconds(5), read: .milliseconds(idle.components.seconds * 1000 + idle.components.attoseconds / 1_000_000_000_000_000)),
                 connectionPool: pool))
         do {
-            let upstream = UpstreamHTTP(client: http, requestTimeout: try NodeConfiguration.duration(settings?.request_timeout ?? "10m"))
+            let upstream = UpstreamHTTP(client: http, requestTimeout: settings.requestTimeout)
             let providers = try ProviderDirectory(configuration: configuration, environment: environment, http: upstream)
             let catalog = live.catalog
             var aliases: [String: RouteChain] = [:]
@@ -67,12 +67,9 @@ public struct NodeModels: Sendable {
             }
             let router = ModelRouter(
                 retry: RetryPolicy(
-                    maxAttempts: settings?.max_attempts ?? 3,
-                    baseDelay: try NodeConfiguration.duration(settings?.retry_base_delay ?? "500ms"),
-                    maxRetryAfter: try NodeConfiguration.duration(settings?.max_retry_after ?? "60s")),
+                    maxAttempts: settings.maxAttempts, baseDelay: settings.retryBaseDelay, maxRetryAfter: settings.maxRetryAfter),
                 breakers: BreakerBoard(
-                    failureThreshold: settings?.breaker_failures ?? 5,
-                    cooldown: try NodeConfiguration.duration(settings?.breaker_cooldown ?? "30s")),
+                    failureThreshold: settings.breakerFailures, cooldown: settings.breakerCooldown),
                 clock: clock ?? RouterClock(context.clock.monotonic), logger: logger)
             let service = ModelService(
                 resolve: resolve, served: served(), router: router, usage: context.usage, now: context.clock.now, onRecord: onRecord,
@@ -102,10 +99,7 @@ public struct NodeModels: Sendable {
         try? await http.shutdown()
     }
 
-    static func authMode(_ text: String?, bindHost: String) throws(NodeError) -> GatewayAuthMode {
-        guard let mode = GatewayAuthMode(rawValue: text ?? "keys") else {
-            throw NodeError("config_invalid", "[gateway] auth must be \"keys\" or \"localhost-dev\", not \"\(text ?? "")\"")
-        }
+    static func authMode(_ mode: GatewayAuthMode, bindHost: String) throws(NodeError) -> GatewayAuthMode {
         if mode == .localhostDev && !["127.0.0.1", "::1", "localhost"].contains(bindHost) {
             throw NodeError(
                 "config_invalid",

@@ -29,8 +29,8 @@ public struct NodeServer: Sendable {
         logger: Logger
     ) {
         self.context = context
-        self.host = host ?? context.configuration.host
-        self.port = port ?? context.configuration.port
+        self.host = host ?? context.settings.server.host
+        self.port = port ?? context.settings.server.port
         self.passphrase = passphrase
         self.bootstrap = bootstrap
         self.logger = logger
@@ -44,8 +44,8 @@ public struct NodeServer: Sendable {
         if let mesh {
             services.append(
                 GossipService(
-                    node: mesh, bootstrap: (context.configuration.mesh?.bootstrap ?? []) + bootstrap,
-                    interval: context.configuration.gossipInterval, clock: context.clock, timers: context.store.timers,
+                    node: mesh, bootstrap: context.settings.mesh.bootstrap + bootstrap,
+                    interval: context.settings.mesh.gossipInterval, clock: context.clock, timers: context.store.timers,
                     logger: logger))
         }
         let catalogStore = CatalogStore(home: context.home, configuration: context.configuration, now: context.clock.now)
@@ -70,7 +70,7 @@ public struct NodeServer: Sendable {
             models: ModelGatewayDependencies(service: models.service, access: models.access, metrics: gatewayMetrics),
             checkHealth: { [health = HealthProbe(store: context.store, clock: context.clock)] in try await health.check() })
         let advertisedHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
-        let publicURL = context.configuration.node?.public_url
+        let publicURL = context.settings.server.publicURL
         let application = Gateway.application(
             dependencies, host: host, port: port, logger: logger, services: services,
             onListening: { boundPort in
