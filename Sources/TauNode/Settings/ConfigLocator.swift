@@ -12,12 +12,12 @@ struct ConfigLocator: Sendable {
             guard let first = line.first, first != "#" else { continue }
             if first == "[" {
                 let inner = line.drop { $0 == "[" }
-                guard let end = Self.closingBracket(in: inner) else { continue }
+                guard let end = Self.firstUnquoted("]", in: inner) else { continue }
                 table = Self.segments(inner[..<end])
                 record(table, line: index + 1)
                 continue
             }
-            guard let equals = Self.unquotedEquals(in: line) else { continue }
+            guard let equals = Self.firstUnquoted("=", in: line) else { continue }
             record(table + Self.segments(line[..<equals]), line: index + 1)
         }
     }
@@ -58,7 +58,8 @@ struct ConfigLocator: Sendable {
         return result
     }
 
-    private static func closingBracket(in text: Substring) -> Substring.Index? {
+    /// The first `target` outside quoted text.
+    private static func firstUnquoted(_ target: Character, in text: Substring) -> Substring.Index? {
         var quote: Character?
         for index in text.indices {
             let character = text[index]
@@ -66,22 +67,7 @@ struct ConfigLocator: Sendable {
                 if character == open { quote = nil }
             } else if character == "\"" || character == "'" {
                 quote = character
-            } else if character == "]" {
-                return index
-            }
-        }
-        return nil
-    }
-
-    private static func unquotedEquals(in text: Substring) -> Substring.Index? {
-        var quote: Character?
-        for index in text.indices {
-            let character = text[index]
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "\"" || character == "'" {
-                quote = character
-            } else if character == "=" {
+            } else if character == target {
                 return index
             }
         }
