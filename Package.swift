@@ -60,7 +60,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         .target(
@@ -94,6 +94,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         .target(
@@ -141,7 +142,10 @@ let package = Package(
             dependencies: ["TauEnvelope", "TauTesting", .product(name: "Subprocess", package: "swift-subprocess")],
             resources: [.copy("Vectors")]
         ),
-        .testTarget(name: "TauMeshTests", dependencies: ["TauMesh", "TauTesting"]),
+        .testTarget(
+            name: "TauMeshTests",
+            dependencies: ["TauMesh", "TauTesting", .product(name: "MetricsTestKit", package: "swift-metrics")]
+        ),
         .testTarget(
             name: "TauProvidersTests",
             dependencies: [

@@ -21,8 +21,8 @@ public struct GatewayDependencies: Sendable {
     public var mesh: MeshNode?
     /// The peer table.
     public var peers: any PeerRepository
-    /// `/metrics` content.
-    public var metrics: MeshMetrics
+    /// The swift-metrics backend whose registry `/metrics` prints.
+    public var metrics: PrometheusExporter
     /// Bearer token for operator routes; nil disables them.
     public var operatorToken: String?
     /// The OpenAI-compatible model API; nil turns `/v1/*` off.
@@ -32,7 +32,8 @@ public struct GatewayDependencies: Sendable {
 
     public init(
         localDID: @escaping @Sendable () async throws -> DID?, logs: any DIDLogRepository, resolver: DIDResolver,
-        version: String, mesh: MeshNode? = nil, peers: any PeerRepository, metrics: MeshMetrics = MeshMetrics(),
+        version: String, mesh: MeshNode? = nil, peers: any PeerRepository,
+        metrics: PrometheusExporter = PrometheusExporter(help: MeshMetrics.help.merging(GatewayMetrics.help) { first, _ in first }),
         operatorToken: String? = nil, models: ModelGatewayDependencies? = nil,
         checkHealth: @escaping @Sendable () async throws -> Void = {}
     ) {
@@ -43,7 +44,7 @@ public struct GatewayDependencies: Sendable {
         self.version = version
         self.mesh = mesh
         self.peers = peers
-        self.metrics = mesh?.metrics ?? metrics
+        self.metrics = metrics
         self.operatorToken = operatorToken
         self.models = models
     }

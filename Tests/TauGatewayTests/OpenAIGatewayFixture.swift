@@ -29,7 +29,8 @@ struct OpenAIGatewayFixture {
     var breakerFailures = 5
     static let operatorToken = "operator-test-token"
     /// `/metrics`, shared by the mesh and the gateway as on a node.
-    let metrics = MeshMetrics()
+    let metrics = PrometheusExporter(
+        help: MeshMetrics.help.merging(GatewayMetrics.help) { first, _ in first }, buckets: GatewayMetrics.buckets)
 
     init(answer: @escaping @Sendable (JSONValue) -> FakeOpenAIUpstream.Answer = { _ in .init(text: "Hello there!") }) {
         upstream = FakeOpenAIUpstream(answer: answer)
@@ -77,7 +78,7 @@ struct OpenAIGatewayFixture {
         ]
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
-        let gatewayMetrics = GatewayMetrics(registry: metrics.registry, isListed: { ["fast", "gpt-4.1-mini", "dead"].contains($0) })
+        let gatewayMetrics = GatewayMetrics(factory: metrics, isListed: { ["fast", "gpt-4.1-mini", "dead"].contains($0) })
         let service = ModelService(
             resolve: { chains[$0] }, served: [ServedModel(name: "fast", ownedBy: "tau-node"), ServedModel(name: "gpt-4.1-mini", ownedBy: "openai")],
             router: ModelRouter(retry: RetryPolicy(maxAttempts: 1), breakers: BreakerBoard(failureThreshold: breakerFailures), logger: quiet),

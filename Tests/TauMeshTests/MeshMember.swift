@@ -2,6 +2,7 @@ import Foundation
 import TauCore
 import TauEnvelope
 import TauIdentity
+import MetricsTestKit
 import TauTesting
 
 @testable import TauMesh
@@ -14,6 +15,7 @@ struct MeshMember {
     let peers: InMemoryPeerRepository
     let resolver: DIDResolver
     let node: MeshNode
+    let metrics: TestMetrics
     var did: DID { controller.did }
     var signer: EnvelopeSigner { EnvelopeSigner(did: did, keyID: controller.signingKeyID, key: controller.signingKey) }
 }
@@ -24,6 +26,7 @@ func member(
     port: Int, burst: Double = 60, handlers: MeshHandlerRegistry = .builtIn, rateLimiter: any RateLimiter = InMemoryRateLimiter(),
     requestTimeout: Duration = .milliseconds(300)
 ) async throws -> MeshMember {
+    let metrics = TestMetrics()
     let (controller, log) = try DIDTauController.create(services: [("tau-mesh", "TauMesh", "http://127.0.0.1:\(port)")])
     let verified = try log.verify()
     let logs = InMemoryDIDLogRepository()
@@ -36,11 +39,23 @@ func member(
             endpoint: "http://127.0.0.1:\(port)", nodeVersion: "test", rateLimitBurst: burst, rateLimitPerSecond: 0.001,
             requestTimeout: requestTimeout),
         signer: signer, verifier: EnvelopeVerifier(resolver: resolver, replayCache: InMemoryReplayCache()), resolver: resolver,
-        peers: peers, handlers: handlers, rateLimiter: rateLimiter, floodLimiter: rateLimiter)
-    return MeshMember(controller: controller, log: verified, logs: logs, peers: peers, resolver: resolver, node: node)
+        peers: peers, handlers: handlers, rateLimiter: rateLimiter, floodLimiter: rateLimiter, metrics: MeshMetrics(factory: metrics))
+    return MeshMember(controller: controller, log: verified, logs: logs, peers: peers, resolver: resolver, node: node, metrics: metrics)
 }
 
 /// Lets `receiver` resolve `sender` as if it had fetched its log.
 func introduce(_ sender: MeshMember, to receiver: MeshMember) async throws {
     try await receiver.resolver.accept(sender.log.log, for: sender.did)
+}
+
+extension MeshMember {
+    /// The total of a counter the node emitted (0 when it never did).
+    func count(_ label: String, _ dimensions: [(String, String)] = []) -> Int64 {
+        (try? metrics.expectCounter(label, dimensions).totalValue) ?? 0
+    }
+
+    /// The last value of a gauge the node set.
+    func gauge(_ label: String) -> Double? {
+        try? metrics.expectGauge(label).lastValue
+    }
 }

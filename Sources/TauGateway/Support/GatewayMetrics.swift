@@ -1,4 +1,4 @@
-import Prometheus
+import CoreMetrics
 import TauCore
 import TauProviders
 
@@ -9,11 +9,26 @@ import TauProviders
 /// ids and overrides), else `other`;
 /// `status` and `code` are reason codes; `provider` is a configured provider name.
 public final class GatewayMetrics: Sendable {
-    let registry: PrometheusCollectorRegistry
+    let factory: any MetricsFactory
     let isListed: @Sendable (String) -> Bool
     private let breakersOpen: Gauge
     private let breakersHalfOpen: Gauge
     private let breakersFailing: Gauge
+
+    /// Help texts by metric name, for the exporter.
+    public static let help: [String: String] = [
+        "tau_gateway_requests_total": "Model calls that reached routing, by outcome",
+        "tau_gateway_tokens_total": "Tokens of model calls (input includes cached)",
+        "tau_gateway_cost_usd_total": "Cost of model calls in USD at catalog prices",
+        "tau_gateway_request_duration_seconds": "Time from routing to the end of the answer",
+        "tau_gateway_errors_total": "Error answers of the OpenAI-compatible API, by reason code",
+        "tau_gateway_breakers_open": "Routes whose circuit breaker is open",
+        "tau_gateway_breakers_half_open": "Routes whose circuit breaker has a probe out",
+        "tau_gateway_breakers_failing": "Routes with failures in a row whose breaker is still closed",
+    ]
+
+    /// Histogram buckets by metric name, for the exporter.
+    public static var buckets: [String: [Duration]] { ["tau_gateway_request_duration_seconds": latencyBuckets] }
 
     /// Latency buckets from a quick cached answer to a long reasoning stream.
     static let latencyBuckets: [Duration] = [
@@ -22,59 +37,46 @@ public final class GatewayMetrics: Sendable {
     ]
 
     /// - Parameter isListed: whether a model name is one the node lists (used as a label as is).
-    public init(registry: PrometheusCollectorRegistry, isListed: @escaping @Sendable (String) -> Bool) {
-        self.registry = registry
+    public init(factory: any MetricsFactory, isListed: @escaping @Sendable (String) -> Bool) {
+        self.factory = factory
         self.isListed = isListed
-        breakersOpen = registry.makeGauge(descriptor: Self.name("breakers_open", "Routes whose circuit breaker is open"))
-        breakersHalfOpen = registry.makeGauge(
-            descriptor: Self.name("breakers_half_open", "Routes whose circuit breaker has a probe out"))
-        breakersFailing = registry.makeGauge(
-            descriptor: Self.name("breakers_failing", "Routes with failures in a row whose breaker is still closed"))
+        breakersOpen = Gauge(label: "tau_gateway_breakers_open", factory: factory)
+        breakersHalfOpen = Gauge(label: "tau_gateway_breakers_half_open", factory: factory)
+        breakersFailing = Gauge(label: "tau_gateway_breakers_failing", factory: factory)
     }
 
     /// Counts one call that reached routing, from its usage record.
     public func record(_ record: UsageRecord) {
         let model = isListed(record.requestedModel) ? record.requestedModel : "other"
         let provider = record.route == "-" ? "none" : String(record.route.prefix { $0 != ":" })
-        registry.makeCounter(
-            descriptor: Self.name("requests", "Model calls that reached routing, by outcome", unit: "total"),
-            labels: [("model", model), ("provider", provider), ("status", record.status)]
+        CoreMetrics.Counter(
+            label: "tau_gateway_requests_total", dimensions: [("model", model), ("provider", provider), ("status", record.status)],
+            factory: factory
         ).increment()
-        let tokens = Self.name("tokens", "Tokens of model calls (input includes cached)", unit: "total")
         for (kind, count) in [("input", record.usage.inputTokens), ("cached", record.usage.cachedInputTokens), ("output", record.usage.outputTokens)]
         where count > 0 {
-            registry.makeCounter(descriptor: tokens, labels: [("model", model), ("provider", provider), ("type", kind)])
-                .increment(by: Int64(count))
+            CoreMetrics.Counter(
+                label: "tau_gateway_tokens_total", dimensions: [("model", model), ("provider", provider), ("type", kind)], factory: factory
+            ).increment(by: Int64(count))
         }
         if let cost = record.cost, cost.isPositive {
             // Prometheus counters are doubles: the one place an amount becomes one.
-            registry.makeCounter(
-                descriptor: Self.name("cost_usd", "Cost of model calls in USD at catalog prices", unit: "total"),
-                labels: [("model", model), ("provider", provider)]
-            ).increment(by: Double(cost.microunits) / Double(Money.microunitsPerUnit))
+            FloatingPointCounter(label: "tau_gateway_cost_usd_total", dimensions: [("model", model), ("provider", provider)], factory: factory)
+                .increment(by: Double(cost.microunits) / Double(Money.microunitsPerUnit))
         }
-        registry.makeDurationHistogram(
-            descriptor: Self.name("request_duration", "Time from routing to the end of the answer", unit: "seconds"),
-            labels: [("model", model)], buckets: Self.latencyBuckets
-        ).recordNanoseconds(Int64(record.latencyMilliseconds) * 1_000_000)
+        CoreMetrics.Timer(label: "tau_gateway_request_duration_seconds", dimensions: [("model", model)], factory: factory)
+            .recordNanoseconds(Int64(record.latencyMilliseconds) * 1_000_000)
     }
 
     /// Counts an error answer of the OpenAI-compatible API, by reason code.
     public func error(code: String) {
-        registry.makeCounter(
-            descriptor: Self.name("errors", "Error answers of the OpenAI-compatible API, by reason code", unit: "total"),
-            labels: [("code", code)]
-        ).increment()
+        CoreMetrics.Counter(label: "tau_gateway_errors_total", dimensions: [("code", code)], factory: factory).increment()
     }
 
     /// Sets the breaker gauges from the router's view of its breakers.
     public func breakers(_ statuses: [BreakerStatus]) {
         for (gauge, state) in [(breakersOpen, "open"), (breakersHalfOpen, "half_open"), (breakersFailing, "failing")] {
-            gauge.set(Double(statuses.count { $0.state == state }))
+            gauge.record(statuses.count { $0.state == state })
         }
-    }
-
-    private static func name(_ metric: String, _ help: String, unit: String = "") -> MetricNameDescriptor {
-        MetricNameDescriptor(namespace: "tau", subsystem: "gateway", metricName: metric, unitName: unit, helpText: help)
     }
 }

@@ -1,45 +1,48 @@
-import Prometheus
+import CoreMetrics
 
-/// The mesh's counters and gauges, exposed on `/metrics` in Prometheus text format.
-public final class MeshMetrics: Sendable {
-    public let registry: PrometheusCollectorRegistry
-    let gossipRounds: Counter
+/// The mesh's counters and gauges, through swift-metrics: the node exports them on
+/// `/metrics` in Prometheus text format; tests read them from a test factory.
+public struct MeshMetrics: Sendable {
+    let factory: any MetricsFactory
+    let gossipRounds: CoreMetrics.Counter
     let peersAlive: Gauge
     let peersDead: Gauge
 
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
-        self.registry = registry
-        gossipRounds = registry.makeCounter(name: "tau_mesh_gossip_rounds_total", help: "Gossip rounds started by this node")
-        peersAlive = registry.makeGauge(name: "tau_mesh_peers_alive", help: "Peers that answered their last contact")
-        peersDead = registry.makeGauge(name: "tau_mesh_peers_dead", help: "Peers marked dead after repeated failures")
+    /// The names and help texts of the mesh's metrics, for exporters that print help.
+    public static let help: [String: String] = [
+        "tau_mesh_gossip_rounds_total": "Gossip rounds started by this node",
+        "tau_mesh_peers_alive": "Peers that answered their last contact",
+        "tau_mesh_peers_dead": "Peers marked dead after repeated failures",
+        "tau_mesh_messages_accepted_total": "Inbound mesh messages accepted",
+        "tau_mesh_messages_rejected_total": "Inbound mesh messages refused",
+    ]
+
+    public init(factory: any MetricsFactory) {
+        self.factory = factory
+        gossipRounds = CoreMetrics.Counter(label: "tau_mesh_gossip_rounds_total", factory: factory)
+        peersAlive = Gauge(label: "tau_mesh_peers_alive", factory: factory)
+        peersDead = Gauge(label: "tau_mesh_peers_dead", factory: factory)
     }
+
+    /// Metrics that go nowhere, for nodes nobody scrapes (CLI commands).
+    public static var discarded: MeshMetrics { MeshMetrics(factory: NOOPMetricsHandler.instance) }
 
     /// Counts an inbound message accepted, by type.
     func accepted(type: String) {
-        registry.makeCounter(
-            name: "tau_mesh_messages_accepted_total", labels: [("type", MeshMetrics.shortType(type))],
-            help: "Inbound mesh messages accepted"
+        CoreMetrics.Counter(
+            label: "tau_mesh_messages_accepted_total", dimensions: [("type", MeshMetrics.shortType(type))], factory: factory
         ).increment()
     }
 
     /// Counts an inbound message refused, by reason code (also for refusals made before
     /// the mesh sees the message, such as an oversize body).
     public func rejected(reason: String) {
-        registry.makeCounter(
-            name: "tau_mesh_messages_rejected_total", labels: [("reason", reason)], help: "Inbound mesh messages refused"
-        ).increment()
+        CoreMetrics.Counter(label: "tau_mesh_messages_rejected_total", dimensions: [("reason", reason)], factory: factory).increment()
     }
 
     func peers(alive: Int, dead: Int) {
-        peersAlive.set(Double(alive))
-        peersDead.set(Double(dead))
-    }
-
-    /// The Prometheus text exposition.
-    public func exposition() -> String {
-        var buffer: [UInt8] = []
-        registry.emit(into: &buffer)
-        return String(decoding: buffer, as: UTF8.self)
+        peersAlive.record(alive)
+        peersDead.record(dead)
     }
 
     static func shortType(_ type: String) -> String {

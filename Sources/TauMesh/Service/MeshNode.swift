@@ -79,7 +79,7 @@ public actor MeshNode {
         configuration: Configuration, signer: EnvelopeSigner, verifier: EnvelopeVerifier, resolver: DIDResolver,
         peers: any PeerRepository, handlers: MeshHandlerRegistry = .builtIn, rateLimiter: any RateLimiter = InMemoryRateLimiter(),
         floodLimiter: any RateLimiter = InMemoryRateLimiter(),
-        metrics: MeshMetrics = MeshMetrics(), client: HTTPClient = AsyncHTTPFetcher.sharedClient,
+        metrics: MeshMetrics = .discarded, client: HTTPClient = AsyncHTTPFetcher.sharedClient,
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "tau.mesh")
     ) {
         self.init(
@@ -95,7 +95,7 @@ public actor MeshNode {
         verifier: EnvelopeVerifier, resolver: DIDResolver,
         peers: any PeerRepository, handlers: MeshHandlerRegistry = .builtIn, rateLimiter: any RateLimiter = InMemoryRateLimiter(),
         floodLimiter: any RateLimiter = InMemoryRateLimiter(),
-        metrics: MeshMetrics = MeshMetrics(), client: HTTPClient = AsyncHTTPFetcher.sharedClient,
+        metrics: MeshMetrics = .discarded, client: HTTPClient = AsyncHTTPFetcher.sharedClient,
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "tau.mesh")
     ) {
         self.handlers = handlers

@@ -13,7 +13,9 @@ extension NodeContext {
     ///   - signer: the node's signer (it holds the passphrase).
     ///   - endpoint: where this node is reached; the configured public URL by default.
     /// - Throws: ``NodeError`` `identity_missing`; the signer's errors (`wrong_passphrase`).
-    public func meshNode(signer: LocalSigner, endpoint: String? = nil, logger: Logger) async throws -> MeshNode {
+    public func meshNode(
+        signer: LocalSigner, endpoint: String? = nil, metrics: MeshMetrics = .discarded, logger: Logger
+    ) async throws -> MeshNode {
         let own = try await signer.current()  // a wrong passphrase fails here, not at the first message
         let skew = settings.mesh.maximumClockSkew
         return MeshNode(
@@ -24,6 +26,6 @@ extension NodeContext {
             verifier: EnvelopeVerifier(
                 resolver: resolver, replayCache: replayCache,
                 policy: EnvelopePolicy(maximumClockSkew: skew, maximumLifetime: max(3600, skew)), now: clock.now),
-            resolver: resolver, peers: peers, rateLimiter: store.rateLimiter, now: clock.now, logger: logger)
+            resolver: resolver, peers: peers, rateLimiter: store.rateLimiter, metrics: metrics, now: clock.now, logger: logger)
     }
 }

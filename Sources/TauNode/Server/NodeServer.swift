@@ -39,7 +39,10 @@ public struct NodeServer: Sendable {
     /// Runs until a shutdown signal. `onListening` gets the bound port (useful with port 0).
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let logs = context.logs
-        let mesh = try await makeMesh()
+        // Every module's metrics go through swift-metrics into this one exporter.
+        let exporter = PrometheusExporter(
+            help: MeshMetrics.help.merging(GatewayMetrics.help) { first, _ in first }, buckets: GatewayMetrics.buckets)
+        let mesh = try await makeMesh(metrics: MeshMetrics(factory: exporter))
         var services: [any Service] = []
         if let mesh {
             services.append(
@@ -56,9 +59,7 @@ public struct NodeServer: Sendable {
         }
         let operatorToken = try OperatorToken.loadOrCreate(in: context.home)
         // Last fallible step before the group runs, so the HTTP client is always shut down.
-        let metrics = mesh?.metrics ?? MeshMetrics()
-        let gatewayMetrics = GatewayMetrics(
-            registry: metrics.registry, isListed: NodeModels.listedNames(configuration: context.configuration))
+        let gatewayMetrics = GatewayMetrics(factory: exporter, isListed: NodeModels.listedNames(configuration: context.configuration))
         let models = try NodeModels.make(
             context: context, catalog: catalog, bindHost: host, onRecord: { gatewayMetrics.record($0) }, logger: logger)
         logger.info(
@@ -66,7 +67,7 @@ public struct NodeServer: Sendable {
             metadata: ["models": "\(models.service.served.count)", "auth": "\(models.access.mode.rawValue)"])
         let dependencies = GatewayDependencies(
             localDID: { try await logs.localDID() }, logs: logs, resolver: context.resolver, version: tauNodeVersion, mesh: mesh,
-            peers: context.peers, metrics: metrics, operatorToken: operatorToken,
+            peers: context.peers, metrics: exporter, operatorToken: operatorToken,
             models: ModelGatewayDependencies(service: models.service, access: models.access, metrics: gatewayMetrics),
             checkHealth: { [health = HealthProbe(store: context.store, clock: context.clock)] in try await health.check() })
         let advertisedHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
@@ -100,13 +101,14 @@ public struct NodeServer: Sendable {
     }
 
     /// The mesh node, when there is an identity and a passphrase that opens it.
-    private func makeMesh() async throws -> MeshNode? {
+    private func makeMesh(metrics: MeshMetrics) async throws -> MeshNode? {
         guard try await context.logs.localDID() != nil else { return nil }
         guard let passphrase else {
             logger.warning("no passphrase given: serving DIDs only, the mesh is off (set TAU_PASSPHRASE or --passphrase-file)")
             return nil
         }
-        return try await context.meshNode(signer: LocalSigner(context: context, passphrase: passphrase), logger: logger)
+        return try await context.meshNode(
+            signer: LocalSigner(context: context, passphrase: passphrase), metrics: metrics, logger: logger)
     }
 }
 
