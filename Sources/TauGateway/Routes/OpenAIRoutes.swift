@@ -129,7 +129,7 @@ struct OpenAIRoutes {
             apiKeyID: caller.apiKeyID, sessionID: request.headers[Self.sessionHeader] ?? incoming.request.user,
             remainingBudget: try await dependencies.access.remainingBudget(caller), budget: caller.budget)
         let id = "chatcmpl-" + Hex.encode(SecureRandom.bytes(12))
-        let created = Int(Date().timeIntervalSince1970)
+        let created = Int(dependencies.service.currentTime.timeIntervalSince1970)
         if !incoming.stream {
             let routed = try await dependencies.service.complete(incoming.request, context: context)
             let model = routed.value.model.isEmpty ? routed.route.modelID : routed.value.model

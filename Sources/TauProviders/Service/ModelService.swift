@@ -68,6 +68,9 @@ public struct ModelService: Sendable {
         self.logger = logger
     }
 
+    /// The service's wall time (the node's clock), for timestamps in answers.
+    public var currentTime: Date { now() }
+
     /// The model names served now (they change when the catalog is refreshed).
     public var served: [ServedModel] { servedModels() }
 
