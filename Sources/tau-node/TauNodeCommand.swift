@@ -19,4 +19,9 @@ struct TauNodeCommand: AsyncParsableCommand {
         version: tauNodeVersion,
         subcommands: [InitCommand.self, IdentityCommand.self, ServeCommand.self, PeerCommand.self, SendPingCommand.self, KeysCommand.self, ModelsCommand.self, UsageCommand.self]
     )
+
+    static func main() async {
+        Output.ignoreBrokenPipes()
+        await main(nil)
+    }
 }

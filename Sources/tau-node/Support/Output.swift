@@ -38,12 +38,36 @@ enum Output {
         write(text + "\n")
     }
 
+    /// Writes to standard output. A reader that went away (`tau-node … | head -1`) ends the
+    /// command quietly with status 0: SIGPIPE is ignored (``ignoreBrokenPipes()``), so the
+    /// write fails with EPIPE instead of killing the process.
     static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        if !writeAll(text, to: STDOUT_FILENO) { exit(0) }
     }
 
     static func standardError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        _ = writeAll(text, to: STDERR_FILENO)
+    }
+
+    /// Whether every byte was written; false when the reader has gone (EPIPE).
+    private static func writeAll(_ text: String, to descriptor: Int32) -> Bool {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                return errno != EPIPE
+            }
+            bytes = bytes.dropFirst(written)
+        }
+        return true
+    }
+
+    /// Makes a closed pipe an error (EPIPE) instead of a signal, for every command alike:
+    /// NIO ignores SIGPIPE anyway once it starts, so without this the same command would
+    /// die silently or fail a write depending on whether it had used the network.
+    static func ignoreBrokenPipes() {
+        signal(SIGPIPE, SIG_IGN)
     }
 
     /// Runs a command body; a ``TauError`` is printed with its code and turned into
