@@ -111,4 +111,27 @@ struct TwoNodeResolutionTests {
             return ()
         }
     }
+
+    /// A revocation is seen by a resolver that checked the DID less than `cache_ttl_seconds`
+    /// ago only after the TTL, unless it asks with `--fresh`.
+    @Test func freshResolutionSeesARevocationAtOnce() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let homeA = directory.appending("a")
+        let homeC = directory.appending("c")
+        let did = try #require(try JSONValue(parsing: try await tau(["init", "--home", homeA, "--name", "a", "--json"]).standardOutput)["did"]?.stringValue)
+        let (_, exitA) = try await TauNodeProcess.withServer(home: homeA) { urlA in
+            func deactivated(_ extra: [String] = []) async throws -> Bool? {
+                let result = try await tau(["id", "resolve", did, "--source", urlA, "--home", homeC, "--json"] + extra)
+                return try JSONValue(parsing: result.standardOutput)["didDocumentMetadata"]?["deactivated"]?.boolValue
+            }
+            #expect(try await deactivated() == nil)
+            _ = try await tau(["id", "revoke", "--home", homeA, "--yes"])
+            // Checked a moment ago, within the default 60 s: the stored log is used as it is.
+            #expect(try await deactivated() == nil)
+            #expect(try await deactivated(["--fresh"]) == true)
+            #expect(try await deactivated() == true)
+        }
+        #expect(exitA == 0)
+    }
 }

@@ -33,10 +33,12 @@ public struct NodeContext: Sendable {
     /// - Parameter extraLogSources: added to `[resolver] sources` (e.g. `--source` flags).
     /// - Parameter mustExist: fail with `identity_missing` instead of creating a missing home,
     ///   for commands that only make sense on an initialised node.
+    /// - Parameter freshResolution: ask the sources for every DID resolved, even one checked
+    ///   within `cache_ttl_seconds` (by this or another process sharing the store).
     /// - Throws: ``NodeError`` with the store's code (`store_unavailable`, ...) when the
     ///   database cannot be opened.
     public static func open(
-        _ home: NodeHome, extraLogSources: [String] = [], mustExist: Bool = false,
+        _ home: NodeHome, extraLogSources: [String] = [], mustExist: Bool = false, freshResolution: Bool = false,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         clock: NodeClock = .system, logger: Logger = Logger(label: "tau.node")
     ) async throws(NodeError) -> NodeContext {
@@ -56,7 +58,7 @@ public struct NodeContext: Sendable {
         let peers = store.peers
         let resolver = DIDResolver(
             configuration: .init(
-                cacheTTL: settings.resolver.cacheTTL, logSources: settings.resolver.sources + extraLogSources,
+                cacheTTL: freshResolution ? .zero : settings.resolver.cacheTTL, logSources: settings.resolver.sources + extraLogSources,
                 maximumClockSkew: settings.resolver.maximumClockSkew, insecureWebHosts: settings.resolver.insecureWebHosts),
             repository: store.didLogs, extraSources: { (try? await peers.all().filter { $0.state != .dead }.map(\.endpoint)) ?? [] },
             now: clock.now, logger: logger)

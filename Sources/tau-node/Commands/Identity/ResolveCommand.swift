@@ -28,6 +28,9 @@ struct ResolveCommand: AsyncParsableCommand {
     @Option(name: .customLong("source"), help: ArgumentHelp("A node to fetch did:tau logs from (repeatable).", valueName: "url"))
     var sources: [String] = []
 
+    @Flag(help: "Ask the sources now, even if this node checked them within [resolver] cache_ttl_seconds (to see a rotation or revocation at once).")
+    var fresh = false
+
     func validate() throws {
         if versionId != nil && versionTime != nil { throw ValidationError("use either --version-id or --version-time") }
         if let versionTime, (try? Timestamp.parse(versionTime)) == nil {
@@ -38,7 +41,7 @@ struct ResolveCommand: AsyncParsableCommand {
     func run() async throws {
         Logs.bootstrap(level: Logs.level(nil, default: .error))
         try await Output.reporting(json: homeOptions.json) {
-            let context = try await NodeContext.open(homeOptions.nodeHome, extraLogSources: sources)
+            let context = try await NodeContext.open(homeOptions.nodeHome, extraLogSources: sources, freshResolution: fresh)
             var didURL = did
             if let versionId { didURL += (did.contains("?") ? "&" : "?") + "versionId=\(versionId)" }
             if let versionTime {
