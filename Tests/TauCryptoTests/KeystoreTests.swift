@@ -74,7 +74,15 @@ struct KeystoreTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let file = directory.appending("pass")
-        _ = FileManager.default.createFile(atPath: file, contents: Data("from-file\n".utf8))
+        _ = FileManager.default.createFile(atPath: file, contents: Data("from-file\n".utf8), attributes: [.posixPermissions: 0o644])
+        // Readable by others: refused with its own code, whatever else is set.
+        do {
+            _ = try PassphraseSource(file: file, environment: ["TAU_PASSPHRASE": "env"]).obtain()
+            Issue.record("a world-readable passphrase file was used")
+        } catch {
+            #expect(error.code == "passphrase_file_insecure")
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
         #expect(try PassphraseSource(file: file, environment: ["TAU_PASSPHRASE": "env"]).obtain() == "from-file")
         #expect(try PassphraseSource(environment: ["TAU_PASSPHRASE": "env"]).obtain() == "env")
         #expect(throws: CryptoError.self) { try PassphraseSource(environment: [:], allowPrompt: false).obtain() }

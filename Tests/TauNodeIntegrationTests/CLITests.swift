@@ -105,8 +105,18 @@ struct CLITests {
         #expect(FileManager.default.contents(atPath: keystore) == before)
         let passphraseFile = directory.appending("pass")
         try AtomicFile.write(CLITests.passphrase + "\n", to: passphraseFile, mode: 0o600)
+        // A passphrase file other users can read is refused, and nothing changes.
+        let exposed = directory.appending("exposed")
+        try AtomicFile.write(CLITests.passphrase + "\n", to: exposed, mode: 0o644)
+        let refused = try await tau(["id", "rotate", "--home", home, "--passphrase-file", exposed], passphrase: nil)
+        #expect(refused.exitCode == 77)
+        #expect(refused.standardError.contains("passphrase_file_insecure"))
+        #expect(FileManager.default.contents(atPath: keystore) == before)
         let fromFile = try await tau(["id", "rotate", "--home", home, "--passphrase-file", passphraseFile], passphrase: nil)
         #expect(fromFile.exitCode == 0, "\(fromFile.standardError)")
+        // config.toml may hold secrets: init writes it for the owner only.
+        let mode = (try FileManager.default.attributesOfItem(atPath: home + "/config.toml")[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o600)
     }
 
     @Test func changePassphrase() async throws {

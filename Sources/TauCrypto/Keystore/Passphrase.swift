@@ -31,10 +31,20 @@ public struct PassphraseSource: Sendable {
     }
 
     /// Obtains the passphrase. With `confirm`, an interactive prompt asks twice.
-    /// - Throws: ``CryptoError`` `passphrase_file_unreadable`, `passphrase_empty`,
+    /// - Throws: ``CryptoError`` `passphrase_file_unreadable`, `passphrase_file_insecure`
+    ///   (a regular file other users may read or write), `passphrase_empty`,
     ///   `passphrase_mismatch`, or `passphrase_required` when there is no source.
     public func obtain(prompt: String = "Keystore passphrase: ", confirm: Bool = false) throws(CryptoError) -> String {
         if let file {
+            // Like ssh with private keys: a secret others can read is refused, not used. Pipes
+            // and process substitution (`<(pass show tau)`) are not regular files and pass.
+            var status = stat()
+            if stat(file, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_mode & 0o077 != 0 {
+                throw CryptoError(
+                    "passphrase_file_insecure",
+                    "passphrase file \(file) can be read or changed by other users (mode \(String(status.st_mode & 0o777, radix: 8))); run chmod 600 on it",
+                    category: .unauthorized)
+            }
             guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
                 throw CryptoError("passphrase_file_unreadable", "cannot read passphrase file \(file)")
             }

@@ -22,7 +22,8 @@ public struct NodeIdentity: Sendable {
                 throw NodeError("identity_exists", "\(home.path) already holds an identity (keystore.json)", category: .conflict)
             }
             if !FileManager.default.fileExists(atPath: home.configPath) {
-                try AtomicFile.write(NodeConfiguration.template(name: name, publicURL: publicURL), to: home.configPath, mode: 0o644)
+                // 0600: config.toml may come to hold secrets (a provider api_key, a database URL with a password).
+                try AtomicFile.write(NodeConfiguration.template(name: name, publicURL: publicURL), to: home.configPath, mode: 0o600)
             }
             let endpoint = publicURL ?? context.settings.server.advertisedURL
             let (controller, log) = try DIDTauController.create(services: [("tau-mesh", "TauMesh", endpoint)], now: now())
@@ -53,7 +54,8 @@ public struct NodeIdentity: Sendable {
                 let endpoint = verified.head.document.service(ofType: "TauMesh")?.endpointURL
                     .flatMap { $0 == NodeConfiguration().defaultAdvertisedURL ? nil : $0 }
                 try AtomicFile.write(
-                    NodeConfiguration.template(name: ProcessInfo.processInfo.hostName, publicURL: endpoint), to: home.configPath)
+                    NodeConfiguration.template(name: ProcessInfo.processInfo.hostName, publicURL: endpoint), to: home.configPath,
+                    mode: 0o600)
             }
             try keystore.write(to: home.keystorePath)
             try await context.logs.save(verified, origin: .local)
