@@ -28,25 +28,41 @@ public struct PostgresServer: Sendable {
         let root = "/tmp/tau-pg-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         if getuid() == 0 { try FileManager.default.setAttributes([.ownerAccountName: "postgres"], ofItemAtPath: root) }
-        let server = PostgresServer(port: try freePort(), binaries: binaries, root: root)
-        try await server.run("initdb", ["-D", server.data, "-U", "tau", "--auth=trust", "-E", "UTF8", "--no-locale"])
+        let initialised = PostgresServer(port: 0, binaries: binaries, root: root)
+        try await initialised.run("initdb", ["-D", initialised.data, "-U", "tau", "--auth=trust", "-E", "UTF8", "--no-locale"])
         let settings = """
             listen_addresses = '127.0.0.1'
-            port = \(server.port)
             unix_socket_directories = '\(root)'
             fsync = off
             """
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: server.data + "/postgresql.conf"))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: initialised.data + "/postgresql.conf"))
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(("\n" + settings + "\n").utf8))
         try handle.close()
-        try await server.startAgain()
-        return server
+        // A port that was free a moment ago can be taken by a parallel test's listener before
+        // the server binds it: try a few.
+        var lastError: (any Error)?
+        for _ in 0..<5 {
+            let server = PostgresServer(port: try freePort(), binaries: binaries, root: root)
+            do {
+                try await server.startAgain()
+                return server
+            } catch {
+                lastError = error
+            }
+        }
+        try? FileManager.default.removeItem(atPath: root)
+        throw lastError ?? TestingError("the test PostgreSQL server did not start")
     }
 
     /// Starts the (stopped) server on the same port and data.
     public func startAgain() async throws {
-        try await run("pg_ctl", ["-D", data, "-l", root + "/server.log", "-w", "-t", "60", "start"])
+        do {
+            try await run("pg_ctl", ["-D", data, "-l", root + "/server.log", "-o", "-p \(port)", "-w", "-t", "60", "start"])
+        } catch {
+            let log = (try? String(contentsOfFile: root + "/server.log", encoding: .utf8)) ?? ""
+            throw TestingError("\(error) — server log: \(log.suffix(600))")
+        }
     }
 
     /// Stops the server at once, dropping every connection.
