@@ -10,7 +10,7 @@ public enum StoreErrors: ErrorDomain {
 /// | code | meaning |
 /// |---|---|
 /// | `store_unavailable` | the database cannot be reached or did not answer in time (HTTP 503); retry later |
-/// | `store_conflict` | a concurrent transaction won (serialization failure, deadlock, busy); retry |
+/// | `store_conflict` | a concurrent transaction won (serialization failure, deadlock, busy); retry (HTTP 503) |
 /// | `store_constraint` | a write broke a uniqueness or integrity rule |
 /// | `store_corrupt` | a stored value has the wrong shape |
 /// | `store_schema_newer` | the database was migrated by a newer tau-node |
@@ -26,11 +26,12 @@ extension CodedError where Domain == StoreErrors {
         StoreError("store_unavailable", message, category: .temporarilyUnavailable)
     }
 
-    /// A concurrent transaction won; the caller may retry.
+    /// A concurrent transaction won; retrying after a moment succeeds, so it is reported as
+    /// a temporary refusal (503), like a database that is out of reach.
     static func conflict(_ message: String) -> StoreError {
-        StoreError("store_conflict", message, category: .conflict)
+        StoreError("store_conflict", message, category: .temporarilyUnavailable)
     }
 
     /// Whether the failure is worth retrying after a moment.
-    public var isTransient: Bool { code == "store_unavailable" || code == "store_conflict" }
+    public var isTransient: Bool { category == .temporarilyUnavailable }
 }

@@ -36,7 +36,7 @@ public struct TokenEstimator: Sendable {
         let pieces = PreTokenizer(text)
         var total = 0.0
         pieces.forEachPiece { range, kind in
-            total += Self.price(of: range, kind: kind, in: pieces)
+            total += Self.tokens(of: range, kind: kind, in: pieces)
         }
         return max(1, Int(total.rounded()))
     }

@@ -5,7 +5,7 @@
 /// `scripts/token-counts.py`), rounded to two places. docs/token-estimation.md explains
 /// each rule and shows the accuracy they reach.
 extension TokenEstimator {
-    enum Price {
+    enum TokenWeight {
         /// A Latin word of plain ASCII letters: common words of up to 7 letters are one token.
         static let word = 1.04
         /// Each letter past the 7th: long words are rarer and split more often.
@@ -45,7 +45,7 @@ extension TokenEstimator {
     }
 
     /// The expected token count of one piece.
-    static func price(of range: Range<Int>, kind: PreTokenizer.Kind, in text: PreTokenizer) -> Double {
+    static func tokens(of range: Range<Int>, kind: PreTokenizer.Kind, in text: PreTokenizer) -> Double {
         switch kind {
         case .number, .whitespace:
             return 1
@@ -57,10 +57,10 @@ extension TokenEstimator {
                 if scalar.isASCII {
                     ascii += 1
                 } else {
-                    cost += Price.symbolUTF8Byte * Double(UTF8.width(scalar))
+                    cost += TokenWeight.symbolUTF8Byte * Double(UTF8.width(scalar))
                 }
             }
-            if ascii > 0 { cost += Price.symbols + Price.symbolPast2 * Double(max(0, ascii - 2)) }
+            if ascii > 0 { cost += TokenWeight.symbols + TokenWeight.symbolPast2 * Double(max(0, ascii - 2)) }
             return cost
         case .word(let prefixed):
             var cost = 0.0
@@ -70,7 +70,7 @@ extension TokenEstimator {
                 let prefix = text.scalars[range.lowerBound]
                 if prefix != " " && prefix != "\t" {
                     let uppercase = text.traits[body.lowerBound].has(.uppercase)
-                    cost += uppercase ? Price.prefixBeforeUppercase : Price.prefixBeforeLowercase
+                    cost += uppercase ? TokenWeight.prefixBeforeUppercase : TokenWeight.prefixBeforeLowercase
                 }
             }
             // A contraction (`'s`, `'ll`) mostly merges with its word: leave it out.
@@ -81,12 +81,12 @@ extension TokenEstimator {
             for index in body {
                 let script = Script(text.scalars[index])
                 if script != run.script, run.length > 0 {
-                    cost += run.price
+                    cost += run.tokens
                     run = ScriptRun()
                 }
                 run.append(text.scalars[index], script: script)
             }
-            return cost + run.price
+            return cost + run.tokens
         }
     }
 
@@ -141,25 +141,25 @@ extension TokenEstimator {
             }
         }
 
-        var price: Double {
+        var tokens: Double {
             guard length > 0 else { return 0 }
             let letters = Double(length)
             switch script {
             case .latin where allASCII && allCapitals && length > 1:
-                return Price.capitals + Price.capitalsPerLetter * letters
+                return TokenWeight.capitals + TokenWeight.capitalsPerLetter * letters
             case .latin where allASCII:
-                return Price.word + Price.wordLetterPast7 * Double(max(0, length - 7))
-                    + Price.consonantPast3 * Double(consonantExcess)
+                return TokenWeight.word + TokenWeight.wordLetterPast7 * Double(max(0, length - 7))
+                    + TokenWeight.consonantPast3 * Double(consonantExcess)
             case .latin:
-                return Price.accentedWord + Price.accentedLetterPast2 * Double(max(0, length - 2))
-            case .han: return Price.han * letters
-            case .kana: return Price.kana * letters
-            case .hangul: return Price.hangulWord + Price.hangulSyllable * letters
-            case .cyrillic: return Price.scriptWord + Price.cyrillicLetter * letters
-            case .greek: return Price.scriptWord + Price.greekLetter * letters
-            case .arabic: return Price.scriptWord + Price.arabicLetter * letters
-            case .devanagari: return Price.scriptWord + Price.devanagariLetter * letters
-            case .other: return Price.scriptWord + Price.otherScriptLetter * letters
+                return TokenWeight.accentedWord + TokenWeight.accentedLetterPast2 * Double(max(0, length - 2))
+            case .han: return TokenWeight.han * letters
+            case .kana: return TokenWeight.kana * letters
+            case .hangul: return TokenWeight.hangulWord + TokenWeight.hangulSyllable * letters
+            case .cyrillic: return TokenWeight.scriptWord + TokenWeight.cyrillicLetter * letters
+            case .greek: return TokenWeight.scriptWord + TokenWeight.greekLetter * letters
+            case .arabic: return TokenWeight.scriptWord + TokenWeight.arabicLetter * letters
+            case .devanagari: return TokenWeight.scriptWord + TokenWeight.devanagariLetter * letters
+            case .other: return TokenWeight.scriptWord + TokenWeight.otherScriptLetter * letters
             }
         }
     }
