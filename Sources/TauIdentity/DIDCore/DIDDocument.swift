@@ -60,10 +60,28 @@ public struct DIDDocument: Sendable, Equatable {
     public let keyAgreement: [VerificationMethod]
     public let services: [DIDService]
 
+    /// Limits applied to every document read (did:tau states, did:web documents, did:key
+    /// expansions), so that a hostile document costs little to refuse. `Specs/did-tau.md`
+    /// section 7.4 lists them.
+    public enum Limits {
+        /// Entries of `verificationMethod`.
+        public static let verificationMethods = 64
+        /// Entries of each verification relationship (`authentication`, `assertionMethod`, …).
+        public static let relationshipEntries = 64
+        /// Entries of `service`.
+        public static let services = 64
+        /// Characters of a method or service id.
+        public static let idLength = 2_048
+    }
+
     /// Parses and checks a DID document.
-    /// - Throws: ``IdentityError`` `document_invalid` with the reason.
+    /// - Throws: ``IdentityError`` `document_invalid` with the reason, or `document_too_large`
+    ///   when it has more entries than ``Limits`` allow.
     public init(json: JSONValue) throws(IdentityError) {
         func invalid(_ why: String) -> IdentityError { IdentityError("document_invalid", "DID document: \(why)") }
+        func tooMany(_ member: String, _ limit: Int) -> IdentityError {
+            IdentityError("document_too_large", "DID document: \(member) has more than \(limit) entries")
+        }
         guard json.objectValue != nil else { throw invalid("not a JSON object") }
         guard let idText = json["id"]?.stringValue else { throw invalid("missing id") }
         guard let id = try? DID(idText) else { throw invalid("id \(idText.prefix(120)) is not a DID") }
@@ -74,23 +92,32 @@ public struct DIDDocument: Sendable, Equatable {
             guard let methodID = value["id"]?.stringValue, let type = value["type"]?.stringValue else {
                 throw invalid("verification method without id or type")
             }
+            guard methodID.utf8.count <= Limits.idLength else { throw invalid("verification method id longer than \(Limits.idLength)") }
             return VerificationMethod(
                 id: absolute(methodID), type: type, controller: value["controller"]?.stringValue ?? id.description, json: value)
         }
+        func list(_ member: String, limit: Int) throws(IdentityError) -> [JSONValue] {
+            guard let value = json[member] else { return [] }
+            guard let entries = value.arrayValue else { throw invalid("\(member) must be a list") }
+            guard entries.count <= limit else { throw tooMany(member, limit) }
+            return entries
+        }
         var methods: [VerificationMethod] = []
-        for value in json["verificationMethod"]?.arrayValue ?? [] {
+        // A dictionary, so that duplicate and reference checks cost one lookup each.
+        var methodsByID: [String: VerificationMethod] = [:]
+        for value in try list("verificationMethod", limit: Limits.verificationMethods) {
             let method = try parseMethod(value)
-            guard !methods.contains(where: { $0.id == method.id }) else { throw invalid("duplicate verification method \(method.id)") }
+            guard methodsByID.updateValue(method, forKey: method.id) == nil else {
+                throw invalid("duplicate verification method \(method.id.prefix(200))")
+            }
             methods.append(method)
         }
         func relationship(_ name: String) throws(IdentityError) -> [VerificationMethod] {
-            guard let entries = json[name] else { return [] }
-            guard let list = entries.arrayValue else { throw invalid("\(name) must be a list") }
             var result: [VerificationMethod] = []
-            for entry in list {
+            for entry in try list(name, limit: Limits.relationshipEntries) {
                 if let reference = entry.stringValue {
-                    guard let method = methods.first(where: { $0.id == absolute(reference) }) else {
-                        throw invalid("\(name) refers to unknown method \(reference)")
+                    guard let method = methodsByID[absolute(reference)] else {
+                        throw invalid("\(name) refers to unknown method \(reference.prefix(200))")
                     }
                     result.append(method)
                 } else {
@@ -100,10 +127,11 @@ public struct DIDDocument: Sendable, Equatable {
             return result
         }
         var services: [DIDService] = []
-        for value in json["service"]?.arrayValue ?? [] {
+        for value in try list("service", limit: Limits.services) {
             guard let serviceID = value["id"]?.stringValue, let type = value["type"]?.stringValue,
                 let endpoint = value["serviceEndpoint"]
             else { throw invalid("service without id, type or serviceEndpoint") }
+            guard serviceID.utf8.count <= Limits.idLength else { throw invalid("service id longer than \(Limits.idLength)") }
             services.append(DIDService(id: absolute(serviceID), type: type, serviceEndpoint: endpoint))
         }
         self.json = json

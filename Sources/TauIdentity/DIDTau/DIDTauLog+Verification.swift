@@ -132,7 +132,8 @@ extension DIDTauLog {
         let parameters = try DIDTauLog.parameters(of: entry, isGenesis: previous == nil, label: label)
         // 5. Pre-rotation: every new update key was committed to by the previous entry.
         if let previous {
-            for key in parameters.updateKeys where !previous.nextKeyHashes.contains(DIDTauHash.keyCommitment(key)) {
+            let committed = Set(previous.nextKeyHashes)
+            for key in parameters.updateKeys where !committed.contains(DIDTauHash.keyCommitment(key)) {
                 throw IdentityError("key_not_precommitted", "\(label) introduces update key \(key) that \(previous.versionId) did not commit to")
             }
         }
@@ -178,6 +179,9 @@ extension DIDTauLog {
             guard members["scid"] == nil else { throw invalid("only the genesis entry carries scid") }
         }
         guard let keyList = members["updateKeys"]?.arrayValue, !keyList.isEmpty else { throw invalid("updateKeys must be a non-empty list") }
+        guard keyList.count <= DIDTauLog.maximumUpdateKeys else {
+            throw invalid("updateKeys may list at most \(DIDTauLog.maximumUpdateKeys) keys")
+        }
         var updateKeys: [String] = []
         for value in keyList {
             guard let key = value.stringValue, (try? Ed25519.PublicKey(multibase: key)) != nil else {
@@ -197,6 +201,9 @@ extension DIDTauLog {
         case nil: hashList = []
         case .array(let list)?: hashList = list
         default: throw invalid("nextKeyHashes must be a list")
+        }
+        guard hashList.count <= DIDTauLog.maximumUpdateKeys else {
+            throw invalid("nextKeyHashes may list at most \(DIDTauLog.maximumUpdateKeys) commitments")
         }
         let nextKeyHashes = hashList.compactMap(\.stringValue)
         guard nextKeyHashes.count == hashList.count,

@@ -55,6 +55,8 @@ public struct DIDTauLog: Sendable, Equatable {
     public static let maximumEntries = 10_000
     /// Two proofs are required; a few more are tolerated, not thousands.
     public static let maximumProofsPerEntry = 4
+    /// Most keys in `updateKeys` and most commitments in `nextKeyHashes` of one entry.
+    public static let maximumUpdateKeys = 16
 
     public let entries: [DIDTauLogEntry]
 

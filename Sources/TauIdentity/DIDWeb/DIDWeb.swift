@@ -3,6 +3,9 @@ import TauCore
 
 /// The `did:web` method: a DID document published over HTTPS under a domain.
 public enum DIDWeb {
+    /// Most bytes read of a did:web document; a real one is a few KiB.
+    public static let maximumDocumentBytes = 256 << 10
+
     /// The URL of the DID document: `did:web:example.com` →
     /// `https://example.com/.well-known/did.json`; `did:web:example.com:u:alice` →
     /// `https://example.com/u/alice/did.json`; `%3A` in the domain is a port colon.

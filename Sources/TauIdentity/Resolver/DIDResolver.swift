@@ -32,21 +32,31 @@ public actor DIDResolver {
         }
     }
 
-    private enum Cached {
+    enum Cached {
         case tau(VerifiedDIDTauLog)
         case web(DIDDocument)
         /// No source had it: remembered for the TTL so that repeated lookups of an
         /// unknown DID do not make the node ask every source again.
         case missing
+        /// A did:web document that could not be fetched or was refused: remembered for
+        /// the TTL, so that a hostile or dead host costs one fetch per TTL, not one per request.
+        case webFailure(IdentityError)
     }
 
-    private let configuration: Configuration
-    private let repository: (any DIDLogRepository)?
-    private let fetcher: any HTTPFetcher
-    private let extraSources: @Sendable () async -> [String]
-    private let now: @Sendable () -> Date
-    private let logger: Logger
-    private var cache: [DID: (value: Cached, expires: Date)] = [:]
+    let configuration: Configuration
+    let repository: (any DIDLogRepository)?
+    let fetcher: any HTTPFetcher
+    let extraSources: @Sendable () async -> [String]
+    let now: @Sendable () -> Date
+    let logger: Logger
+    var cache: [DID: (value: Cached, expires: Date)] = [:]
+    /// Remote fetches in flight, one per DID: concurrent resolutions of one DID wait for
+    /// the same fetch instead of asking every source again.
+    var tauFetches: [DID: Task<Result<VerifiedDIDTauLog?, any Error>, Never>] = [:]
+    var webFetches: [DID: Task<Result<DIDDocument, IdentityError>, Never>] = [:]
+    /// Parsing and verifying untrusted logs and documents runs off this actor, at most
+    /// one per core at once, so that a hostile document never stalls resolution of others.
+    let verification = ConcurrencyLimiter(limit: ProcessInfo.processInfo.activeProcessorCount)
 
     /// - Parameters:
     ///   - extraSources: more log sources asked after the configured ones (the mesh's peers).
@@ -120,7 +130,10 @@ public actor DIDResolver {
                 do {
                     // Entry times were checked against the clock when the log was accepted;
                     // a clock that later steps back must not make a held log invalid.
-                    held = try stored.log.verify(did: did, now: now(), maximumClockSkew: .infinity)
+                    let time = now()
+                    held = try await verification.run { () throws(IdentityError) in
+                        try stored.log.verify(did: did, now: time, maximumClockSkew: .infinity)
+                    }
                 } catch {
                     throw IdentityError(
                         "stored_log_invalid", "the stored log of \(did) no longer verifies: \(error.message)", category: .internal)
@@ -142,7 +155,7 @@ public actor DIDResolver {
         }
         let notFound = IdentityError("did_not_found", "no log for \(did) is held here or at any source", category: .notFound)
         if fresh, held == nil, case .missing? = cached?.value { throw notFound }
-        held = try await refresh(did, held: held)
+        held = try await sharedRefresh(did, held: held)
         if held != nil { try? await repository?.markChecked(did, at: now()) }
         guard let held else {
             remember(.missing, for: did)
@@ -156,8 +169,11 @@ public actor DIDResolver {
     /// source; nil when none is held. For callers that must not cause network traffic.
     public func heldLog(for did: DID) async -> VerifiedDIDTauLog? {
         if case .tau(let log)? = cache[did]?.value { return log }
+        let time = now()
         guard let stored = try? await repository?.log(for: did),
-            let verified = try? stored.log.verify(did: did, now: now(), maximumClockSkew: .infinity)
+            let verified = try? await verification.run({ () throws(IdentityError) in
+                try stored.log.verify(did: did, now: time, maximumClockSkew: .infinity)
+            })
         else { return nil }
         remember(.tau(verified), for: did)
         return verified
@@ -167,12 +183,18 @@ public actor DIDResolver {
     /// continues any held log, stores it if it is newer, and returns what is held now.
     @discardableResult
     public func accept(_ log: DIDTauLog, for did: DID? = nil, origin: DIDLogOrigin = .resolved) async throws -> VerifiedDIDTauLog {
-        let verified = try log.verify(did: did, now: now(), maximumClockSkew: configuration.maximumClockSkew)
+        let time = now()
+        let skew = configuration.maximumClockSkew
+        let verified = try await verification.run { () throws(IdentityError) in
+            try log.verify(did: did, now: time, maximumClockSkew: skew)
+        }
         var current = verified
         if let stored = try await repository?.log(for: verified.did) {
             try verified.checkContinues(stored.log)
             if stored.log.entries.count >= verified.log.entries.count {
-                current = try stored.log.verify(did: verified.did, now: now(), maximumClockSkew: configuration.maximumClockSkew)
+                current = try await verification.run { () throws(IdentityError) in
+                    try stored.log.verify(did: verified.did, now: time, maximumClockSkew: skew)
+                }
             } else {
                 try await repository?.save(verified, origin: stored.origin == .local ? .local : origin)
             }
@@ -188,7 +210,7 @@ public actor DIDResolver {
 
     /// Caches a result. Monotonic: a shorter log never replaces a longer one, and "not
     /// found" never replaces a log, whatever order concurrent resolutions finish in.
-    private func remember(_ value: Cached, for did: DID) {
+    func remember(_ value: Cached, for did: DID) {
         let current = now()
         if case .tau(let held)? = cache[did]?.value {
             switch value {
@@ -209,79 +231,5 @@ public actor DIDResolver {
     /// Drops cached results so the next resolution reads storage and sources again.
     public func invalidate(_ did: DID? = nil) {
         if let did { cache[did] = nil } else { cache.removeAll() }
-    }
-
-    private func refresh(_ did: DID, held: VerifiedDIDTauLog?) async throws -> VerifiedDIDTauLog? {
-        var sources: [String] = []
-        if let endpoint = held?.head.document.service(ofType: "TauMesh")?.endpointURL { sources.append(endpoint) }
-        sources += configuration.logSources.filter { !sources.contains($0) }
-        sources += await extraSources().filter { !sources.contains($0) }
-        // Sources are asked in parallel, so a dead one costs one timeout, not one per source.
-        let fetcher = self.fetcher
-        let fetched = await withTaskGroup(of: (String, Result<[UInt8], IdentityError>).self) { group in
-            for source in sources {
-                let base = source.hasSuffix("/") ? String(source.dropLast()) : source
-                let url = "\(base)/mesh/v1/dids/\(did)/log"
-                group.addTask {
-                    do throws(IdentityError) {
-                        let (status, body) = try await fetcher.get(url, accept: "application/jsonl", maximumBytes: DIDTauLog.maximumBytes)
-                        guard status == 200 else {
-                            return (url, .failure(IdentityError("did_not_found", "answered \(status)", category: .notFound)))
-                        }
-                        return (url, .success(body))
-                    } catch {
-                        return (url, .failure(error))
-                    }
-                }
-            }
-            var results: [(String, Result<[UInt8], IdentityError>)] = []
-            for await result in group { results.append(result) }
-            return results
-        }
-        var best = held
-        for (url, outcome) in fetched {
-            let bytes: [UInt8]
-            switch outcome {
-            case .success(let body): bytes = body
-            case .failure(let error):
-                logger.debug("log source has no log", metadata: ["url": "\(url)", "reason": "\(error.code)"])
-                continue
-            }
-            do {
-                let candidate = try DIDTauLog(jsonLines: bytes).verify(
-                    did: did, now: now(), maximumClockSkew: configuration.maximumClockSkew)
-                if let best { try candidate.checkContinues(best.log) }
-                if candidate.log.entries.count > (best?.log.entries.count ?? 0) { best = candidate }
-            } catch {
-                // A fork is proof that the controller signed two histories: fail closed.
-                if error.code == "log_forked" { throw error }
-                logger.warning("log source sent an invalid log", metadata: ["url": "\(url)", "reason": "\(error.code)"])
-            }
-        }
-        if let best, best.log.entries.count > (held?.log.entries.count ?? 0) {
-            try await repository?.save(best, origin: .resolved)
-        }
-        return best
-    }
-
-    private func webDocument(for did: DID) async throws -> DIDDocument {
-        if let entry = cache[did], entry.expires > now(), case .web(let document) = entry.value { return document }
-        let url = try DIDWeb.documentURL(for: did, insecureHosts: configuration.insecureWebHosts)
-        let (status, body) = try await fetcher.get(url, accept: "application/did+json, application/json", maximumBytes: 1 << 20)
-        guard status == 200 else {
-            throw IdentityError(
-                status == 404 ? "did_not_found" : "fetch_failed", "GET \(url) answered \(status)",
-                category: status == 404 ? .notFound : .unavailable)
-        }
-        let json: JSONValue
-        do { json = try JSONValue(parsing: body) } catch {
-            throw IdentityError("document_invalid", "\(url) is not JSON: \(error.message)")
-        }
-        let document = try DIDDocument(json: json)
-        guard document.id == did else {
-            throw IdentityError("did_mismatch", "\(url) holds the document of \(document.id), not \(did)")
-        }
-        remember(.web(document), for: did)
-        return document
     }
 }

@@ -1,0 +1,129 @@
+import Foundation
+import Logging
+import TauCore
+
+/// Fetching from remote sources: one fetch in flight per DID, verification off the actor.
+extension DIDResolver {
+    /// Asks the sources for the log of `did`, or waits for the fetch already asking them.
+    func sharedRefresh(_ did: DID, held: VerifiedDIDTauLog?) async throws -> VerifiedDIDTauLog? {
+        if let running = tauFetches[did] {
+            let fetched = try await running.value.get()
+            // The fetch was started with what another caller held; never go below ours.
+            guard let fetched else { return held }
+            return fetched.log.entries.count >= (held?.log.entries.count ?? 0) ? fetched : held
+        }
+        let task = Task { () -> Result<VerifiedDIDTauLog?, any Error> in
+            do { return .success(try await self.refresh(did, held: held)) } catch { return .failure(error) }
+        }
+        tauFetches[did] = task
+        let result = await task.value
+        tauFetches[did] = nil
+        return try result.get()
+    }
+
+    private func refresh(_ did: DID, held: VerifiedDIDTauLog?) async throws -> VerifiedDIDTauLog? {
+        var sources: [String] = []
+        if let endpoint = held?.head.document.service(ofType: "TauMesh")?.endpointURL { sources.append(endpoint) }
+        sources += configuration.logSources.filter { !sources.contains($0) }
+        sources += await extraSources().filter { !sources.contains($0) }
+        // Sources are asked in parallel, so a dead one costs one timeout, not one per source.
+        let fetcher = self.fetcher
+        let fetched = await withTaskGroup(of: (String, Result<[UInt8], IdentityError>).self) { group in
+            for source in sources {
+                let base = source.hasSuffix("/") ? String(source.dropLast()) : source
+                let url = "\(base)/mesh/v1/dids/\(did)/log"
+                group.addTask {
+                    do throws(IdentityError) {
+                        let (status, body) = try await fetcher.get(url, accept: "application/jsonl", maximumBytes: DIDTauLog.maximumBytes)
+                        guard status == 200 else {
+                            return (url, .failure(IdentityError("did_not_found", "answered \(status)", category: .notFound)))
+                        }
+                        return (url, .success(body))
+                    } catch {
+                        return (url, .failure(error))
+                    }
+                }
+            }
+            var results: [(String, Result<[UInt8], IdentityError>)] = []
+            for await result in group { results.append(result) }
+            return results
+        }
+        var best = held
+        let time = now()
+        let skew = configuration.maximumClockSkew
+        for (url, outcome) in fetched {
+            let bytes: [UInt8]
+            switch outcome {
+            case .success(let body): bytes = body
+            case .failure(let error):
+                logger.debug("log source has no log", metadata: ["url": "\(url)", "reason": "\(error.code)"])
+                continue
+            }
+            do throws(IdentityError) {
+                let candidate = try await verification.run { () throws(IdentityError) in
+                    try DIDTauLog(jsonLines: bytes).verify(did: did, now: time, maximumClockSkew: skew)
+                }
+                if let best { try candidate.checkContinues(best.log) }
+                if candidate.log.entries.count > (best?.log.entries.count ?? 0) { best = candidate }
+            } catch {
+                // A fork is proof that the controller signed two histories: fail closed.
+                if error.isForkProof { throw error }
+                logger.warning("log source sent an invalid log", metadata: ["url": "\(url)", "reason": "\(error.code)"])
+            }
+        }
+        if let best, best.log.entries.count > (held?.log.entries.count ?? 0) {
+            try await repository?.save(best, origin: .resolved)
+        }
+        return best
+    }
+
+    /// The document of a did:web DID: cached (failures too) for the TTL, fetched at most
+    /// once at a time, parsed and checked off the actor.
+    func webDocument(for did: DID) async throws(IdentityError) -> DIDDocument {
+        if let entry = cache[did], entry.expires > now() {
+            switch entry.value {
+            case .web(let document): return document
+            case .webFailure(let error): throw error
+            default: break
+            }
+        }
+        if let running = webFetches[did] { return try await running.value.get() }
+        let task = Task { () -> Result<DIDDocument, IdentityError> in
+            do throws(IdentityError) { return .success(try await self.fetchWebDocument(did)) } catch { return .failure(error) }
+        }
+        webFetches[did] = task
+        let result = await task.value
+        webFetches[did] = nil
+        switch result {
+        case .success(let document): remember(.web(document), for: did)
+        case .failure(let error): remember(.webFailure(error), for: did)
+        }
+        return try result.get()
+    }
+
+    private func fetchWebDocument(_ did: DID) async throws(IdentityError) -> DIDDocument {
+        let url = try DIDWeb.documentURL(for: did, insecureHosts: configuration.insecureWebHosts)
+        let (status, body) = try await fetcher.get(url, accept: "application/did+json, application/json", maximumBytes: DIDWeb.maximumDocumentBytes)
+        guard status == 200 else {
+            throw IdentityError(
+                status == 404 ? "did_not_found" : "fetch_failed", "GET \(url) answered \(status)",
+                category: status == 404 ? .notFound : .unavailable)
+        }
+        return try await verification.run { () throws(IdentityError) in
+            let json: JSONValue
+            do { json = try JSONValue(parsing: body) } catch {
+                throw IdentityError("document_invalid", "\(url) is not JSON: \((error as? any TauError)?.message ?? "\(error)")")
+            }
+            let document = try DIDDocument(json: json)
+            guard document.id == did else {
+                throw IdentityError("did_mismatch", "\(url) holds the document of \(document.id), not \(did)")
+            }
+            return document
+        }
+    }
+}
+
+extension CodedError where Domain == IdentityErrors {
+    /// Whether this error proves the controller signed two histories (`log_forked`).
+    public var isForkProof: Bool { code == "log_forked" }
+}
