@@ -24,6 +24,10 @@ public enum TauNodeProcess {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
+    /// Test nodes form a mesh on one machine, so they may fetch from loopback (the
+    /// `[outbound] allow` a local mesh sets); a test of the policy overrides it.
+    static let loopback = "127.0.0.0/8"
+
     /// Runs `tau-node <arguments>` to completion.
     /// - Parameters:
     ///   - passphrase: exported as `TAU_PASSPHRASE` when given (and removed from the environment when nil).
@@ -31,7 +35,7 @@ public enum TauNodeProcess {
     public static func run(
         _ arguments: [String], passphrase: String? = nil, input: String? = nil, environment extra: [String: String] = [:]
     ) async throws -> Result {
-        var overrides: [Environment.Key: String?] = ["TAU_PASSPHRASE": passphrase, "TAU_HOME": nil]
+        var overrides: [Environment.Key: String?] = ["TAU_PASSPHRASE": passphrase, "TAU_HOME": nil, "TAU_OUTBOUND_ALLOW": loopback]
         for (key, value) in extra { overrides[Environment.Key(stringLiteral: key)] = value }
         let result = try await Subprocess.run(
             .path(FilePath(binaryPath)), arguments: Arguments(arguments), environment: .inherit.updating(overrides),
@@ -51,7 +55,9 @@ public enum TauNodeProcess {
         home: String, arguments: [String] = [], passphrase: String? = nil, stopSignal: Signal = .terminate, port: Int? = nil,
         environment extra: [String: String] = [:], _ body: @escaping @Sendable (_ baseURL: String) async throws -> T
     ) async throws -> (value: T, exitCode: Int32) {
-        var overrides: [Environment.Key: String?] = ["TAU_PASSPHRASE": passphrase, "TAU_HOME": nil, "TAU_LOG_LEVEL": "warning"]
+        var overrides: [Environment.Key: String?] = [
+            "TAU_PASSPHRASE": passphrase, "TAU_HOME": nil, "TAU_LOG_LEVEL": "warning", "TAU_OUTBOUND_ALLOW": loopback,
+        ]
         for (name, value) in extra { overrides[Environment.Key(stringLiteral: name)] = value }
         let result = try await Subprocess.run(
             .path(FilePath(binaryPath)), arguments: Arguments(["serve", "--home", home, "--port", String(port ?? 0)] + arguments),

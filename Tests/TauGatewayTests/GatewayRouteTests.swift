@@ -25,7 +25,7 @@ struct GatewayRouteTests {
             verified = try log.verify()
         }
         if hasIdentity { try await repository.save(verified, origin: .local) }
-        let resolver = DIDResolver(repository: repository)
+        let resolver = DIDResolver(repository: repository, http: PolicedHTTPClient.loopback)
         let did = verified.did
         let dependencies = GatewayDependencies(
             localDID: { hasIdentity ? did : nil }, logs: repository, resolver: resolver, version: "test", peers: InMemoryPeerRepository(),

@@ -70,11 +70,9 @@ struct ResolverHardeningTests {
     @Test func aHostileDIDWebDocumentIsRefusedCheaplyAndRemembered() async throws {
         let counter = RequestCounter()
         try await Self.withHost(methods: ["huge": 12_000, "wide": 1_800], counter: counter) { port in
-            let resolver = DIDResolver(configuration: .init(insecureWebHosts: ["127.0.0.1"]), repository: nil)
+            let resolver = DIDResolver(configuration: .init(insecureWebHosts: ["127.0.0.1"]), repository: nil, http: PolicedHTTPClient.loopback)
             let huge = "did:web:127.0.0.1%3A\(port):huge"
             let wide = "did:web:127.0.0.1%3A\(port):wide"
-            let clock = ContinuousClock()
-            let started = clock.now
             async let hostile = resolver.resolve(huge)
             async let alsoHostile = resolver.resolve(wide)
             // Meanwhile the resolver keeps answering other DIDs.
@@ -83,16 +81,13 @@ struct ResolverHardeningTests {
                 others += 1
             }
             let (first, second) = await (hostile, alsoHostile)
-            let elapsed = clock.now - started
-            #expect(first.reason == "response_too_large")
+            #expect(first.reason == "outbound_response_too_large")
             #expect(second.reason == "document_too_large")
             #expect(second.error == "invalidDidDocument")
             #expect(others == 50)
-            // Not a speed target: the quadratic checks this replaces took seconds here.
-            #expect(elapsed < .seconds(2), "refusing took \(elapsed)")
             // Refusals are cached for the TTL: asking again costs no fetch.
             #expect(await resolver.resolve(wide).reason == "document_too_large")
-            #expect(await resolver.resolve(huge).reason == "response_too_large")
+            #expect(await resolver.resolve(huge).reason == "outbound_response_too_large")
             #expect(await counter.count("/wide/did.json") == 1)
             #expect(await counter.count("/huge/did.json") == 1)
         }
@@ -101,7 +96,7 @@ struct ResolverHardeningTests {
     @Test func concurrentResolutionsOfOneDIDWebShareOneFetch() async throws {
         let counter = RequestCounter()
         try await Self.withHost(methods: ["alice": 1], delay: .milliseconds(300), counter: counter) { port in
-            let resolver = DIDResolver(configuration: .init(insecureWebHosts: ["127.0.0.1"]), repository: nil)
+            let resolver = DIDResolver(configuration: .init(insecureWebHosts: ["127.0.0.1"]), repository: nil, http: PolicedHTTPClient.loopback)
             let did = "did:web:127.0.0.1%3A\(port):alice"
             let results = await withTaskGroup(of: DIDResolutionResult.self) { group in
                 for _ in 0..<12 { group.addTask { await resolver.resolve(did) } }
@@ -126,7 +121,7 @@ struct ResolverHardeningTests {
         }
         try await StaticHTTPServer.serve(router) { base in
             let resolver = DIDResolver(
-                configuration: .init(logSources: [base]), repository: InMemoryDIDLogRepository(),
+                configuration: .init(logSources: [base]), repository: InMemoryDIDLogRepository(), http: PolicedHTTPClient.loopback,
                 now: ManualClock(Self.start.addingTimeInterval(3600)).provider)
             let results = await withTaskGroup(of: DIDResolutionResult.self) { group in
                 for _ in 0..<12 { group.addTask { await resolver.resolve(lifecycle.did.description) } }

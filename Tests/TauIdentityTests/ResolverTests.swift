@@ -17,7 +17,7 @@ struct ResolverTests {
         let clock = ManualClock(Self.start.addingTimeInterval(3600))
         let repository = InMemoryDIDLogRepository()
         try await StaticHTTPServer.with(logReply(lifecycle.log)) { base in
-            let resolver = DIDResolver(configuration: .init(logSources: [base]), repository: repository, now: clock.provider)
+            let resolver = DIDResolver(configuration: .init(logSources: [base]), repository: repository, http: PolicedHTTPClient.loopback, now: clock.provider)
             let result = await resolver.resolve(lifecycle.did.description)
             #expect(result.error == nil)
             #expect(result.documentMetadata.versionId == lifecycle.log.head.versionId)
@@ -36,7 +36,7 @@ struct ResolverTests {
         // The repository holds version 1; the source has version 3.
         try await repository.save(lifecycle.logs[0], origin: .resolved)
         try await StaticHTTPServer.with(logReply(lifecycle.log)) { base in
-            let resolver = DIDResolver(configuration: .init(cacheTTL: .seconds(60), logSources: [base]), repository: repository, now: clock.provider)
+            let resolver = DIDResolver(configuration: .init(cacheTTL: .seconds(60), logSources: [base]), repository: repository, http: PolicedHTTPClient.loopback, now: clock.provider)
             #expect(await resolver.resolve(lifecycle.did.description).documentMetadata.versionId == lifecycle.log.head.versionId)
             let stored = try await repository.log(for: lifecycle.did)
             #expect(stored?.log.entries.count == 3)
@@ -48,8 +48,7 @@ struct ResolverTests {
         let repository = InMemoryDIDLogRepository()
         try await repository.save(lifecycle.log, origin: .resolved)
         let resolver = DIDResolver(
-            configuration: .init(cacheTTL: .zero, logSources: ["http://127.0.0.1:9"]), repository: repository,
-            fetcher: AsyncHTTPFetcher(timeout: .milliseconds(500)), now: ManualClock(Self.start).provider)
+            configuration: .init(cacheTTL: .zero, logSources: ["http://127.0.0.1:9"]), repository: repository, http: PolicedHTTPClient.loopback, now: ManualClock(Self.start).provider)
         let result = await resolver.resolve(lifecycle.did.description)
         #expect(result.documentMetadata.versionId == lifecycle.log.head.versionId)
     }
@@ -64,7 +63,7 @@ struct ResolverTests {
         try await repository.save(try branchA.verify(now: clock.now), origin: .resolved)
         let forked = try branchB.verify(now: clock.now)
         try await StaticHTTPServer.with(logReply(forked)) { base in
-            let resolver = DIDResolver(configuration: .init(cacheTTL: .zero, logSources: [base]), repository: repository, now: clock.provider)
+            let resolver = DIDResolver(configuration: .init(cacheTTL: .zero, logSources: [base]), repository: repository, http: PolicedHTTPClient.loopback, now: clock.provider)
             let result = await resolver.resolve(lifecycle.did.description)
             #expect(result.reason == "log_forked")
             #expect(result.document == nil)
@@ -79,7 +78,7 @@ struct ResolverTests {
         try await repository.save(lifecycle.log, origin: .resolved)
         let junk = lifecycle.log.log.jsonLines + #"{"versionId":"1-x"}"# + "\n"
         try await StaticHTTPServer.with(["/mesh/v1/dids/\(lifecycle.did)/log": .init(body: junk)]) { base in
-            let resolver = DIDResolver(configuration: .init(cacheTTL: .zero, logSources: [base]), repository: repository, now: clock.provider)
+            let resolver = DIDResolver(configuration: .init(cacheTTL: .zero, logSources: [base]), repository: repository, http: PolicedHTTPClient.loopback, now: clock.provider)
             let result = await resolver.resolve(lifecycle.did.description)
             #expect(result.error == nil, "\(result.json)")
         }
@@ -96,7 +95,7 @@ struct ResolverTests {
         ]
         try await StaticHTTPServer.with(replies) { base in
             let resolver = DIDResolver(
-                configuration: .init(logSources: [base]), repository: InMemoryDIDLogRepository(), now: ManualClock(Self.start.addingTimeInterval(3600)).provider)
+                configuration: .init(logSources: [base]), repository: InMemoryDIDLogRepository(), http: PolicedHTTPClient.loopback, now: ManualClock(Self.start.addingTimeInterval(3600)).provider)
             let result = await resolver.resolve(lifecycle.did.description)
             #expect(result.error == "notFound")
         }
@@ -105,14 +104,14 @@ struct ResolverTests {
     @Test func acceptNeverMovesBackwards() async throws {
         let lifecycle = try Lifecycle.make(rotations: 1, start: Self.start)
         let repository = InMemoryDIDLogRepository()
-        let resolver = DIDResolver(repository: repository, now: ManualClock(Self.start.addingTimeInterval(3600)).provider)
+        let resolver = DIDResolver(repository: repository, http: PolicedHTTPClient.loopback, now: ManualClock(Self.start.addingTimeInterval(3600)).provider)
         try await resolver.accept(lifecycle.log.log)
         let held = try await resolver.accept(lifecycle.logs[0].log)
         #expect(held.head.number == 2)
     }
 
     @Test func dispatchErrors() async {
-        let resolver = DIDResolver(repository: nil)
+        let resolver = DIDResolver(repository: nil, http: PolicedHTTPClient.loopback)
         #expect(await resolver.resolve("not-a-did").error == "invalidDid")
         #expect(await resolver.resolve("did:example:123").error == "methodNotSupported")
         #expect(await resolver.resolve("did:tau:QmUnknown").error == "notFound")
@@ -139,7 +138,7 @@ struct DIDWebTests {
         // server answers with a document templated on the Host it was reached at.
         try await DIDWebServer.with { base, port in
             let did = "did:web:127.0.0.1%3A\(port):users:alice"
-            let resolver = DIDResolver(configuration: .init(insecureWebHosts: ["127.0.0.1"]), repository: nil)
+            let resolver = DIDResolver(configuration: .init(insecureWebHosts: ["127.0.0.1"]), repository: nil, http: PolicedHTTPClient.loopback)
             let result = await resolver.resolve(did)
             #expect(result.error == nil, "\(result.json)")
             #expect(result.document?.id.description == did)

@@ -31,7 +31,7 @@ func member(
     let verified = try log.verify()
     let logs = InMemoryDIDLogRepository()
     try await logs.save(verified, origin: .local)
-    let resolver = DIDResolver(repository: logs)
+    let resolver = DIDResolver(repository: logs, http: PolicedHTTPClient.loopback)
     let signer = EnvelopeSigner(did: controller.did, keyID: controller.signingKeyID, key: controller.signingKey)
     let peers = InMemoryPeerRepository()
     let node = MeshNode(
@@ -39,7 +39,8 @@ func member(
             endpoint: "http://127.0.0.1:\(port)", nodeVersion: "test", rateLimitBurst: burst, rateLimitPerSecond: 0.001,
             requestTimeout: requestTimeout),
         signer: signer, verifier: EnvelopeVerifier(resolver: resolver, replayCache: InMemoryReplayCache()), resolver: resolver,
-        peers: peers, handlers: handlers, rateLimiter: rateLimiter, floodLimiter: rateLimiter, metrics: MeshMetrics(factory: metrics))
+        peers: peers, handlers: handlers, rateLimiter: rateLimiter, floodLimiter: rateLimiter, metrics: MeshMetrics(factory: metrics),
+        http: PolicedHTTPClient.loopback)
     return MeshMember(controller: controller, log: verified, logs: logs, peers: peers, resolver: resolver, node: node, metrics: metrics)
 }
 

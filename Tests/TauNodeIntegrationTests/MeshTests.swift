@@ -134,18 +134,23 @@ struct MeshTests {
         let a = try await makeNode(directory, "a")
         let b = try await makeNode(directory, "b")
         let replayed: [UInt8] = try await serve(b) { urlB in
-            let added = try await TauNodeProcess.run(["peer", "add", urlB, "--home", a.home, "--json"])
-            #expect(added.exitCode == 0, "\(added.standardError)")
-            #expect(try JSONValue(parsing: added.standardOutput)["did"]?.stringValue == b.did)
-            #expect(try await peerTable(a)[b.did] != nil)
-            // B has never met A and cannot fetch A's log (A does not serve): refused.
-            let stranger = try await TauNodeProcess.run(["send-ping", b.did, "--home", a.home], passphrase: Self.passphrase)
+            // `peer add` says a signed hello: B has never met A and cannot fetch A's log (A
+            // does not serve), so B refuses it, and A records nothing.
+            let stranger = try await TauNodeProcess.run(["peer", "add", urlB, "--home", a.home], passphrase: Self.passphrase)
             #expect(stranger.exitCode == 69)
-            #expect(stranger.standardError.contains("sender_unknown"))
+            #expect(stranger.standardError.contains("sender_unknown"), "\(stranger.standardError)")
+            #expect(try await peerTable(a)[b.did] == nil)
+            #expect(try await TauNodeProcess.run(["peer", "add", urlB, "--home", a.home]).exitCode == 77, "needs the passphrase")
             try await serve(a) { urlA in
-                let added = try await TauNodeProcess.run(["peer", "add", urlA, "--home", b.home])
+                // B's hello to A: A fetches B's log from B; B checks A's signed answer.
+                let added = try await TauNodeProcess.run(["peer", "add", urlA, "--home", b.home], passphrase: Self.passphrase)
                 #expect(added.exitCode == 0, "\(added.standardError)")
+                let back = try await TauNodeProcess.run(["peer", "add", urlB, "--home", a.home, "--json"], passphrase: Self.passphrase)
+                #expect(back.exitCode == 0, "\(back.standardError)")
+                #expect(try JSONValue(parsing: back.standardOutput)["did"]?.stringValue == b.did)
             }
+            #expect(try await peerTable(a)[b.did] != nil)
+            #expect(try await peerTable(b)[a.did] != nil)
             let pinged = try await TauNodeProcess.run(["send-ping", b.did, "--home", a.home, "--json"], passphrase: Self.passphrase)
             #expect(pinged.exitCode == 0, "\(pinged.standardError)")
             #expect(try JSONValue(parsing: pinged.standardOutput)["signedBy"]?.stringValue == "\(b.did)#sig-1")
@@ -200,7 +205,14 @@ struct MeshTests {
             #expect(again.status == 403)
             #expect(again.body.contains("replayed"))
             #expect(try await TauNodeProcess.run(["peer", "remove", b.did, "--home", a.home]).exitCode == 66)
-            #expect(try await TauNodeProcess.run(["peer", "add", "http://127.0.0.1:9", "--home", a.home]).exitCode == 69)
+            let dead = try await TauNodeProcess.run(["peer", "add", "http://127.0.0.1:9", "--home", a.home], passphrase: Self.passphrase)
+            #expect(dead.exitCode == 69)
+            #expect(dead.standardError.contains("peer_unreachable"))
+            // The outbound policy: without loopback allowed, the address is refused before any packet.
+            let refused = try await TauNodeProcess.run(
+                ["peer", "add", urlB, "--home", a.home], passphrase: Self.passphrase, environment: ["TAU_OUTBOUND_ALLOW": ""])
+            #expect(refused.exitCode == 69)
+            #expect(refused.standardError.contains("outbound_address_refused"), "\(refused.standardError)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TauCore
+import TauIdentity
 import TauNode
 import TauProviders
 import TauTesting
@@ -212,7 +213,7 @@ struct ModelsCLITests {
         let configuration = NodeConfiguration.Catalog(url: url, ttl: ttl)
         var full = NodeConfiguration()
         full.catalog = configuration
-        return CatalogStore(home: NodeHome(path: home), configuration: full, now: { date })
+        return CatalogStore(home: NodeHome(path: home), configuration: full, http: PolicedHTTPClient.loopback, now: { date })
     }
 
     @Test func stalenessFollowsTheTTL() async throws {

@@ -66,9 +66,12 @@ struct ReplicaTests {
             let senderInit = try await TauNodeProcess.run(["init", "--home", sender, "--name", "sender", "--json"], passphrase: Self.passphrase)
             try #require(senderInit.exitCode == 0, "\(senderInit.standardError)")
             let senderDID = try #require(try JSONValue(parsing: senderInit.standardOutput)["did"]?.stringValue)
+            // The sender's hello names where its log is: its public URL, on a port chosen here.
+            let senderPort = try PostgresServer.freePort()
+            try AtomicFile.write("[node]\nname = \"sender\"\npublic_url = \"http://127.0.0.1:\(senderPort)\"\n", to: sender + "/config.toml")
             let environment = ["TAU_DATABASE_URL": database, "TAU_OPENAI_API_KEY": "sk-fake-upstream"]
 
-            let (replicaB, senderExit) = try await TauNodeProcess.withServer(home: sender, passphrase: Self.passphrase) { senderURL in
+            let (replicaB, senderExit) = try await TauNodeProcess.withServer(home: sender, passphrase: Self.passphrase, port: senderPort) { senderURL in
                 try await TauNodeProcess.withServer(home: homeB, passphrase: Self.passphrase, environment: environment) { urlB in
                     let (served, _) = try await TauNodeProcess.withServer(
                         home: homeA, passphrase: Self.passphrase, stopSignal: .kill, environment: environment

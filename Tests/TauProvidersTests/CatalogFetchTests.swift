@@ -1,8 +1,8 @@
-import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import NIOCore
 import TauCore
+import TauIdentity
 import TauTesting
 import Testing
 
@@ -35,16 +35,8 @@ import Testing
                 status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
         return try await StaticHTTPServer.serve(router) { baseURL in
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            do {
-                let fetcher = RemoteCatalogFetcher(client: client, timeout: timeout, maximumBodyBytes: maximumBodyBytes)
-                let value = try await test(fetcher, baseURL + "/api/v1/models", seen)
-                try await client.shutdown()
-                return value
-            } catch {
-                try? await client.shutdown()
-                throw error
-            }
+            let fetcher = RemoteCatalogFetcher(http: PolicedHTTPClient.loopback, timeout: timeout, maximumBodyBytes: maximumBodyBytes)
+            return try await test(fetcher, baseURL + "/api/v1/models", seen)
         }
     }
 
@@ -72,8 +64,9 @@ import Testing
             #expect(requests.first?.path == "/api/v1/models")
             #expect(requests.first?.accept == "application/json")
             #expect(requests.first?.userAgent == "tau-node")
-            // Without an injected client the fetcher makes (and shuts down) its own.
-            #expect(try await RemoteCatalogFetcher().fetch(url).entries.count == 6)
+            // The outbound policy applies: loopback is refused unless allowed.
+            let refused = await code { _ = try await RemoteCatalogFetcher(http: PolicedHTTPClient(policy: .publicOnly)).fetch(url) }
+            #expect(refused == "catalog_unreachable")
         }
     }
 
@@ -98,20 +91,14 @@ import Testing
             #expect(await code { _ = try await fetcher.fetch(url) } == "catalog_unreachable")
             #expect(ContinuousClock.now - started < .seconds(2))
         }
-        // async-http-client retries refused connections until its connect timeout; keep it short here.
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout.connect = .milliseconds(500)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let fetcher = RemoteCatalogFetcher(client: client, timeout: .seconds(5))
-        // Port 1 on loopback: nothing listens there, so the connection is refused.
-        let refused = await code { _ = try await fetcher.fetch("http://127.0.0.1:1/api/v1/models") }
-        let notHTTP = await code { _ = try await fetcher.fetch("ftp://openrouter.ai/api/v1/models") }
-        try await client.shutdown()
-        #expect(refused == "catalog_unreachable")
-        // Its own client does not retry a refused connection until the deadline.
+        let fetcher = RemoteCatalogFetcher(http: PolicedHTTPClient.loopback, timeout: .seconds(5))
+        // Port 1 on loopback: nothing listens there, so the connection is refused, at once
+        // (a refused connection is not retried until the deadline).
         let started = ContinuousClock.now
-        #expect(await code { _ = try await RemoteCatalogFetcher().fetch("http://127.0.0.1:1/api/v1/models") } == "catalog_unreachable")
+        let refused = await code { _ = try await fetcher.fetch("http://127.0.0.1:1/api/v1/models") }
         #expect(ContinuousClock.now - started < .seconds(5))
+        let notHTTP = await code { _ = try await fetcher.fetch("ftp://openrouter.ai/api/v1/models") }
+        #expect(refused == "catalog_unreachable")
         #expect(notHTTP == "catalog_url_invalid")
     }
 }

@@ -31,10 +31,14 @@ public protocol TauError: Error, CustomStringConvertible, Sendable {
     var message: String { get }
     /// How the edges should report the failure.
     var category: ErrorCategory { get }
+    /// The error this one was raised for (a driver's, a transport's), kept for logs and
+    /// for callers that inspect it; never shown to remote callers.
+    var cause: (any Error)? { get }
 }
 
 extension TauError {
     public var description: String { "\(code): \(message)" }
+    public var cause: (any Error)? { nil }
 }
 
 /// The module an error belongs to, and the category its errors have unless a
@@ -51,11 +55,18 @@ public struct CodedError<Domain: ErrorDomain>: TauError, Equatable {
     public let code: String
     public let message: String
     public let category: ErrorCategory
+    public let cause: (any Error)?
 
-    public init(_ code: String, _ message: String, category: ErrorCategory = Domain.defaultCategory) {
+    public init(_ code: String, _ message: String, category: ErrorCategory = Domain.defaultCategory, cause: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.category = category
+        self.cause = cause
+    }
+
+    /// Errors are equal when code, message and category are; the cause is not compared.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message && lhs.category == rhs.category
     }
 }
 

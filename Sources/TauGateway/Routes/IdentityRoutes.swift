@@ -74,7 +74,7 @@ struct IdentityRoutes {
         case "notFound": return .notFound
         case "methodNotSupported": return .notImplemented
         case "invalidDidDocument": return .unprocessableContent
-        default: return result.reason == "fetch_failed" || result.reason == "response_too_large" ? .badGateway : .internalServerError
+        default: return result.failure?.category == .unavailable ? .badGateway : .internalServerError
         }
     }
 }

@@ -8,6 +8,8 @@ public struct DIDResolutionResult: Sendable, Equatable {
     public let resolutionMetadata: JSONValue
     /// `didDocumentMetadata`: `created`, `updated`, `versionId`, `deactivated`, ….
     public let documentMetadata: DocumentMetadata
+    /// Why resolution failed, or nil when it succeeded.
+    public let failure: IdentityError?
 
     /// Metadata about the returned version of the document.
     public struct DocumentMetadata: Sendable, Equatable {
@@ -47,6 +49,7 @@ public struct DIDResolutionResult: Sendable, Equatable {
         self.document = document
         self.resolutionMetadata = ["contentType": "application/did+json"]
         self.documentMetadata = metadata
+        self.failure = nil
     }
 
     /// A failed result carrying the DID Core error and tau-node's reason code.
@@ -56,6 +59,7 @@ public struct DIDResolutionResult: Sendable, Equatable {
             "error": .string(error.resolutionError), "reason": .string(error.code), "errorMessage": .string(error.message),
         ]
         self.documentMetadata = DocumentMetadata()
+        self.failure = error
     }
 
     /// The DID Core error code when resolution failed.

@@ -27,20 +27,20 @@ extension DIDResolver {
         sources += configuration.logSources.filter { !sources.contains($0) }
         sources += await extraSources().filter { !sources.contains($0) }
         // Sources are asked in parallel, so a dead one costs one timeout, not one per source.
-        let fetcher = self.fetcher
+        let http = self.http
         let fetched = await withTaskGroup(of: (String, Result<[UInt8], IdentityError>).self) { group in
             for source in sources {
                 let base = source.hasSuffix("/") ? String(source.dropLast()) : source
                 let url = "\(base)/mesh/v1/dids/\(did)/log"
                 group.addTask {
-                    do throws(IdentityError) {
-                        let (status, body) = try await fetcher.get(url, accept: "application/jsonl", maximumBytes: DIDTauLog.maximumBytes)
-                        guard status == 200 else {
-                            return (url, .failure(IdentityError("did_not_found", "answered \(status)", category: .notFound)))
+                    do throws(OutboundError) {
+                        let response = try await http.get(url, accept: "application/jsonl", maximumBytes: DIDTauLog.maximumBytes)
+                        guard response.status == 200 else {
+                            return (url, .failure(IdentityError("did_not_found", "answered \(response.status)", category: .notFound)))
                         }
-                        return (url, .success(body))
+                        return (url, .success(response.body))
                     } catch {
-                        return (url, .failure(error))
+                        return (url, .failure(IdentityError(error)))
                     }
                 }
             }
@@ -103,7 +103,14 @@ extension DIDResolver {
 
     private func fetchWebDocument(_ did: DID) async throws(IdentityError) -> DIDDocument {
         let url = try DIDWeb.documentURL(for: did, insecureHosts: configuration.insecureWebHosts)
-        let (status, body) = try await fetcher.get(url, accept: "application/did+json, application/json", maximumBytes: DIDWeb.maximumDocumentBytes)
+        let status: Int
+        let body: [UInt8]
+        do throws(OutboundError) {
+            let response = try await http.get(url, accept: "application/did+json, application/json", maximumBytes: DIDWeb.maximumDocumentBytes)
+            (status, body) = (response.status, response.body)
+        } catch {
+            throw IdentityError(error)
+        }
         guard status == 200 else {
             throw IdentityError(
                 status == 404 ? "did_not_found" : "fetch_failed", "GET \(url) answered \(status)",
@@ -124,6 +131,12 @@ extension DIDResolver {
 }
 
 extension CodedError where Domain == IdentityErrors {
+    /// An outbound failure reported by resolution: same code and category, the outbound
+    /// error kept as the cause.
+    init(_ outbound: OutboundError) {
+        self.init(outbound.code, outbound.message, category: outbound.category, cause: outbound)
+    }
+
     /// Whether this error proves the controller signed two histories (`log_forked`).
     public var isForkProof: Bool { code == "log_forked" }
 }

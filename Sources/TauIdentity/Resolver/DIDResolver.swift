@@ -45,7 +45,7 @@ public actor DIDResolver {
 
     let configuration: Configuration
     let repository: (any DIDLogRepository)?
-    let fetcher: any HTTPFetcher
+    let http: any OutboundHTTP
     let extraSources: @Sendable () async -> [String]
     let now: @Sendable () -> Date
     let logger: Logger
@@ -59,17 +59,18 @@ public actor DIDResolver {
     let verification = ConcurrencyLimiter(limit: ProcessInfo.processInfo.activeProcessorCount)
 
     /// - Parameters:
+    ///   - http: every fetch goes through it, under its outbound address policy.
     ///   - extraSources: more log sources asked after the configured ones (the mesh's peers).
     ///   - now: the wall clock, injected so tests control TTLs and entry-time checks.
     public init(
         configuration: Configuration = Configuration(), repository: (any DIDLogRepository)?,
-        fetcher: any HTTPFetcher = AsyncHTTPFetcher(), extraSources: @escaping @Sendable () async -> [String] = { [] },
+        http: any OutboundHTTP = PolicedHTTPClient(policy: .publicOnly), extraSources: @escaping @Sendable () async -> [String] = { [] },
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "tau.identity.resolver")
     ) {
         self.configuration = configuration
         self.repository = repository
-        self.fetcher = fetcher
+        self.http = http
         self.extraSources = extraSources
         self.now = now
         self.logger = logger

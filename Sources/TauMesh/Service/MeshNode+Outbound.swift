@@ -1,7 +1,4 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
 import TauCore
 import TauEnvelope
 import TauIdentity
@@ -14,18 +11,16 @@ extension MeshNode {
     public func send(
         _ message: SignedMessage, to endpoint: String, expecting peer: DID, pullBudget: LogPullBudget = LogPullBudget()
     ) async throws(MeshError) -> VerifiedMessage {
-        var request = HTTPClientRequest(url: Self.inboxURL(endpoint))
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: SignedMessage.mediaType)
-        request.body = .bytes(ByteBuffer(bytes: message.bytes))
+        let request = OutboundRequest(
+            method: "POST", url: Self.inboxURL(endpoint), headers: [("Content-Type", SignedMessage.mediaType)], body: message.bytes,
+            maximumResponseBytes: SignedMessage.maximumBytes, timeout: configuration.requestTimeout)
         let status: Int
         let body: [UInt8]
-        do {
-            let response = try await client.execute(request, timeout: Self.timeAmount(configuration.requestTimeout))
-            status = Int(response.status.code)
-            body = Array(buffer: try await response.body.collect(upTo: SignedMessage.maximumBytes))
+        do throws(OutboundError) {
+            let response = try await http.send(request)
+            (status, body) = (response.status, response.body)
         } catch {
-            throw MeshError("peer_unreachable", "\(endpoint): \(error)", category: .unavailable)
+            throw MeshError.unreachable(endpoint, error)
         }
         guard status == 200 else {
             let code = (try? JSONValue(parsing: body))?["error"]?["code"]?.stringValue ?? "http_\(status)"
@@ -61,16 +56,15 @@ extension MeshNode {
     @discardableResult
     public func hello(endpoint: String) async throws -> Peer {
         let base = Self.base(endpoint)
-        let health: JSONValue
-        do {
-            var request = HTTPClientRequest(url: base + "/healthz")
-            request.method = .GET
-            let response = try await client.execute(request, timeout: Self.timeAmount(configuration.requestTimeout))
-            health = try JSONValue(parsing: Array(buffer: try await response.body.collect(upTo: 64 * 1024)))
+        let response: OutboundResponse
+        do throws(OutboundError) {
+            response = try await http.get(
+                base + "/healthz", accept: "application/json", maximumBytes: 64 * 1024, timeout: configuration.requestTimeout)
         } catch {
-            throw MeshError("peer_unreachable", "\(base): \(error)", category: .unavailable)
+            throw MeshError.unreachable(base, error)
         }
-        guard let text = health["did"]?.stringValue, let peerDID = try? DID(text) else {
+        let health = try? JSONValue(parsing: response.body)
+        guard let text = health?["did"]?.stringValue, let peerDID = try? DID(text) else {
             throw MeshError("peer_has_no_identity", "\(base) reports no DID", category: .unavailable)
         }
         guard peerDID != did else { throw MeshError("peer_is_self", "\(base) is this node") }
@@ -165,13 +159,12 @@ extension MeshNode {
                 logger.debug("log pull budget spent", metadata: ["did": "\(subject)"])
                 return
             }
-            var request = HTTPClientRequest(url: "\(Self.base(endpoint))/mesh/v1/dids/\(subject)/log")
-            request.method = .GET
             do {
-                let response = try await client.execute(request, timeout: Self.timeAmount(configuration.requestTimeout))
-                guard response.status == .ok else { continue }
-                let bytes = Array(buffer: try await response.body.collect(upTo: DIDTauLog.maximumBytes))
-                let held = try await resolver.accept(try DIDTauLog(jsonLines: bytes), for: subject)
+                let response = try await http.get(
+                    "\(Self.base(endpoint))/mesh/v1/dids/\(subject)/log", accept: "application/jsonl",
+                    maximumBytes: DIDTauLog.maximumBytes, timeout: configuration.requestTimeout)
+                guard response.status == 200 else { continue }
+                let held = try await resolver.accept(try DIDTauLog(jsonLines: response.body), for: subject)
                 // A source with an older log is no reason to stop: try the next one.
                 if held.head.number >= (version ?? 0) { return }
             } catch {
@@ -190,8 +183,4 @@ extension MeshNode {
     }
 
     static func inboxURL(_ endpoint: String) -> String { base(endpoint) + "/mesh/v1/inbox" }
-
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
-        .nanoseconds(Int64(duration.timeInterval * 1_000_000_000))
-    }
 }

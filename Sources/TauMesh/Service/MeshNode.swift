@@ -52,7 +52,8 @@ public actor MeshNode {
     let verifier: EnvelopeVerifier
     let resolver: DIDResolver
     let peers: any PeerRepository
-    let client: HTTPClient
+    /// Every request to a peer goes through it, under the node's outbound address policy.
+    let http: any OutboundHTTP
     let now: @Sendable () -> Date
     let logger: Logger
     public nonisolated let metrics: MeshMetrics
@@ -79,12 +80,12 @@ public actor MeshNode {
         configuration: Configuration, signer: EnvelopeSigner, verifier: EnvelopeVerifier, resolver: DIDResolver,
         peers: any PeerRepository, handlers: MeshHandlerRegistry = .builtIn, rateLimiter: any RateLimiter = InMemoryRateLimiter(),
         floodLimiter: any RateLimiter = InMemoryRateLimiter(),
-        metrics: MeshMetrics = .discarded, client: HTTPClient = AsyncHTTPFetcher.sharedClient,
+        metrics: MeshMetrics = .discarded, http: any OutboundHTTP = PolicedHTTPClient(policy: .publicOnly),
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "tau.mesh")
     ) {
         self.init(
             configuration: configuration, did: signer.did, signer: { signer }, verifier: verifier, resolver: resolver, peers: peers,
-            handlers: handlers, rateLimiter: rateLimiter, floodLimiter: floodLimiter, metrics: metrics, client: client, now: now, logger: logger)
+            handlers: handlers, rateLimiter: rateLimiter, floodLimiter: floodLimiter, metrics: metrics, http: http, now: now, logger: logger)
     }
 
     /// A node whose signer may change (key rotation); `signer` must always sign as `did`.
@@ -95,7 +96,7 @@ public actor MeshNode {
         verifier: EnvelopeVerifier, resolver: DIDResolver,
         peers: any PeerRepository, handlers: MeshHandlerRegistry = .builtIn, rateLimiter: any RateLimiter = InMemoryRateLimiter(),
         floodLimiter: any RateLimiter = InMemoryRateLimiter(),
-        metrics: MeshMetrics = .discarded, client: HTTPClient = AsyncHTTPFetcher.sharedClient,
+        metrics: MeshMetrics = .discarded, http: any OutboundHTTP = PolicedHTTPClient(policy: .publicOnly),
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "tau.mesh")
     ) {
         self.handlers = handlers
@@ -109,7 +110,7 @@ public actor MeshNode {
         self.resolver = resolver
         self.peers = peers
         self.metrics = metrics
-        self.client = client
+        self.http = http
         self.now = now
         self.logger = logger
     }

@@ -16,11 +16,17 @@ public struct CatalogStore: Sendable {
     public let settings: NodeConfiguration.Catalog
     let now: @Sendable () -> Date
 
-    public init(home: NodeHome, configuration: NodeConfiguration, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// - Parameter http: fetches the remote catalog, under the node's outbound policy.
+    public init(
+        home: NodeHome, configuration: NodeConfiguration, http: any OutboundHTTP, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.home = home
+        self.http = http
         self.settings = configuration.catalog ?? NodeConfiguration.Catalog()
         self.now = now
     }
+
+    let http: any OutboundHTTP
 
     public var cachePath: String { home.path + "/" + CatalogStore.cacheFileName }
 
@@ -72,7 +78,8 @@ public struct CatalogStore: Sendable {
     /// - Throws: ``NodeError`` `catalog_not_configured` without `[catalog] url`; the fetcher's
     ///   `catalog_unreachable` / `catalog_invalid` / `catalog_url_invalid`; `home_unwritable`
     ///   or `file_write_failed` when the cache cannot be written.
-    public func refresh(using fetcher: RemoteCatalogFetcher = RemoteCatalogFetcher()) async throws -> CatalogRefresh {
+    public func refresh(using fetcher: RemoteCatalogFetcher? = nil) async throws -> CatalogRefresh {
+        let fetcher = fetcher ?? RemoteCatalogFetcher(http: http)
         guard let url else {
             throw NodeError(
                 "catalog_not_configured",

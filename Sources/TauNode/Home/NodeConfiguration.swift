@@ -37,6 +37,12 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
         public var gossip_fanout: Int?
     }
 
+    /// `[outbound]`: which non-public addresses the node may fetch from.
+    public struct Outbound: Sendable, Equatable, Codable {
+        /// CIDR blocks or addresses allowed although special (`"127.0.0.0/8"`, `"10.1.0.0/16"`).
+        public var allow: [String]?
+    }
+
     /// `[database]`: where the node keeps its data (NodeConfiguration+Database.swift).
     public struct Database: Sendable, Equatable, Codable {
         /// `postgres://user:password@host:5432/db`; the SQLite file in the home when unset.
@@ -51,6 +57,7 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
     public var database: Database?
     public var resolver: Resolver?
     public var mesh: Mesh?
+    public var outbound: Outbound?
     /// `[catalog]`: the remote model catalog and local model overrides (NodeConfiguration+Catalog.swift).
     public var catalog: Catalog?
     /// `[providers.<name>]` tables.
@@ -150,6 +157,12 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
         bootstrap = []
         gossip_interval = "30s"
         max_clock_skew = "5m"
+
+        [outbound]
+        # Peers, log sources, did:web hosts and the catalog are only fetched from public
+        # addresses. List the private blocks this node may reach, e.g. ["127.0.0.0/8"] for a
+        # mesh on one machine or ["10.0.0.0/8"] for one LAN.
+        allow = []
 
         """
     }

@@ -19,6 +19,8 @@ public struct NodeContext: Sendable {
     /// Every repository of the node, on SQLite in the home or on PostgreSQL.
     public let store: Store
     public let resolver: DIDResolver
+    /// Every fetch from an address a remote party named, under `[outbound]`'s policy.
+    public let http: PolicedHTTPClient
     /// The one clock every service of this node reads and sleeps on.
     public let clock: NodeClock
 
@@ -56,14 +58,15 @@ public struct NodeContext: Sendable {
             throw NodeError(error.code, error.message, category: error.category)
         }
         let peers = store.peers
+        let http = PolicedHTTPClient(policy: settings.outbound, logger: logger)
         let resolver = DIDResolver(
             configuration: .init(
                 cacheTTL: freshResolution ? .zero : settings.resolver.cacheTTL, logSources: settings.resolver.sources + extraLogSources,
                 maximumClockSkew: settings.resolver.maximumClockSkew, insecureWebHosts: settings.resolver.insecureWebHosts),
-            repository: store.didLogs, extraSources: { (try? await peers.all().filter { $0.state != .dead }.map(\.endpoint)) ?? [] },
+            repository: store.didLogs, http: http, extraSources: { (try? await peers.all().filter { $0.state != .dead }.map(\.endpoint)) ?? [] },
             now: clock.now, logger: logger)
         return NodeContext(
-            home: home, configuration: configuration, settings: settings, store: store, resolver: resolver, clock: clock)
+            home: home, configuration: configuration, settings: settings, store: store, resolver: resolver, http: http, clock: clock)
     }
 
     /// Closes the store (its connections to PostgreSQL).

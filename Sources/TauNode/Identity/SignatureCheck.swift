@@ -32,7 +32,7 @@ public struct SignatureCheck: Sendable {
         guard let document = result.document else {
             throw NodeError(
                 result.reason ?? "resolution_failed", result.resolutionMetadata["errorMessage"]?.stringValue ?? "cannot resolve \(did)",
-                category: SignatureCheck.category(forResolutionError: result.error, reason: result.reason))
+                category: SignatureCheck.category(of: result))
         }
         // After deactivation nothing is accepted as current, nor against the deactivating
         // version itself (a time after the revocation selects that version).
@@ -57,10 +57,10 @@ public struct SignatureCheck: Sendable {
     }
 
     /// The failure category of a DID Resolution error, shared by every edge that reports one.
-    public static func category(forResolutionError error: String?, reason: String?) -> ErrorCategory {
-        switch error {
+    public static func category(of result: DIDResolutionResult) -> ErrorCategory {
+        switch result.error {
         case "notFound", "methodNotSupported": return .notFound
-        case "internalError": return reason == "fetch_failed" || reason == "response_too_large" ? .unavailable : .internal
+        case "internalError": return result.failure?.category == .unavailable ? .unavailable : .internal
         default: return .invalidInput
         }
     }

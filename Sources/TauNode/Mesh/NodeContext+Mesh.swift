@@ -26,6 +26,6 @@ extension NodeContext {
             verifier: EnvelopeVerifier(
                 resolver: resolver, replayCache: replayCache,
                 policy: EnvelopePolicy(maximumClockSkew: skew, maximumLifetime: max(3600, skew)), now: clock.now),
-            resolver: resolver, peers: peers, rateLimiter: store.rateLimiter, metrics: metrics, now: clock.now, logger: logger)
+            resolver: resolver, peers: peers, rateLimiter: store.rateLimiter, metrics: metrics, http: http, now: clock.now, logger: logger)
     }
 }

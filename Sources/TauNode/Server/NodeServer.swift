@@ -51,7 +51,7 @@ public struct NodeServer: Sendable {
                     interval: context.settings.mesh.gossipInterval, clock: context.clock, timers: context.store.timers,
                     logger: logger))
         }
-        let catalogStore = CatalogStore(home: context.home, configuration: context.configuration, now: context.clock.now)
+        let catalogStore = CatalogStore(home: context.home, configuration: context.configuration, http: context.http, now: context.clock.now)
         let catalog = LiveCatalog(try catalogStore.load())
         if catalogStore.url != nil {
             // A ServiceGroup service must run until shutdown, so it only exists when there is something to refresh.

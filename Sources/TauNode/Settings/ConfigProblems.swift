@@ -1,4 +1,5 @@
 import Foundation
+import TauCore
 import TauProviders
 import TauStore
 
@@ -99,6 +100,11 @@ extension NodeConfiguration {
         if let text = mesh?.max_clock_skew { try problems.duration(text, at: ["mesh", "max_clock_skew"]) }
         if let fanout = mesh?.gossip_fanout, !(1...32).contains(fanout) { throw problems.invalid(["mesh", "gossip_fanout"], "must be 1-32") }
         if let timeout = database?.timeout { try problems.duration(timeout, at: ["database", "timeout"]) }
+        do {
+            _ = try OutboundPolicy.parseAllowed(outbound?.allow ?? [])
+        } catch {
+            throw problems.invalid(["outbound", "allow"], error.message)
+        }
         if let url = database?.url {
             do {
                 try StoreLocation.postgres(url: url).validate()

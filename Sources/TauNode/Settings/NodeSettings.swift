@@ -54,6 +54,11 @@ public struct NodeSettings: Sendable {
     public var resolver: Resolver
     public var mesh: Mesh
     public var gateway: Gateway
+    /// Which addresses fetches may go to: `[outbound] allow` plus `TAU_OUTBOUND_ALLOW`.
+    public var outbound: OutboundPolicy
+
+    /// Comma-separated CIDR blocks added to `[outbound] allow`.
+    public static let outboundAllowVariable = "TAU_OUTBOUND_ALLOW"
 
     /// Reads a configuration that ``NodeConfiguration/parse(_:origin:)`` has validated, and
     /// the environment.
@@ -90,6 +95,12 @@ public struct NodeSettings: Sendable {
             bootstrap: configuration.mesh?.bootstrap ?? [], gossipInterval: duration(configuration.mesh?.gossip_interval, .seconds(30)),
             gossipFanout: configuration.mesh?.gossip_fanout ?? 3,
             maximumClockSkew: duration(configuration.mesh?.max_clock_skew, .seconds(300)).timeInterval)
+        do {
+            let fromEnvironment = (environment[NodeSettings.outboundAllowVariable] ?? "").split(separator: ",").map(String.init)
+            outbound = OutboundPolicy(allowed: try OutboundPolicy.parseAllowed((configuration.outbound?.allow ?? []) + fromEnvironment))
+        } catch {
+            throw NodeError(error.code, "\(NodeSettings.outboundAllowVariable) or [outbound] allow: \(error.message)", category: error.category)
+        }
         let gateway = configuration.gateway
         let requestTimeout = duration(gateway?.request_timeout, .seconds(600))
         self.gateway = Gateway(

@@ -88,7 +88,7 @@ public struct PostgresServer: Sendable {
     }
 
     /// A TCP port on 127.0.0.1 that was free a moment ago.
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw TestingError("socket() failed") }
         defer { close(descriptor) }

@@ -54,7 +54,7 @@ struct ResolveCommand: AsyncParsableCommand {
                 let error = result.error ?? "internalError"
                 let message = result.resolutionMetadata["errorMessage"]?.stringValue ?? "resolution failed"
                 if !homeOptions.json { Output.standardError("error[\(result.reason ?? error)]: \(error): \(message)\n") }
-                throw ExitCode(Output.exitCode(for: SignatureCheck.category(forResolutionError: error, reason: result.reason)))
+                throw ExitCode(Output.exitCode(for: SignatureCheck.category(of: result)))
             }
             guard !homeOptions.json else { return }
             let metadata = result.documentMetadata

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TauCore
+import TauIdentity
 import TauNode
 import TauProviders
 
@@ -23,7 +24,8 @@ extension HomeOptions {
         let home = nodeHome
         let configuration = try NodeConfiguration.load(from: home.configPath)
         try configuration.catalog?.validate(origin: home.configPath)
-        return CatalogStore(home: home, configuration: configuration)
+        let settings = try NodeSettings(configuration: configuration, home: home, environment: ProcessInfo.processInfo.environment)
+        return CatalogStore(home: home, configuration: configuration, http: PolicedHTTPClient(policy: settings.outbound))
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import TauCore
 import TauIdentity
 import TauMesh
@@ -16,14 +17,13 @@ struct PeerCommand: AsyncParsableCommand {
 struct PeerAddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Add the node at a URL as a peer.",
+        abstract: "Add the node at a URL as a peer, with a signed hello.",
         discussion: """
-            Reads the node's DID from its /healthz, fetches and verifies its DID log from \
-            /mesh/v1/dids/{did}/log, and records it. The daemon contacts it (signed peer/gossip) \
-            at its next gossip round.
+            Reads the node's DID from its /healthz, fetches and verifies its DID log, then sends             it a signed peer/hello and checks its signed answer, exactly as the daemon does at             start-up; the peer records this node too. Needs the passphrase (TAU_PASSPHRASE,             --passphrase-file or a prompt). The URL must pass the outbound policy ([outbound] allow).
             """)
 
     @OptionGroup var homeOptions: HomeOptions
+    @OptionGroup var passphraseOptions: PassphraseOptions
 
     @Argument(help: "Base URL of the peer, e.g. http://127.0.0.1:7421")
     var url: String
@@ -35,32 +35,17 @@ struct PeerAddCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        Logs.bootstrap(level: Logs.level(nil, default: .warning))
+        Logs.bootstrap(level: Logs.level(nil, default: .error))
         try await Output.reporting(json: homeOptions.json) {
-            let context = try await NodeContext.open(homeOptions.nodeHome, extraLogSources: [url])
-            let base = url.hasSuffix("/") ? String(url.dropLast()) : url
-            let (status, body) = try await AsyncHTTPFetcher().get(base + "/healthz", accept: "application/json", maximumBytes: 65536)
-            guard status == 200, let text = (try? JSONValue(parsing: body))?["did"]?.stringValue, let did = try? DID(text) else {
-                throw NodeError("peer_has_no_identity", "\(base)/healthz names no DID", category: .unavailable)
-            }
-            if let own = try? await context.logs.localDID(), own == did {
-                throw NodeError("peer_is_self", "\(base) is this node")
-            }
-            let log = try await context.resolver.verifiedLog(for: did)
-            let time = context.clock.now()
-            let head = log.head.versionId
-            let saved = try await context.peers.update(did) { stored in
-                var peer = stored ?? Peer(did: did, endpoint: base, firstSeen: time)
-                peer.endpoint = base
-                peer.logHead = head
-                peer.nextAttempt = time
-                stored = peer
-            }
-            let peer = saved ?? Peer(did: did, endpoint: base, firstSeen: time, logHead: head, nextAttempt: time)
+            let context = try await NodeContext.open(homeOptions.nodeHome, mustExist: true)
+            let signer = LocalSigner(context: context, passphrase: try passphraseOptions.passphrase())
+            let mesh = try await context.meshNode(signer: signer, logger: Logger(label: "tau.mesh"))
+            let peer = try await mesh.hello(endpoint: url)
+            let version = await context.resolver.heldLog(for: peer.did)?.head.versionId ?? peer.logHead ?? "unknown"
             if homeOptions.json {
                 Output.json(peer.json)
             } else {
-                Output.line("Added peer \(did) at \(base) (log version \(log.head.versionId))")
+                Output.line("Added peer \(peer.did) at \(peer.endpoint) (log version \(version))")
             }
         }
     }
