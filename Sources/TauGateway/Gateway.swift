@@ -29,15 +29,33 @@ public struct GatewayDependencies: Sendable {
     public var models: ModelGatewayDependencies?
     /// Throws (a coded error) when the node cannot serve, e.g. its database is down.
     public var checkHealth: @Sendable () async throws -> Void
+    /// Which `Host` headers are answered; nil answers any (a node bound to a public address).
+    public var hostPolicy: HostPolicy?
+    /// Per-client-address buckets of the routes anyone may call at a cost to the node
+    /// (`/1.0/identifiers/*`, `/mesh/v1/dids/*`), kept in process memory.
+    public var clientLimiter: any RateLimiter
+    /// The bucket shape of those routes per client address.
+    public var clientLimit: RateLimit
+    /// The wall clock the limits read.
+    public var now: @Sendable () -> Date
+    /// `/metrics` requires the operator token when true (`[metrics] auth = "operator"`).
+    public var metricsRequireOperator: Bool
 
     public init(
         localDID: @escaping @Sendable () async throws -> DID?, logs: any DIDLogRepository, resolver: DIDResolver,
         version: String, mesh: MeshNode? = nil, peers: any PeerRepository,
         metrics: PrometheusExporter = PrometheusExporter(help: MeshMetrics.help.merging(GatewayMetrics.help) { first, _ in first }),
         operatorToken: String? = nil, models: ModelGatewayDependencies? = nil,
-        checkHealth: @escaping @Sendable () async throws -> Void = {}
+        checkHealth: @escaping @Sendable () async throws -> Void = {}, hostPolicy: HostPolicy? = nil,
+        clientLimiter: any RateLimiter = InMemoryRateLimiter(), clientLimit: RateLimit = GatewayDependencies.defaultClientLimit,
+        now: @escaping @Sendable () -> Date = { Date() }, metricsRequireOperator: Bool = false
     ) {
         self.checkHealth = checkHealth
+        self.hostPolicy = hostPolicy
+        self.clientLimiter = clientLimiter
+        self.clientLimit = clientLimit
+        self.now = now
+        self.metricsRequireOperator = metricsRequireOperator
         self.localDID = localDID
         self.logs = logs
         self.resolver = resolver
@@ -50,13 +68,22 @@ public struct GatewayDependencies: Sendable {
     }
 }
 
+extension GatewayDependencies {
+    /// 120 requests at once, then 2 a second, per client address.
+    public static let defaultClientLimit = RateLimit(capacity: 120, refillPerSecond: 2)
+}
+
 /// Builds the node's HTTP application (Hummingbird), run as a ServiceLifecycle service.
 public enum Gateway {
     /// The router with every route of the node. Exposed for in-process tests.
-    public static func router(_ dependencies: GatewayDependencies, logger: Logger) -> Router<BasicRequestContext> {
-        let router = Router()
+    public static func router(_ dependencies: GatewayDependencies, logger: Logger) -> Router<GatewayRequestContext> {
+        let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: CodedErrorMiddleware())
+        if let policy = dependencies.hostPolicy { router.add(middleware: HostCheckMiddleware(policy: policy)) }
+        router.add(
+            middleware: ClientAddressLimitMiddleware(
+                limiter: dependencies.clientLimiter, limit: dependencies.clientLimit, now: dependencies.now))
         HealthRoutes(dependencies: dependencies).register(on: router)
         IdentityRoutes(dependencies: dependencies).register(on: router)
         MeshRoutes(dependencies: dependencies).register(on: router)

@@ -15,10 +15,13 @@ public enum HTTPProbe {
     }
 
     /// POSTs `body` and returns the status and response body.
+    /// - Parameter localAddress: the source address to send from (any 127.x address on
+    ///   loopback), so that a test can be several clients.
     public static func post(
-        _ url: String, body: [UInt8], contentType: String, headers: [String: String] = [:]
+        _ url: String, body: [UInt8], contentType: String, headers: [String: String] = [:], localAddress: String? = nil
     ) async throws -> (status: Int, body: String) {
         var request = HTTPClientRequest(url: url)
+        request.localAddress = localAddress
         request.method = .POST
         request.headers.add(name: "Content-Type", value: contentType)
         for (name, value) in headers { request.headers.add(name: name, value: value) }

@@ -122,33 +122,53 @@ struct MeshHandlerTests {
         #expect(try await bob.peers.all().isEmpty)
     }
 
-    @Test func rateLimitsUseTheSharedBucketThenTheSendersDID() async throws {
+    @Test func rateLimitsUseTheClientAddressThenTheSendersDID() async throws {
         let alice = try await member(port: 9)
         let limiter = RecordingRateLimiter()
         let bob = try await member(port: 9, rateLimiter: limiter)
         try await introduce(alice, to: bob)
-        _ = try await bob.node.receive(alice.signer.sign(type: MeshMessageType.ping, body: [:], to: [bob.did]).bytes)
+        _ = try await bob.node.receive(alice.signer.sign(type: MeshMessageType.ping, body: [:], to: [bob.did]).bytes, from: "192.0.2.7")
         let takes = await limiter.takes
-        #expect(takes.map(\.key) == ["*", "mesh/sender/\(alice.did)"])
+        #expect(takes.map(\.key) == ["mesh/address/192.0.2.7", "mesh/sender/\(alice.did)"])
         #expect(takes.map(\.limit) == [RateLimit(capacity: 60 * 10, refillPerSecond: 0.001 * 10), RateLimit(capacity: 60, refillPerSecond: 0.001)])
+    }
+
+    /// Garbage from one address spends that address's bucket only: a peer at another
+    /// address is still heard (the old single shared bucket locked everyone out).
+    @Test func aFloodFromOneAddressDoesNotLockOutOthers() async throws {
+        let alice = try await member(port: 9)
+        let bob = try await member(port: 9, burst: 2, rateLimiter: InMemoryRateLimiter())
+        try await introduce(alice, to: bob)
+        var refused = 0
+        for _ in 0..<40 {
+            do {
+                _ = try await bob.node.receive(Array("{garbage".utf8), from: "198.51.100.9")
+            } catch let error as MeshError where error.category == .rateLimited {
+                refused += 1
+            } catch {}
+        }
+        // A burst of 2 × 10 before verification: the rest of the flood is refused.
+        #expect(refused == 20)
+        let reply = try await bob.node.receive(alice.signer.sign(type: MeshMessageType.ping, body: [:], to: [bob.did]).bytes, from: "203.0.113.4")
+        #expect(reply.plaintext.type == MeshMessageType.pong)
     }
 
     @Test func refusedOrFailingRateLimitsRefuseTheMessage() async throws {
         let alice = try await member(port: 9)
         let cases: [(RecordingRateLimiter, String, String?)] = [
-            (RecordingRateLimiter(refuse: ["*"]), "rate_limited", "this node receives too many messages; slow down"),
+            (RecordingRateLimiter(refuse: ["mesh/address/192.0.2.7"]), "rate_limited", "192.0.2.7 sends too many messages; slow down"),
             (RecordingRateLimiter(fails: true), "rate_limit_unavailable", nil),
         ]
         for (limiter, code, message) in cases {
             let bob = try await member(port: 9, rateLimiter: limiter)
             try await introduce(alice, to: bob)
             let refusal = await #expect(throws: MeshError.self) {
-                try await bob.node.receive(alice.signer.sign(type: MeshMessageType.ping, body: [:], to: [bob.did]).bytes)
+                try await bob.node.receive(alice.signer.sign(type: MeshMessageType.ping, body: [:], to: [bob.did]).bytes, from: "192.0.2.7")
             }
             #expect(refusal?.code == code)
             if let message { #expect(refusal?.message == message) }
             // Refused before parsing: the sender's bucket is never asked.
-            #expect(await limiter.takes.map(\.key) == ["*"])
+            #expect(await limiter.takes.map(\.key) == ["mesh/address/192.0.2.7"])
         }
         let limiter = RecordingRateLimiter(refuse: ["mesh/sender/\(alice.did)"])
         let bob = try await member(port: 9, rateLimiter: limiter)

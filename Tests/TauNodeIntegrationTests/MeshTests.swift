@@ -182,6 +182,30 @@ struct MeshTests {
             }
             #expect(statuses.count == 40)
             #expect(statuses.allSatisfy { $0 == 200 || $0 == 429 }, "\(statuses)")
+            // Garbage from another address spends that address's bucket (ten times a sender's
+            // burst of 60, refilled at ten times 10 a second) and is refused beyond it; the honest sender at
+            // 127.0.0.1 is still heard.
+            var flood: [Int] = []
+            for _ in 0..<1_200 {
+                flood.append(
+                    try await HTTPProbe.post(
+                        urlB + "/mesh/v1/inbox", body: Array("{nope".utf8), contentType: SignedMessage.mediaType, localAddress: "127.0.0.2"
+                    ).status)
+            }
+            // (The bucket refills while the flood runs, so a few more than 600 may be parsed.)
+            #expect(flood.filter { $0 == 400 }.count >= 600, "the burst is parsed and refused as malformed")
+            #expect(flood.filter { $0 == 429 }.count >= 1, "then the address is rate-limited: \(flood.filter { $0 == 400 }.count) parsed")
+            #expect(flood.allSatisfy { $0 == 400 || $0 == 429 })
+            let honest = signer.sign(type: "https://tau-node.dev/kamn/1/peer/ping", body: [:], to: [recipient])
+            #expect(try await HTTPProbe.post(urlB + "/mesh/v1/inbox", body: honest.bytes, contentType: SignedMessage.mediaType).status == 200)
+            // A browser form cannot post to the inbox: only signed-message media types are read.
+            let form = try await HTTPProbe.post(urlB + "/mesh/v1/inbox", body: honest.bytes, contentType: "text/plain")
+            #expect(form.status == 415)
+            #expect(form.body.contains("content_type_unsupported"))
+            // Bound to loopback, the node answers only its own names, on every route.
+            let rebound = try await HTTPProbe.get(urlB + "/healthz", headers: ["Host": "attacker.example"])
+            #expect(rebound.status == 403)
+            #expect(rebound.body.contains("host_not_allowed"))
             #expect(try await HTTPProbe.getJSON(urlB + "/healthz").status == 200)
             let wrongRecipient = signer.sign(type: "https://tau-node.dev/kamn/1/peer/ping", body: [:], to: [try DID(a.did)])
             let misdirected = try await HTTPProbe.post(urlB + "/mesh/v1/inbox", body: wrongRecipient.bytes, contentType: SignedMessage.mediaType)

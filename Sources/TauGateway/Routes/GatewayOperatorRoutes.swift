@@ -8,7 +8,7 @@ import TauProviders
 struct GatewayOperatorRoutes {
     let dependencies: GatewayDependencies
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.get("gateway/v1/breakers") { request, _ -> Response in
             try dependencies.authorizeOperator(request)
             guard let models = dependencies.models else {

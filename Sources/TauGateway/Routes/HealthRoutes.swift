@@ -6,7 +6,7 @@ import TauCore
 struct HealthRoutes {
     let dependencies: GatewayDependencies
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.get("healthz") { _, _ -> Response in
             do {
                 try await dependencies.checkHealth()

@@ -12,7 +12,7 @@ struct IdentityRoutes {
     static let logContentType = "application/jsonl"
     let dependencies: GatewayDependencies
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         router.get(".well-known/did.json") { _, _ -> Response in
             let log = try await localLog()
             // A revoked identity still shows its last document, with 410 so clients notice.
@@ -23,10 +23,11 @@ struct IdentityRoutes {
         }
         router.get("mesh/v1/dids/:did/log") { _, context -> Response in
             let did = try parseDID(context.parameters.get("did") ?? "")
-            guard let stored = try await dependencies.logs.log(for: did) else {
+            // The stored bytes as they are: verified when stored, never parsed again to serve.
+            guard let stored = try await dependencies.logs.storedJSONLines(for: did) else {
                 throw GatewayError(status: .notFound, code: "did_not_found", message: "this node holds no log for \(did)")
             }
-            return .text(stored.log.jsonLines, contentType: IdentityRoutes.logContentType)
+            return .text(stored, contentType: IdentityRoutes.logContentType)
         }
         router.get("1.0/identifiers/:did") { request, context -> Response in
             var didURL = IdentityRoutes.pathDID(context.parameters.get("did") ?? "")

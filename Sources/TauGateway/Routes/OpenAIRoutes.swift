@@ -29,7 +29,7 @@ struct OpenAIRoutes {
     static let sessionHeader = HTTPField.Name("x-tau-session-id")!
     static let routeHeader = HTTPField.Name("x-tau-route")!
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<GatewayRequestContext>) {
         let group = router.group("v1")
         group.post("chat/completions") { request, _ -> Response in
             do {

@@ -9,11 +9,14 @@ public struct GatewayError: Error, HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// Headers sent besides `Content-Type`, e.g. `Retry-After`.
+    public let extraHeaders: HTTPFields
 
-    public init(status: HTTPResponse.Status, code: String, message: String) {
+    public init(status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
+        self.extraHeaders = headers
     }
 
     /// Maps any tau-node module error to its HTTP meaning, in this one place.
@@ -21,7 +24,11 @@ public struct GatewayError: Error, HTTPResponseError, Sendable {
         self.init(status: GatewayError.status(for: error.category), code: error.code, message: error.message)
     }
 
-    public var headers: HTTPFields { [.contentType: "application/json"] }
+    public var headers: HTTPFields {
+        var fields: HTTPFields = [.contentType: "application/json"]
+        fields.append(contentsOf: extraHeaders)
+        return fields
+    }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let body: JSONValue = ["error": ["code": .string(code), "message": .string(message)]]

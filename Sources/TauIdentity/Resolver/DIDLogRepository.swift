@@ -16,6 +16,23 @@ public protocol DIDLogRepository: Sendable {
     /// Records that the sources were asked about `did` now (whether or not the log grew),
     /// so that other processes sharing the store do not ask again within the cache TTL.
     func markChecked(_ did: DID, at time: Date) async throws
+    /// The log held for `did` exactly as stored (JSON Lines), without parsing it: what
+    /// `GET /mesh/v1/dids/{did}/log` serves.
+    func storedJSONLines(for did: DID) async throws -> String?
+    /// Drops logs of other DIDs (never `local` ones) beyond `limits`, the least recently
+    /// checked first.
+    func evictForeignLogs(beyond limits: ForeignLogLimits) async throws
+}
+
+/// How many logs of other DIDs a node keeps, and how many bytes of them.
+public struct ForeignLogLimits: Sendable, Equatable {
+    public var maximumLogs: Int
+    public var maximumBytes: Int
+
+    public init(maximumLogs: Int = 10_000, maximumBytes: Int = 256 << 20) {
+        self.maximumLogs = maximumLogs
+        self.maximumBytes = maximumBytes
+    }
 }
 
 /// Why a log is held.

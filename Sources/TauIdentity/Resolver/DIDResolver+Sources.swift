@@ -73,6 +73,7 @@ extension DIDResolver {
         }
         if let best, best.log.entries.count > (held?.log.entries.count ?? 0) {
             try await repository?.save(best, origin: .resolved)
+            if held == nil { try await repository?.evictForeignLogs(beyond: configuration.foreignLogLimits) }
         }
         return best
     }

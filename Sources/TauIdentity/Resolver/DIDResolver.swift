@@ -20,11 +20,14 @@ public actor DIDResolver {
         public var maximumClockSkew: TimeInterval
         /// Hosts that did:web resolves over plain HTTP (loopback setups and tests).
         public var insecureWebHosts: Set<String>
+        /// How many logs of other DIDs are kept (least recently checked go first).
+        public var foreignLogLimits: ForeignLogLimits
 
         public init(
             cacheTTL: Duration = .seconds(60), logSources: [String] = [], maximumClockSkew: TimeInterval = 300,
-            insecureWebHosts: Set<String> = []
+            insecureWebHosts: Set<String> = [], foreignLogLimits: ForeignLogLimits = ForeignLogLimits()
         ) {
+            self.foreignLogLimits = foreignLogLimits
             self.cacheTTL = cacheTTL
             self.logSources = logSources
             self.maximumClockSkew = maximumClockSkew
@@ -201,6 +204,7 @@ public actor DIDResolver {
             }
         } else {
             try await repository?.save(verified, origin: origin)
+            if origin != .local { try await repository?.evictForeignLogs(beyond: configuration.foreignLogLimits) }
         }
         remember(.tau(current), for: verified.did)
         return current

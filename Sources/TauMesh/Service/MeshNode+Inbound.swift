@@ -8,9 +8,11 @@ extension MeshNode {
     /// - Throws: ``EnvelopeError`` (verification) or ``MeshError`` (`rate_limited`,
     ///   `rate_limit_unavailable`, `unsupported_type`, or the refusal of the message's
     ///   handler, e.g. `body_invalid`); each refusal is counted by reason.
-    public func receive(_ bytes: [UInt8]) async throws -> SignedMessage {
+    /// - Parameter clientAddress: the address the message came from (the HTTP peer), whose
+    ///   bucket is charged before anything is verified; nil when unknown.
+    public func receive(_ bytes: [UInt8], from clientAddress: String? = nil) async throws -> SignedMessage {
         do {
-            let reply = try await process(bytes)
+            let reply = try await process(bytes, from: clientAddress)
             return reply
         } catch let error as EnvelopeError {
             metrics.rejected(reason: error.code)
@@ -21,10 +23,10 @@ extension MeshNode {
         }
     }
 
-    private func process(_ bytes: [UInt8]) async throws -> SignedMessage {
-        // Unverified traffic shares one budget (it cannot be charged to a sender it may
-        // only claim to be); verified traffic is limited per sender below.
-        try await admit(nil)
+    private func process(_ bytes: [UInt8], from clientAddress: String?) async throws -> SignedMessage {
+        // Unverified traffic is charged to the address it came from (it cannot be charged to
+        // a sender it may only claim to be); verified traffic is limited per sender below.
+        try await admit(address: clientAddress ?? "unknown")
         let unverified = try SignedMessage(bytes: bytes)
         // This message's own pulls: concurrent messages cannot spend or reset them.
         let budget = LogPullBudget()
@@ -60,21 +62,30 @@ extension MeshNode {
         return try await sign(type: reply.type, body: reply.body, to: message.from, threadID: message.id)
     }
 
-    /// Takes a token from the shared bucket `*` (all traffic before verification, at ten
-    /// times a sender's burst and rate), kept in this process so that unverified traffic
-    /// costs no database write, or from the verified sender's bucket `mesh/sender/<DID>` in
-    /// the node's rate limiter (the store's, shared by replicas, when serving).
-    private func admit(_ sender: DID?) async throws(MeshError) {
-        let scale: Double = sender == nil ? 10 : 1
+    /// Takes a token from the client address's bucket `mesh/address/<ip>` (traffic before
+    /// verification, at ten times a sender's burst and rate), kept in this process so that
+    /// unverified traffic costs no database write: a flood from one address locks out that
+    /// address only.
+    private func admit(address: String) async throws(MeshError) {
+        try await admit(
+            bucket: MeshNode.addressBucketPrefix + address, limiter: floodLimiter, scale: 10,
+            refusal: "\(address.prefix(64)) sends too many messages; slow down")
+    }
+
+    /// Takes a token from the verified sender's bucket `mesh/sender/<DID>` in the node's rate
+    /// limiter (the store's, shared by replicas, when serving).
+    private func admit(_ sender: DID) async throws(MeshError) {
+        try await admit(
+            bucket: MeshNode.senderBucketPrefix + sender.description, limiter: rateLimiter, scale: 1,
+            refusal: "\(sender) sent too many messages; slow down")
+    }
+
+    private func admit(bucket: String, limiter: any RateLimiter, scale: Double, refusal: String) async throws(MeshError) {
         let limit = RateLimit(
             capacity: configuration.rateLimitBurst * scale, refillPerSecond: configuration.rateLimitPerSecond * scale)
         let decision: RateDecision
         do {
-            if let sender {
-                decision = try await rateLimiter.take(MeshNode.senderBucketPrefix + sender.description, limit: limit, at: now())
-            } else {
-                decision = try await floodLimiter.take("*", limit: limit, at: now())
-            }
+            decision = try await limiter.take(bucket, limit: limit, at: now())
         } catch {
             // Fail closed: a limit that cannot be checked admits nothing; a database that is
             // down is a temporary refusal (503).
@@ -83,9 +94,7 @@ extension MeshNode {
             throw MeshError("rate_limit_unavailable", "the rate limiter failed: \(error)", category: category)
         }
         guard decision.isAdmitted else {
-            throw MeshError(
-                "rate_limited", "\(sender.map { "\($0) sent" } ?? "this node receives") too many messages; slow down",
-                category: .rateLimited)
+            throw MeshError("rate_limited", refusal, category: .rateLimited)
         }
     }
 

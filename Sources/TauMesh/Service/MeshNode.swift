@@ -57,14 +57,14 @@ public actor MeshNode {
     let now: @Sendable () -> Date
     let logger: Logger
     public nonisolated let metrics: MeshMetrics
-    /// Token buckets: `*` for all inbound traffic before verification, the DID for each
-    /// verified sender.
     /// Buckets of verified senders (`mesh/sender/<DID>`).
     let rateLimiter: any RateLimiter
-    /// The bucket of all traffic before verification, per process.
+    /// Buckets of client addresses, for traffic before verification, per process.
     let floodLimiter: any RateLimiter
     /// The prefix of a verified sender's bucket name.
     public static let senderBucketPrefix = "mesh/sender/"
+    /// The prefix of a client address's bucket name (traffic before verification).
+    public static let addressBucketPrefix = "mesh/address/"
     /// The handlers inbound messages are dispatched to, by type.
     let handlers: MeshHandlerRegistry
     /// New peers one gossip message may add.

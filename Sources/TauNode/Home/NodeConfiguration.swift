@@ -24,6 +24,10 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
         public var max_clock_skew_seconds: Int?
         /// Hosts whose did:web documents are fetched over plain HTTP.
         public var insecure_web_hosts: [String]?
+        /// Most logs of other DIDs kept (default 10,000).
+        public var max_foreign_logs: Int?
+        /// Most bytes of logs of other DIDs kept, in MiB (default 256).
+        public var max_foreign_log_mib: Int?
     }
 
     public struct Mesh: Sendable, Equatable, Codable {
@@ -58,6 +62,13 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
     public var resolver: Resolver?
     public var mesh: Mesh?
     public var outbound: Outbound?
+    /// `[metrics]`: who may read `/metrics`.
+    public var metrics: Metrics?
+
+    public struct Metrics: Sendable, Equatable, Codable {
+        /// `"none"` (default: anyone who reaches the node) or `"operator"` (the operator token).
+        public var auth: String?
+    }
     /// `[catalog]`: the remote model catalog and local model overrides (NodeConfiguration+Catalog.swift).
     public var catalog: Catalog?
     /// `[providers.<name>]` tables.

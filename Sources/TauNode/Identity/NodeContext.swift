@@ -62,7 +62,8 @@ public struct NodeContext: Sendable {
         let resolver = DIDResolver(
             configuration: .init(
                 cacheTTL: freshResolution ? .zero : settings.resolver.cacheTTL, logSources: settings.resolver.sources + extraLogSources,
-                maximumClockSkew: settings.resolver.maximumClockSkew, insecureWebHosts: settings.resolver.insecureWebHosts),
+                maximumClockSkew: settings.resolver.maximumClockSkew, insecureWebHosts: settings.resolver.insecureWebHosts,
+                foreignLogLimits: settings.resolver.foreignLogLimits),
             repository: store.didLogs, http: http, extraSources: { (try? await peers.all().filter { $0.state != .dead }.map(\.endpoint)) ?? [] },
             now: clock.now, logger: logger)
         return NodeContext(

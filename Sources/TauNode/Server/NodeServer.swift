@@ -69,7 +69,9 @@ public struct NodeServer: Sendable {
             localDID: { try await logs.localDID() }, logs: logs, resolver: context.resolver, version: tauNodeVersion, mesh: mesh,
             peers: context.peers, metrics: exporter, operatorToken: operatorToken,
             models: ModelGatewayDependencies(service: models.service, access: models.access, metrics: gatewayMetrics),
-            checkHealth: { [health = HealthProbe(store: context.store, clock: context.clock)] in try await health.check() })
+            checkHealth: { [health = HealthProbe(store: context.store, clock: context.clock)] in try await health.check() },
+            hostPolicy: HostPolicy.forBinding(host, publicURL: context.settings.server.publicURL), now: context.clock.now,
+            metricsRequireOperator: context.settings.metricsRequireOperator)
         let advertisedHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
         let publicURL = context.settings.server.publicURL
         let application = Gateway.application(

@@ -100,6 +100,13 @@ extension NodeConfiguration {
         if let text = mesh?.max_clock_skew { try problems.duration(text, at: ["mesh", "max_clock_skew"]) }
         if let fanout = mesh?.gossip_fanout, !(1...32).contains(fanout) { throw problems.invalid(["mesh", "gossip_fanout"], "must be 1-32") }
         if let timeout = database?.timeout { try problems.duration(timeout, at: ["database", "timeout"]) }
+        if let count = resolver?.max_foreign_logs, count < 1 { throw problems.invalid(["resolver", "max_foreign_logs"], "must be ≥ 1") }
+        if let size = resolver?.max_foreign_log_mib, !(1...65536).contains(size) {
+            throw problems.invalid(["resolver", "max_foreign_log_mib"], "must be 1-65536")
+        }
+        if let auth = metrics?.auth, !["none", "operator"].contains(auth) {
+            throw problems.invalid(["metrics", "auth"], "must be \"none\" or \"operator\"")
+        }
         do {
             _ = try OutboundPolicy.parseAllowed(outbound?.allow ?? [])
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import TauCore
+import TauIdentity
 import TauProviders
 import TauStore
 
@@ -27,6 +28,7 @@ public struct NodeSettings: Sendable {
         public var cacheTTL: Duration
         public var maximumClockSkew: TimeInterval
         public var insecureWebHosts: Set<String>
+        public var foreignLogLimits: ForeignLogLimits
     }
 
     public struct Mesh: Sendable, Equatable {
@@ -56,6 +58,8 @@ public struct NodeSettings: Sendable {
     public var gateway: Gateway
     /// Which addresses fetches may go to: `[outbound] allow` plus `TAU_OUTBOUND_ALLOW`.
     public var outbound: OutboundPolicy
+    /// Whether `/metrics` requires the operator token (`[metrics] auth = "operator"`).
+    public var metricsRequireOperator: Bool
 
     /// Comma-separated CIDR blocks added to `[outbound] allow`.
     public static let outboundAllowVariable = "TAU_OUTBOUND_ALLOW"
@@ -90,7 +94,10 @@ public struct NodeSettings: Sendable {
         resolver = Resolver(
             sources: configuration.resolver?.sources ?? [], cacheTTL: .seconds(configuration.resolver?.cache_ttl_seconds ?? 60),
             maximumClockSkew: TimeInterval(configuration.resolver?.max_clock_skew_seconds ?? 300),
-            insecureWebHosts: Set(configuration.resolver?.insecure_web_hosts ?? []))
+            insecureWebHosts: Set(configuration.resolver?.insecure_web_hosts ?? []),
+            foreignLogLimits: ForeignLogLimits(
+                maximumLogs: configuration.resolver?.max_foreign_logs ?? 10_000,
+                maximumBytes: (configuration.resolver?.max_foreign_log_mib ?? 256) << 20))
         mesh = Mesh(
             bootstrap: configuration.mesh?.bootstrap ?? [], gossipInterval: duration(configuration.mesh?.gossip_interval, .seconds(30)),
             gossipFanout: configuration.mesh?.gossip_fanout ?? 3,
@@ -101,6 +108,7 @@ public struct NodeSettings: Sendable {
         } catch {
             throw NodeError(error.code, "\(NodeSettings.outboundAllowVariable) or [outbound] allow: \(error.message)", category: error.category)
         }
+        metricsRequireOperator = configuration.metrics?.auth == "operator"
         let gateway = configuration.gateway
         let requestTimeout = duration(gateway?.request_timeout, .seconds(600))
         self.gateway = Gateway(

@@ -1,7 +1,7 @@
 /// Every table tau-node keeps, as migrations per domain, in the order they are applied.
 enum StoreSchema {
     static var migrations: [Migration] {
-        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers]
+        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes]
     }
 
     static let identity = Migration(
@@ -18,6 +18,15 @@ enum StoreSchema {
                 updated_at_ms BIGINT NOT NULL,
                 checked_at_ms BIGINT NOT NULL)
             """
+        ])
+
+    /// The size of each stored log, which eviction of foreign logs sums.
+    static let identityLogSizes = Migration(
+        domain: "identity", version: 2, name: "log-sizes",
+        [
+            "ALTER TABLE identity_did_logs ADD COLUMN log_bytes BIGINT NOT NULL DEFAULT 0",
+            "UPDATE identity_did_logs SET log_bytes = LENGTH(log_jsonl)",
+            "CREATE INDEX identity_did_logs_checked ON identity_did_logs (checked_at_ms)",
         ])
 
     static let envelope = Migration(

@@ -29,11 +29,12 @@ public struct SQLDIDLogRepository: DIDLogRepository {
 
     public func save(_ log: VerifiedDIDTauLog, origin: DIDLogOrigin) async throws {
         let head = log.head
+        let text = log.log.jsonLines
         let time = now().epochMilliseconds
         try await executor.execute(
             """
-            INSERT INTO identity_did_logs (did, origin, head_version, head_version_id, deactivated, log_jsonl, updated_at_ms, checked_at_ms)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
+            INSERT INTO identity_did_logs (did, origin, head_version, head_version_id, deactivated, log_jsonl, updated_at_ms, checked_at_ms, log_bytes)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)
             ON CONFLICT (did) DO UPDATE SET
                 origin = CASE WHEN identity_did_logs.origin = 'local' OR excluded.origin = 'local' THEN 'local' ELSE excluded.origin END,
                 head_version = CASE WHEN excluded.head_version > identity_did_logs.head_version
@@ -44,6 +45,8 @@ public struct SQLDIDLogRepository: DIDLogRepository {
                     THEN excluded.deactivated ELSE identity_did_logs.deactivated END,
                 log_jsonl = CASE WHEN excluded.head_version > identity_did_logs.head_version
                     THEN excluded.log_jsonl ELSE identity_did_logs.log_jsonl END,
+                log_bytes = CASE WHEN excluded.head_version > identity_did_logs.head_version
+                    THEN excluded.log_bytes ELSE identity_did_logs.log_bytes END,
                 updated_at_ms = CASE WHEN excluded.head_version > identity_did_logs.head_version
                     THEN excluded.updated_at_ms ELSE identity_did_logs.updated_at_ms END,
                 checked_at_ms = excluded.checked_at_ms
@@ -52,13 +55,33 @@ public struct SQLDIDLogRepository: DIDLogRepository {
             """,
             [
                 .text(log.did.description), .text(origin.rawValue), .integer(Int64(head.number)), .text(head.versionId),
-                .bool(head.deactivated), .text(log.log.jsonLines), .integer(time),
+                .bool(head.deactivated), .text(text), .integer(time), .integer(Int64(text.utf8.count)),
             ])
     }
 
     public func markChecked(_ did: DID, at time: Date) async throws {
         try await executor.execute(
             "UPDATE identity_did_logs SET checked_at_ms = ? WHERE did = ?", time.epochMilliseconds, did.description)
+    }
+
+    public func storedJSONLines(for did: DID) async throws -> String? {
+        try await executor.queryOne("SELECT log_jsonl FROM identity_did_logs WHERE did = ?", did.description)?.optionalString("log_jsonl")
+    }
+
+    /// One statement: rank the foreign logs newest-checked first with a running byte total,
+    /// and delete those past either limit.
+    public func evictForeignLogs(beyond limits: ForeignLogLimits) async throws {
+        try await executor.execute(
+            """
+            DELETE FROM identity_did_logs WHERE origin <> 'local' AND did IN (
+                SELECT did FROM (
+                    SELECT did,
+                        ROW_NUMBER() OVER (ORDER BY checked_at_ms DESC, did DESC) AS position,
+                        SUM(log_bytes) OVER (ORDER BY checked_at_ms DESC, did DESC ROWS UNBOUNDED PRECEDING) AS running
+                    FROM identity_did_logs WHERE origin <> 'local') ranked
+                WHERE position > ?1 OR running > ?2)
+            """,
+            Int64(limits.maximumLogs), Int64(limits.maximumBytes))
     }
 
     public func heldDIDs() async throws -> [DID] {

@@ -55,6 +55,33 @@ public enum DIDLogRepositoryContract {
             try await require(stored?.checkedAt.map { abs($0.timeIntervalSince(checked)) < 0.001 } == true, "checkedAt is the marked time")
             try await logs.markChecked(try ContractDIDs.alice(), at: checked)  // an unknown DID is no error
         },
+        ContractCase("serves the stored JSON Lines as saved") { logs in
+            let versions = try versions(rotations: 1)
+            try await logs.save(versions[1], origin: .resolved)
+            try await require(try await logs.storedJSONLines(for: versions[0].did) == versions[1].log.jsonLines, "the stored text comes back")
+            try await require(try await logs.storedJSONLines(for: try ContractDIDs.alice()) == nil, "nothing for an unknown DID")
+        },
+        ContractCase("evicts the least recently checked foreign logs beyond the limits, never local ones") { logs in
+            let own = try versions(rotations: 0)[0]
+            try await logs.save(own, origin: .local)
+            var foreign: [VerifiedDIDTauLog] = []
+            for index in 0..<4 {
+                let log = try versions(rotations: 0)[0]
+                try await logs.save(log, origin: .resolved)
+                try await logs.markChecked(log.did, at: start.addingTimeInterval(Double(100 * (index + 1))))
+                foreign.append(log)
+            }
+            // The oldest-checked one is used again: it becomes the newest.
+            try await logs.markChecked(foreign[0].did, at: start.addingTimeInterval(1_000))
+            try await logs.evictForeignLogs(beyond: ForeignLogLimits(maximumLogs: 2, maximumBytes: 1 << 30))
+            let held = Set(try await logs.heldDIDs())
+            try await require(held == [own.did, foreign[0].did, foreign[3].did], "the two most recently checked foreign logs and the local one stay")
+            let size = foreign[0].log.jsonLines.utf8.count
+            try await logs.evictForeignLogs(beyond: ForeignLogLimits(maximumLogs: 10, maximumBytes: size))
+            try await require(Set(try await logs.heldDIDs()) == [own.did, foreign[0].did], "the byte limit keeps what fits, newest first")
+            try await logs.evictForeignLogs(beyond: ForeignLogLimits(maximumLogs: 1, maximumBytes: 0))
+            try await require(try await logs.heldDIDs() == [own.did], "the local log is never evicted")
+        },
         ContractCase("concurrent saves of different lengths keep the longest") { logs in
             let versions = try versions(rotations: 3)
             try await withThrowingTaskGroup(of: Void.self) { group in
