@@ -18,10 +18,25 @@ struct KeystoreTests {
         #expect(throws: CryptoError.self) { try tampered.open(passphrase: "correct horse", associatedData: [1]) }
     }
 
+    /// Each bound on its own, just past it and just inside it: out of range is refused with
+    /// its code before Argon2id runs; in range goes on to the passphrase check.
     @Test func rejectsHostileKDFParameters() throws {
-        var box = try SealedBox.seal([1], passphrase: "p")
-        box.kdf = KDFParameters(operations: 1000, memoryBytes: 1 << 40)
-        #expect(throws: CryptoError.self) { try box.open(passphrase: "p") }
+        let box = try SealedBox.seal([1], passphrase: "p", kdf: .interactive)
+        func code(operations: UInt64, memory: Int) -> String? {
+            var edited = box
+            edited.kdf = KDFParameters(operations: operations, memoryBytes: memory)
+            do { _ = try edited.open(passphrase: "p"); return nil } catch { return error.code }
+        }
+        let memory = KDFParameters.interactive.memoryBytes
+        let operations = KDFParameters.interactive.operations
+        #expect(code(operations: KDFParameters.maximumOperations + 1, memory: memory) == "sealed_box_invalid")
+        #expect(code(operations: 0, memory: memory) == "sealed_box_invalid")
+        #expect(code(operations: operations, memory: KDFParameters.maximumMemoryBytes + 1) == "sealed_box_invalid")
+        #expect(code(operations: operations, memory: 1024) == "sealed_box_invalid")
+        #expect(code(operations: 1000, memory: 1 << 40) == "sealed_box_invalid")
+        // Inside the range the KDF runs, and the (changed) key no longer opens the box.
+        #expect(code(operations: operations + 1, memory: memory) == "wrong_passphrase")
+        #expect(code(operations: operations, memory: memory) == nil)
     }
 
     @Test func keystoreFileIsPrivateAndAtomic() throws {
@@ -37,7 +52,9 @@ struct KeystoreTests {
         #expect(try read.open(passphrase: "pw") == ["k": "v"])
     }
 
-    @Test func wrongPassphraseLeavesTheFileUntouched() throws {
+    /// Opening reads only. The write paths (rotate, change-passphrase) are checked end to
+    /// end in CLITests.wrongOrMissingPassphraseChangesNothing: bytes, inode and time.
+    @Test func openingWithAWrongPassphraseOnlyReads() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.appending("keystore.json")

@@ -96,6 +96,13 @@ struct CLITests {
         #expect(try await tau(["init", "--home", home]).exitCode == 0)
         let keystore = home + "/keystore.json"
         let before = FileManager.default.contents(atPath: keystore)
+        // Not rewritten either (same inode, same modification time), and nothing left beside it.
+        func identity() throws -> [String] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: keystore)
+            return ["\(attributes[.systemFileNumber] ?? "")", "\(attributes[.modificationDate] ?? "")"]
+        }
+        let identityBefore = try identity()
+        let filesBefore = try FileManager.default.contentsOfDirectory(atPath: home).sorted()
         let wrong = try await tau(["id", "rotate", "--home", home], passphrase: "not it")
         #expect(wrong.exitCode == 77)
         #expect(wrong.standardError.contains("wrong_passphrase"))
@@ -112,6 +119,8 @@ struct CLITests {
         #expect(refused.exitCode == 77)
         #expect(refused.standardError.contains("passphrase_file_insecure"))
         #expect(FileManager.default.contents(atPath: keystore) == before)
+        #expect(try identity() == identityBefore)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home).sorted() == filesBefore)
         let fromFile = try await tau(["id", "rotate", "--home", home, "--passphrase-file", passphraseFile], passphrase: nil)
         #expect(fromFile.exitCode == 0, "\(fromFile.standardError)")
         // config.toml may hold secrets: init writes it for the owner only.
