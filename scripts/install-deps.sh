@@ -10,6 +10,13 @@ command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 [ -e /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 
+# The DIDComm interop tests need a virtual environment (see below); Debian's python3
+# makes one only with python3-venv installed.
+didcomm_venv="${TAU_DIDCOMM_VENV:-$HOME/.cache/tau-node/didcomm-venv}"
+if ! "$didcomm_venv/bin/python3" -c "import didcomm" >/dev/null 2>&1 && ! python3 -c "import ensurepip" >/dev/null 2>&1; then
+  missing+=(python3-venv)
+fi
+
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "tau-node needs: ${missing[*]} (install them with your package manager)" >&2
@@ -30,6 +37,18 @@ for module in jwcrypto openai; do
     python3 -m pip install --quiet "$module" >/dev/null 2>&1 || python3 -m pip install --quiet --break-system-packages "$module" >/dev/null
   fi
 done
+
+# Test-only: the DIDComm reference library (PyPI `didcomm`, module `didcomm`) for the
+# signed-message interop tests. didcomm 0.3.2 pins pydantic 1 and typing-extensions 4.0,
+# which would replace what openai (above) needs, so it gets a virtual environment of its
+# own; the tests run $TAU_DIDCOMM_VENV/bin/python3 (default ~/.cache/tau-node/didcomm-venv).
+if ! "$didcomm_venv/bin/python3" -c "import didcomm" >/dev/null 2>&1; then
+  echo "Installing didcomm 0.3.2 in $didcomm_venv (tests only) ..." >&2
+  rm -rf "$didcomm_venv"
+  mkdir -p "$(dirname "$didcomm_venv")"
+  python3 -m venv "$didcomm_venv"
+  "$didcomm_venv/bin/python3" -m pip install --quiet --disable-pip-version-check "didcomm==0.3.2" >/dev/null
+fi
 
 if ! command -v swift >/dev/null 2>&1; then
   echo "Swift 6.1 or later is required (https://www.swift.org/install/)." >&2

@@ -49,6 +49,20 @@ struct EnvelopeFixture {
         await resolver.invalidate()
     }
 
+    /// `plaintext` signed in the form tau-node wrote before it followed the DIDComm v2
+    /// example: `kid` in the protected header, no unprotected header.
+    func signedWithProtectedKeyID(_ plaintext: PlaintextMessage, keyID: String, key: Ed25519.PrivateKey) -> [UInt8] {
+        let header: JSONValue = ["alg": "EdDSA", "kid": .string(keyID), "typ": .string(SignedMessage.mediaType)]
+        let protectedHeader = Base64URL.encode(header.canonicalBytes())
+        let payload = Base64URL.encode(plaintext.json.canonicalBytes())
+        let signature = key.signature(for: Array((protectedHeader + "." + payload).utf8))
+        let json: JSONValue = [
+            "payload": .string(payload),
+            "signatures": [["protected": .string(protectedHeader), "signature": .string(Base64URL.encode(signature))]],
+        ]
+        return json.canonicalBytes()
+    }
+
     func verifier(policy: EnvelopePolicy = EnvelopePolicy()) -> EnvelopeVerifier {
         EnvelopeVerifier(resolver: resolver, replayCache: replay, policy: policy, now: clock.provider)
     }

@@ -28,8 +28,11 @@ struct EnvelopeVerificationTests {
         let parsed = try SignedMessage(bytes: message.bytes)
         #expect(parsed == message)
         #expect(parsed.plaintext.threadID == "t-1")
-        let header = try JSONValue(parsing: Base64URL.decode(message.json["signatures"]?.arrayValue?.first?["protected"]?.stringValue ?? "") ?? [])
-        #expect(header == ["alg": "EdDSA", "kid": .string(alice.controller.signingKeyID), "typ": "application/didcomm-signed+json"])
+        // kid in the unprotected header, as the DIDComm v2 example has it; alg and typ protected.
+        let entry = try #require(message.json["signatures"]?.arrayValue?.first)
+        let header = try JSONValue(parsing: Base64URL.decode(entry["protected"]?.stringValue ?? "") ?? [])
+        #expect(header == ["alg": "EdDSA", "typ": "application/didcomm-signed+json"])
+        #expect(entry["header"] == ["kid": .string(alice.controller.signingKeyID)])
         let payload = try JSONValue(parsing: message.payload)
         #expect(payload["typ"] == "application/didcomm-plain+json")
         #expect(payload["created_time"]?.intValue == 1_800_000_000)
@@ -40,9 +43,11 @@ struct EnvelopeVerificationTests {
         let alice = try await fixture.node()
         let message = alice.signer.sign(type: Self.type, body: [:], to: [alice.did])
         let forged = tampered(message) { json in
-            var signature = Base64URL.decode(json["signatures"]?.arrayValue?[0]["signature"]?.stringValue ?? "") ?? []
+            var entry = json["signatures"]!.arrayValue![0]
+            var signature = Base64URL.decode(entry["signature"]?.stringValue ?? "") ?? []
             signature[10] ^= 0x40
-            json["signatures"] = [["protected": json["signatures"]!.arrayValue![0]["protected"]!, "signature": .string(Base64URL.encode(signature))]]
+            entry["signature"] = .string(Base64URL.encode(signature))
+            json["signatures"] = [entry]
         }
         #expect(await reason { _ = try await fixture.verifier().verify(forged, recipient: alice.did) } == "signature_invalid")
         // A signature by a key that is not the sender's.
@@ -140,6 +145,41 @@ struct EnvelopeVerificationTests {
         #expect(await reason { _ = try await fixture.verifier().verify(agreement.bytes, recipient: alice.did) } == "kid_not_current")
     }
 
+    @Test func kidInTheProtectedHeaderIsStillAccepted() async throws {
+        let fixture = EnvelopeFixture()
+        let alice = try await fixture.node()
+        let bob = try await fixture.node()
+        let current = alice.signer.sign(type: Self.type, body: ["form": "earlier"], to: [bob.did])
+        let earlier = fixture.signedWithProtectedKeyID(current.plaintext, keyID: alice.controller.signingKeyID, key: alice.controller.signingKey)
+        let verified = try await fixture.verifier().verify(earlier, recipient: bob.did)
+        #expect(verified.message.keyID == alice.controller.signingKeyID)
+        #expect(verified.plaintext.body == ["form": "earlier"])
+        // Re-serialized as received: the kid stays in the protected header, where it was signed.
+        #expect(verified.message.bytes == earlier)
+        #expect(await reason { _ = try await fixture.verifier().verifyHistorical(verified.message.bytes) } == nil)
+    }
+
+    @Test func anUnprotectedKidChangedInTransit() async throws {
+        // The unprotected kid is not signed, but it must name a current authentication key
+        // of the signed `from` whose key verifies the signature: changing it gains nothing.
+        let fixture = EnvelopeFixture()
+        let alice = try await fixture.node()
+        let bob = try await fixture.node()
+        let message = alice.signer.sign(type: Self.type, body: [:], to: [bob.did])
+        func withKeyID(_ keyID: String) -> [UInt8] {
+            tampered(message) { json in
+                var one = json["signatures"]!.arrayValue![0]
+                one["header"] = ["kid": .string(keyID)]
+                json["signatures"] = [one]
+            }
+        }
+        let verifier = fixture.verifier()
+        #expect(await reason { _ = try await verifier.verify(withKeyID(bob.controller.signingKeyID), recipient: bob.did) } == "kid_not_sender")
+        #expect(await reason { _ = try await verifier.verify(withKeyID("\(alice.did)#agree-1"), recipient: bob.did) } == "kid_not_current")
+        #expect(await reason { _ = try await verifier.verify(withKeyID("\(alice.did)#sig-9"), recipient: bob.did) } == "kid_not_current")
+        #expect(await reason { _ = try await verifier.verify(message.bytes, recipient: bob.did) } == nil)
+    }
+
     @Test func malformedInput() async throws {
         let fixture = EnvelopeFixture()
         let alice = try await fixture.node()
@@ -160,9 +200,21 @@ struct EnvelopeVerificationTests {
             one["protected"] = .string(Base64URL.encode(Array(#"{"alg":"none"}"#.utf8)))
             json["signatures"] = [one]
         }) == "unsupported_algorithm")
+        // kid in both headers, even with the same value (RFC 7515 section 7.2.1), or in neither.
+        let both = #"{"alg":"EdDSA","kid":"\#(alice.controller.signingKeyID)","typ":"application/didcomm-signed+json"}"#
         #expect(await code(tampered(good) { json in
             var one = json["signatures"]!.arrayValue![0]
-            one["header"] = ["kid": "did:tau:QmOther#sig-1"]
+            one["protected"] = .string(Base64URL.encode(Array(both.utf8)))
+            json["signatures"] = [one]
+        }) == "envelope_malformed")
+        #expect(await code(tampered(good) { json in
+            var one = json["signatures"]!.arrayValue![0]
+            one["header"] = [:]
+            json["signatures"] = [one]
+        }) == "envelope_malformed")
+        #expect(await code(tampered(good) { json in
+            var one = json["signatures"]!.arrayValue![0]
+            one["header"] = .string(alice.controller.signingKeyID)
             json["signatures"] = [one]
         }) == "envelope_malformed")
         #expect(await code(tampered(good) { $0["payload"] = .string(Base64URL.encode(Array("[1]".utf8))) }) == "envelope_malformed")

@@ -5,9 +5,11 @@ import TauIdentity
 
 /// A DIDComm v2 signed message: the plaintext JWM signed as a JWS in General JSON
 /// serialization with `alg: EdDSA` (Ed25519). tau-node writes exactly one signature, with
-/// `kid` (a DID URL of the sender's authentication key) in the protected header, where the
-/// signature covers it. On reading, `kid` may instead be in the unprotected header, as some
-/// DIDComm libraries write it, but no parameter may be in both (RFC 7515 §7.2.1).
+/// `kid` (a DID URL of the sender's authentication key) in the per-signature unprotected
+/// `header`, as the DIDComm v2 specification's signed-message example and its reference
+/// libraries do, and `alg` and `typ` in the protected header. On reading, `kid` may be in
+/// either header (earlier tau-node versions wrote it in the protected one), but no parameter may
+/// be in both (RFC 7515 §7.2.1).
 public struct SignedMessage: Sendable, Equatable {
     /// `typ` of a signed message, and its HTTP media type.
     public static let mediaType = "application/didcomm-signed+json"
@@ -22,19 +24,18 @@ public struct SignedMessage: Sendable, Equatable {
     public let payload: [UInt8]
     /// base64url of the protected header, as received.
     let protectedHeader: String
+    /// The unprotected per-signature header, as received (nil when there was none).
+    let unprotectedHeader: JSONValue?
     let signature: [UInt8]
 
-    /// The JWS General JSON form.
+    /// The JWS General JSON form, with the headers as they were signed or received.
     public var json: JSONValue {
-        [
-            "payload": .string(Base64URL.encode(payload)),
-            "signatures": [
-                [
-                    "protected": .string(protectedHeader),
-                    "signature": .string(Base64URL.encode(signature)),
-                ]
-            ],
+        var entry: JSONValue = [
+            "protected": .string(protectedHeader),
+            "signature": .string(Base64URL.encode(signature)),
         ]
+        if let unprotectedHeader { entry["header"] = unprotectedHeader }
+        return ["payload": .string(Base64URL.encode(payload)), "signatures": [entry]]
     }
 
     /// The serialized message (canonical JSON), ready to send.
@@ -43,15 +44,15 @@ public struct SignedMessage: Sendable, Equatable {
     /// The JWS signing input: `ASCII(BASE64URL(protected) || '.' || BASE64URL(payload))`.
     var signingInput: [UInt8] { Array((protectedHeader + "." + Base64URL.encode(payload)).utf8) }
 
-    /// Signs `plaintext` with `key`, naming `keyID` as the signer.
+    /// Signs `plaintext` with `key`, naming `keyID` as the signer in the unprotected header.
     public static func sign(_ plaintext: PlaintextMessage, keyID: String, key: Ed25519.PrivateKey) -> SignedMessage {
-        let header: JSONValue = ["alg": "EdDSA", "kid": .string(keyID), "typ": .string(mediaType)]
+        let header: JSONValue = ["alg": "EdDSA", "typ": .string(mediaType)]
         let protectedHeader = Base64URL.encode(header.canonicalBytes())
         let payload = plaintext.json.canonicalBytes()
         let input = Array((protectedHeader + "." + Base64URL.encode(payload)).utf8)
         return SignedMessage(
             plaintext: plaintext, keyID: keyID, payload: payload, protectedHeader: protectedHeader,
-            signature: key.signature(for: input))
+            unprotectedHeader: ["kid": .string(keyID)], signature: key.signature(for: input))
     }
 
     /// Parses a signed message without checking the signature or any policy
@@ -73,7 +74,7 @@ public struct SignedMessage: Sendable, Equatable {
             throw .malformed("a signed message carries exactly one signature")
         }
         guard let protectedHeader = entry["protected"]?.stringValue, let headerBytes = Base64URL.decode(protectedHeader),
-            let header = try? JSONValue(parsing: headerBytes), header.objectValue != nil
+            let header = try? JSONValue(parsing: headerBytes), let protectedNames = header.objectValue?.keys
         else { throw .malformed("the protected header must be base64url JSON") }
         guard header["alg"]?.stringValue == "EdDSA" else {
             throw EnvelopeError("unsupported_algorithm", "alg must be EdDSA (Ed25519)", category: .invalidInput)
@@ -84,14 +85,15 @@ public struct SignedMessage: Sendable, Equatable {
         if let critical = header["crit"] {
             throw EnvelopeError("unsupported_algorithm", "critical header parameters are not supported: \(critical)", category: .invalidInput)
         }
-        let protectedKeyID = header["kid"]?.stringValue
-        let unprotectedKeyID = entry["header"]?["kid"]?.stringValue
-        if let unprotected = entry["header"]?.objectValue, let names = header.objectValue?.keys,
-            !Set(unprotected.keys).isDisjoint(with: names)
-        {
+        let unprotectedHeader = entry["header"]
+        let unprotectedNames = unprotectedHeader?.objectValue?.keys
+        if unprotectedHeader != nil, unprotectedNames == nil { throw .malformed("the unprotected header must be a JSON object") }
+        if let unprotectedNames, !Set(unprotectedNames).isDisjoint(with: protectedNames) {
             throw .malformed("a header parameter appears in both the protected and the unprotected header")
         }
-        guard let keyID = protectedKeyID ?? unprotectedKeyID else { throw .malformed("no kid names the signing key") }
+        guard let keyID = (unprotectedHeader?["kid"] ?? header["kid"])?.stringValue else {
+            throw .malformed("no kid (a string) names the signing key")
+        }
         guard let signatureText = entry["signature"]?.stringValue, let signature = Base64URL.decode(signatureText), signature.count == 64 else {
             throw .malformed("signature must be a base64url Ed25519 signature")
         }
@@ -101,14 +103,19 @@ public struct SignedMessage: Sendable, Equatable {
         self.keyID = keyID
         self.payload = payload
         self.protectedHeader = protectedHeader
+        self.unprotectedHeader = unprotectedHeader
         self.signature = signature
     }
 
-    private init(plaintext: PlaintextMessage, keyID: String, payload: [UInt8], protectedHeader: String, signature: [UInt8]) {
+    private init(
+        plaintext: PlaintextMessage, keyID: String, payload: [UInt8], protectedHeader: String, unprotectedHeader: JSONValue?,
+        signature: [UInt8]
+    ) {
         self.plaintext = plaintext
         self.keyID = keyID
         self.payload = payload
         self.protectedHeader = protectedHeader
+        self.unprotectedHeader = unprotectedHeader
         self.signature = signature
     }
 }
