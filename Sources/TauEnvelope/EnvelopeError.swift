@@ -13,3 +13,14 @@ extension CodedError where Domain == EnvelopeErrors {
         EnvelopeError("envelope_malformed", why, category: .invalidInput)
     }
 }
+
+extension CodedError where Domain == EnvelopeErrors {
+    /// `kid_not_current`: the key is not (or no longer) a current key of the sender.
+    static let kidNotCurrentCode = "kid_not_current"
+    /// `sender_unknown`: the sender's DID could not be resolved here.
+    static let senderUnknownCode = "sender_unknown"
+
+    /// Whether a fresher copy of the sender's DID log may cure this refusal: the sender is
+    /// unknown here, or signed with a key that the held log does not list as current.
+    public var mayBeCuredByFresherLog: Bool { code == Self.kidNotCurrentCode || code == Self.senderUnknownCode }
+}

@@ -101,9 +101,9 @@ struct GatewayTests {
 
         #expect(try await TauNodeProcess.run(["keys", "create", "--home", home, "--budget", "-1"]).exitCode == 64)
         for (budget, message) in [
-            ("0", "--budget must be a positive amount of USD."), ("abc", "--budget must be a positive amount of USD."),
-            ("1e3", "--budget must be a positive amount of USD."),
-            ("0.0000001", "--budget may have at most 6 decimal places"), ("99999999999999", "--budget is too large"),
+            ("0", "--budget must be a positive amount of USD."), ("abc", "--budget: \"abc\" is not an amount such as 25"),
+            ("1e3", "--budget: \"1e3\" is not an amount"),
+            ("0.0000001", "has more than 6 decimal places"), ("99999999999999", "is beyond the range of an amount"),
         ] {
             let refused = try await TauNodeProcess.run(["keys", "create", "--home", home, "--budget", budget])
             #expect(refused.exitCode == 64, "\(budget)")

@@ -30,6 +30,12 @@ public struct PassphraseSource: Sendable {
         self.allowPrompt = allowPrompt
     }
 
+    /// Whether any source can give a passphrase without asking: a file, the variable, or a
+    /// terminal to prompt on. `serve` runs without the mesh when none can.
+    public var hasSource: Bool {
+        file != nil || environment[variable] != nil || (allowPrompt && isatty(STDIN_FILENO) != 0)
+    }
+
     /// Obtains the passphrase. With `confirm`, an interactive prompt asks twice.
     /// - Throws: ``CryptoError`` `passphrase_file_unreadable`, `passphrase_file_insecure`
     ///   (a regular file other users may read or write), `passphrase_empty`,

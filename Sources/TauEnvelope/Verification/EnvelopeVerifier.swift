@@ -119,7 +119,7 @@ public struct EnvelopeVerifier: Sendable {
         let result = await resolver.resolve(from, query: query)
         guard let document = result.document else {
             if result.error == "notFound" {
-                throw EnvelopeError("sender_unknown", "\(from) cannot be resolved: \(result.reason ?? "not found")")
+                throw EnvelopeError(EnvelopeError.senderUnknownCode, "\(from) cannot be resolved: \(result.reason ?? "not found")")
             }
             throw EnvelopeError("sender_unresolvable", "\(from) cannot be resolved: \(result.reason ?? result.error ?? "error")")
         }
@@ -129,7 +129,7 @@ public struct EnvelopeVerifier: Sendable {
         // 4. The key is an authentication key of that version.
         guard let method = document.authentication.first(where: { $0.id == message.keyID }) else {
             throw EnvelopeError(
-                historical ? "kid_not_valid_then" : "kid_not_current",
+                historical ? "kid_not_valid_then" : EnvelopeError.kidNotCurrentCode,
                 "\(message.keyID) is not \(historical ? "an authentication key of the version current when the message was made" : "a current authentication key of \(from)")")
         }
         // 5. The signature.

@@ -79,7 +79,7 @@ extension DIDTauLog {
         let prior = number >= 2 ? versions[number - 2] : nil
         _ = try verify(entry: entry, position: position, previous: prior, did: did, now: now, skew: skew)
         throw IdentityError(
-            "log_forked", "entry \(position) is a second, validly signed version \(number): the controller signed two histories")
+            IdentityError.logForkedCode, "entry \(position) is a second, validly signed version \(number): the controller signed two histories")
     }
 
     /// Checks the SCID of a genesis entry and returns the DID it defines.
@@ -260,7 +260,7 @@ extension VerifiedDIDTauLog {
     public func checkContinues(_ held: DIDTauLog) throws(IdentityError) {
         for (mine, theirs) in zip(log.entries, held.entries) where mine.json != theirs.json {
             throw IdentityError(
-                "log_forked", "version \(theirs.versionId) of \(did) differs from the one already held: the controller signed two histories")
+                IdentityError.logForkedCode, "version \(theirs.versionId) of \(did) differs from the one already held: the controller signed two histories")
         }
     }
 }

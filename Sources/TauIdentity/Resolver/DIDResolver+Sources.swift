@@ -139,5 +139,7 @@ extension CodedError where Domain == IdentityErrors {
     }
 
     /// Whether this error proves the controller signed two histories (`log_forked`).
-    public var isForkProof: Bool { code == "log_forked" }
+    public var isForkProof: Bool { code == Self.logForkedCode }
+    /// `log_forked`, raised where two histories are seen.
+    static let logForkedCode = "log_forked"
 }

@@ -34,7 +34,7 @@ extension MeshNode {
         do {
             firstAttempt = try await verifier.verify(bytes, recipient: did)
         } catch {
-            guard MeshNode.isStaleKeyRefusal(error) else { throw error }
+            guard error.mayBeCuredByFresherLog else { throw error }
         }
         let verified: VerifiedMessage
         if let firstAttempt {

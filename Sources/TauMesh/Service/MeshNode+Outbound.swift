@@ -33,7 +33,7 @@ extension MeshNode {
         } catch {
             refusal = error
         }
-        if let refusal, MeshNode.isStaleKeyRefusal(refusal) {
+        if let refusal, refusal.mayBeCuredByFresherLog {
             // The peer rotated (or is new): fetch its log from it and check once more.
             await pullLog(of: peer, from: [endpoint], budget: pullBudget)
             do {
@@ -171,11 +171,6 @@ extension MeshNode {
                 logger.debug("log pull failed", metadata: ["did": "\(subject)", "from": "\(endpoint)", "reason": "\(error)"])
             }
         }
-    }
-
-    /// Refusals that a fresher copy of the sender's DID log may cure.
-    static func isStaleKeyRefusal(_ error: EnvelopeError) -> Bool {
-        error.code == "kid_not_current" || error.code == "sender_unknown"
     }
 
     static func base(_ endpoint: String) -> String {

@@ -49,12 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
         try await Output.reporting(json: homeOptions.json) {
             let context = try await NodeContext.open(homeOptions.nodeHome, extraLogSources: sources, logger: logger)
             var passphrase: String?
-            if context.home.hasKeystore {
-                do {
-                    passphrase = try passphraseOptions.passphrase()
-                } catch let error as CryptoError where error.code == "passphrase_required" {
-                    passphrase = nil
-                }
+            // Without any passphrase source the node serves DIDs only (no mesh).
+            if context.home.hasKeystore, passphraseOptions.source.hasSource {
+                passphrase = try passphraseOptions.passphrase()
             }
             let server = NodeServer(context: context, host: host, port: port, passphrase: passphrase, bootstrap: peers, logger: logger)
             let did = try? await context.logs.localDID()

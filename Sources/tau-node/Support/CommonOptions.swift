@@ -24,8 +24,11 @@ struct PassphraseOptions: ParsableArguments {
     var passphraseFile: String?
 
     func passphrase(confirm: Bool = false) throws -> String {
-        try PassphraseSource(file: passphraseFile).obtain(confirm: confirm)
+        try source.obtain(confirm: confirm)
     }
+
+    /// Where the passphrase comes from: `--passphrase-file`, `TAU_PASSPHRASE`, the terminal.
+    var source: PassphraseSource { PassphraseSource(file: passphraseFile) }
 }
 
 enum Logs {

@@ -43,11 +43,8 @@ struct KeysCreateCommand: AsyncParsableCommand {
         do {
             amount = try Money(parsing: budget, currency: .usd, allowingNegative: true)
         } catch {
-            switch error.code {
-            case "money_too_precise": throw ValidationError("--budget may have at most 6 decimal places (a millionth of a USD).")
-            case "money_overflow": throw ValidationError("--budget is too large.")
-            default: throw ValidationError("--budget must be a positive amount of USD.")
-            }
+            // The parser says why (too precise, too large, not a number); no code to branch on.
+            throw ValidationError("--budget: \(error.message)")
         }
         guard amount.isPositive else { throw ValidationError("--budget must be a positive amount of USD.") }
         return amount
