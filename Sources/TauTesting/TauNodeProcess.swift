@@ -51,16 +51,21 @@ public enum TauNodeProcess {
     /// Starts `tau-node serve --home <home> --port 0 <arguments>`, waits until it
     /// listens, runs `body` with its base URL, then sends `stopSignal` (SIGTERM by
     /// default) and returns the body's value together with the server's exit code.
+    /// A server still running `grace` after the signal is killed (SIGKILL, exit code 137),
+    /// so a node that ignores SIGTERM fails its test instead of hanging the run.
+    /// - Parameter executable: another program to run in place of the tau-node binary
+    ///   (tests of this helper).
     public static func withServer<T: Sendable>(
         home: String, arguments: [String] = [], passphrase: String? = nil, stopSignal: Signal = .terminate, port: Int? = nil,
-        environment extra: [String: String] = [:], _ body: @escaping @Sendable (_ baseURL: String) async throws -> T
+        environment extra: [String: String] = [:], grace: Duration = .seconds(15), executable: String? = nil,
+        _ body: @escaping @Sendable (_ baseURL: String) async throws -> T
     ) async throws -> (value: T, exitCode: Int32) {
         var overrides: [Environment.Key: String?] = [
             "TAU_PASSPHRASE": passphrase, "TAU_HOME": nil, "TAU_LOG_LEVEL": "warning", "TAU_OUTBOUND_ALLOW": loopback,
         ]
         for (name, value) in extra { overrides[Environment.Key(stringLiteral: name)] = value }
         let result = try await Subprocess.run(
-            .path(FilePath(binaryPath)), arguments: Arguments(["serve", "--home", home, "--port", String(port ?? 0)] + arguments),
+            .path(FilePath(executable ?? binaryPath)), arguments: Arguments(["serve", "--home", home, "--port", String(port ?? 0)] + arguments),
             environment: .inherit.updating(overrides), input: .none, output: .sequence, error: .discarded
         ) { execution -> Swift.Result<T, any Error> in
             var lines = execution.standardOutput.strings().makeAsyncIterator()
@@ -77,7 +82,12 @@ public enum TauNodeProcess {
             let outcome: Swift.Result<T, any Error>
             do { outcome = .success(try await body(baseURL)) } catch { outcome = .failure(error) }
             try execution.send(signal: stopSignal)
+            let watchdog = Task {
+                try await Task.sleep(for: grace)
+                try execution.send(signal: .kill)
+            }
             while try await lines.next() != nil {}
+            watchdog.cancel()
             return outcome
         }
         let code: Int32

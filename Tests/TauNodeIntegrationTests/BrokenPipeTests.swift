@@ -7,7 +7,7 @@ import Testing
 /// `tau-node … | head -1`: a reader that stops early ends the command quietly, with status
 /// 0 and no backtrace — also after the command has used the network (NIO ignores SIGPIPE,
 /// so a write to the closed pipe fails with EPIPE instead of killing the process).
-@Suite struct BrokenPipeTests {
+@Suite(.timeLimit(.minutes(10))) struct BrokenPipeTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 

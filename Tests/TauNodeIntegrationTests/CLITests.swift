@@ -4,7 +4,7 @@ import TauTesting
 import Testing
 
 /// The built `tau-node` binary, run in temporary homes the way an operator runs it.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct CLITests {
     static let passphrase = "integration passphrase"
 

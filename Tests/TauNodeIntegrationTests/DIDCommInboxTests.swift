@@ -7,7 +7,7 @@ import Testing
 /// A real `tau-node serve` and the DIDComm reference library (Python `didcomm` 0.3.2,
 /// tests only): the inbox takes a `peer/ping` the library signed as a did:key nobody
 /// introduced, and the library unpacks the node's signed `peer/pong`.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct DIDCommInboxTests {
     static let passphrase = "didcomm passphrase"
     static let ping = "https://tau-node.dev/kamn/1/peer/ping"

@@ -5,7 +5,7 @@ import Testing
 
 /// PostgreSQL going away under a running node: coded refusals (HTTP 503, CLI exit 69),
 /// then recovery without a restart when the server is back.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct DatabaseOutageTests {
     static let passphrase = "outage passphrase"
 

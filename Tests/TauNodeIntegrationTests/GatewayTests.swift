@@ -7,7 +7,7 @@ import Testing
 
 /// The model gateway of a real `tau-node serve`, in front of a fake OpenAI upstream,
 /// called by the official `openai` Python client and managed with `tau-node keys`.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct GatewayTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 

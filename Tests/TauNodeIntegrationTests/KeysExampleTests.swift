@@ -4,6 +4,7 @@ import TauTesting
 import Testing
 
 /// keys-example/ is what the docs point newcomers to; it must keep working.
+@Suite(.timeLimit(.minutes(10)))
 struct KeysExampleTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path

@@ -7,7 +7,7 @@ import TauTesting
 import Testing
 
 /// Three real `tau-node serve` processes form a mesh over 127.0.0.1.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct MeshTests {
     static let passphrase = "mesh passphrase"
 
@@ -24,13 +24,19 @@ struct MeshTests {
         return Node(home: home, did: try JSONValue(parsing: created.standardOutput)["did"]?.stringValue ?? "")
     }
 
+    /// - Parameters:
+    ///   - host: the loopback address to bind (127.0.0.1 unless another is named).
+    ///   - outboundAllow: the blocks the node may fetch from (all of loopback by default).
     func serve<T: Sendable>(
-        _ node: Node, peers: [String] = [], port: Int? = nil, _ body: @escaping @Sendable (String) async throws -> T
+        _ node: Node, peers: [String] = [], port: Int? = nil, host: String? = nil, outboundAllow: String? = nil,
+        _ body: @escaping @Sendable (String) async throws -> T
     ) async throws -> T {
         var arguments: [String] = []
         for peer in peers { arguments += ["--peer", peer] }
+        if let host { arguments += ["--host", host] }
         let (value, exitCode) = try await TauNodeProcess.withServer(
-            home: node.home, arguments: arguments, passphrase: Self.passphrase, port: port, body)
+            home: node.home, arguments: arguments, passphrase: Self.passphrase, port: port,
+            environment: outboundAllow.map { ["TAU_OUTBOUND_ALLOW": $0] } ?? [:], body)
         #expect(exitCode == 0, "\(node.home) did not exit cleanly")
         return value
     }
@@ -56,19 +62,27 @@ struct MeshTests {
         let b = try await makeNode(directory, "b")
         let c = try await makeNode(directory, "c")
         try await serve(b) { urlB in
-            try await serve(c, peers: [urlB]) { urlC in
+            // C may fetch from 127.0.0.1 only, and A listens on 127.0.0.3: C can never reach A,
+            // so all C learns of A comes relayed through B.
+            try await serve(c, peers: [urlB], outboundAllow: "127.0.0.1/32") { urlC in
                 // A knows only B, C knows only B; within a few rounds everyone knows everyone.
-                try await serve(a, peers: [urlB]) { urlA in
+                try await serve(a, peers: [urlB], host: "127.0.0.3") { urlA in
+                    #expect(urlA.hasPrefix("http://127.0.0.3:"))
                     try await eventually("every node knows the other two") {
                         let tables = [try await peerTable(a), try await peerTable(b), try await peerTable(c)]
                         return tables[0].keys.contains(b.did) && tables[0].keys.contains(c.did)
                             && tables[1].keys.contains(a.did) && tables[1].keys.contains(c.did)
                             && tables[2].keys.contains(a.did) && tables[2].keys.contains(b.did)
                     }
+                    let unreachable = try await TauNodeProcess.run(
+                        ["send-ping", a.did, "--home", c.home], passphrase: Self.passphrase, environment: ["TAU_OUTBOUND_ALLOW": "127.0.0.1/32"])
+                    #expect(unreachable.exitCode == 69)
+                    #expect(unreachable.standardError.contains("outbound_address_refused"), "\(unreachable.standardError)")
                     let rotated = try await TauNodeProcess.run(["id", "rotate", "--home", a.home], passphrase: Self.passphrase)
                     #expect(rotated.exitCode == 0, "\(rotated.standardError)")
                     try await eventually("B holds A's version 2") { try await heldEntries(urlB, a.did) == 2 }
-                    _ = urlA
+                    // Relayed: C cannot ask A.
+                    try await eventually("C holds A's version 2 through B") { try await heldEntries(urlC, a.did) == 2 }
                 }
                 // A is stopped: C can only learn A's rotation from B.
                 try await eventually("C holds A's version 2 without A") { try await heldEntries(urlC, a.did) == 2 }

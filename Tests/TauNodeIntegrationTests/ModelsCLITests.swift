@@ -25,7 +25,7 @@ private let openRouterList = """
     """
 
 /// `tau-node models list / show / refresh`, run as the built binary in temporary homes.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct ModelsCLITests {
     func tau(_ arguments: [String]) async throws -> TauNodeProcess.Result {
         try await TauNodeProcess.run(arguments)
@@ -208,7 +208,7 @@ struct ModelsCLITests {
 }
 
 /// ``CatalogStore`` in process: staleness with an injected clock, damaged caches, refresh.
-@Suite struct CatalogStoreTests {
+@Suite(.timeLimit(.minutes(10))) struct CatalogStoreTests {
     func store(_ home: String, url: String?, ttl: String? = nil, at date: Date) -> CatalogStore {
         let configuration = NodeConfiguration.Catalog(url: url, ttl: ttl)
         var full = NodeConfiguration()

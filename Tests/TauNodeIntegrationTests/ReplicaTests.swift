@@ -9,7 +9,7 @@ import Testing
 
 /// Two `tau-node serve` replicas of one node on one PostgreSQL, each with a home that
 /// holds only the keystore and config.toml, as on two machines.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct ReplicaTests {
     static let passphrase = "replica passphrase"
     static let ping = "https://tau-node.dev/kamn/1/peer/ping"

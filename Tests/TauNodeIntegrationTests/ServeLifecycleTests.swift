@@ -6,7 +6,7 @@ import Testing
 
 /// `tau-node serve` as a daemon: drains and exits 0 on SIGTERM and SIGINT, and
 /// starts (and reports) without an identity.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct ServeLifecycleTests {
     @Test(arguments: [Signal.terminate, Signal.interrupt])
     func stopsCleanlyOnSignal(signal: Signal) async throws {
@@ -53,5 +53,22 @@ struct ServeLifecycleTests {
             }
             return ()
         }
+    }
+}
+
+/// The process helper itself: a server that ignores SIGTERM is killed after the grace
+/// period, so one stuck node fails its test instead of hanging the whole run.
+struct ProcessHelperTests {
+    @Test(.timeLimit(.minutes(1))) func aServerIgnoringSIGTERMIsKilledAfterTheGracePeriod() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let script = directory.appending("stubborn.sh")
+        try AtomicFile.write(
+            "#!/bin/sh\ntrap '' TERM\necho 'listening on http://127.0.0.1:1'\nwhile true; do sleep 1; done\n", to: script, mode: 0o755)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let (_, exitCode) = try await TauNodeProcess.withServer(home: directory.path, grace: .seconds(2), executable: script) { url in url }
+        #expect(exitCode == 137, "killed with SIGKILL")
+        #expect(clock.now - started < .seconds(30))
     }
 }

@@ -4,7 +4,7 @@ import TauTesting
 import Testing
 
 /// Node A's identity changes while a second node process, B, resolves it over HTTP.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct TwoNodeResolutionTests {
     static let passphrase = "two node passphrase"
 
