@@ -95,8 +95,14 @@ struct GatewayTests {
         #expect(token.hasPrefix("tau_"))
         #expect(json["models"] == ["a", "b"])
         #expect(json["budget_usd"] == 5)
-        // The secret is not stored: only its hash.
-        let database = try String(contentsOfFile: home + "/node.sqlite", encoding: .isoLatin1)
+        // The secret is not stored: only its hash. Every file of the database counts: a fresh
+        // write sits in the write-ahead log (node.sqlite-wal) until a checkpoint, which a
+        // process that still has the database open (a running serve) holds back.
+        let files = try FileManager.default.contentsOfDirectory(atPath: home).filter { $0.hasPrefix("node.sqlite") }
+        let database = try files.map { try String(contentsOfFile: home + "/" + $0, encoding: .isoLatin1) }.joined()
+        // A control, so the search can fail: the key's id was written and is found.
+        let id = try #require(json["id"]?.stringValue)
+        #expect(database.contains(id))
         #expect(!database.contains(String(token.suffix(48))))
 
         #expect(try await TauNodeProcess.run(["keys", "create", "--home", home, "--budget", "-1"]).exitCode == 64)
