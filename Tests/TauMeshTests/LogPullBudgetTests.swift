@@ -70,3 +70,42 @@ struct LogPullBudgetTests {
         }
     }
 }
+
+/// Log pulls for senders nobody has verified cost the receiver a log verification each, so
+/// one client address gets a bucket of them (`Specs/mesh.md` section 5, step 5).
+struct UnverifiedPullLimitTests {
+    @Test func oneAddressCausesAtMostTenPullsAMinute() async throws {
+        let fetches = LogPullBudgetTests.Fetches()
+        let router = Router()
+        router.get("**") { request, _ -> Response in
+            await fetches.record("pull")
+            return Response(status: .notFound)
+        }
+        try await StaticHTTPServer.serve(router) { server in
+            let bob = try await member(port: 9, requestTimeout: .seconds(10))
+            var codes: [String] = []
+            for _ in 0..<14 {
+                // A new stranger each time, who claims its log is at the test server.
+                let stranger = try await member(port: 9)
+                var own = await stranger.node.selfAdvertisement()
+                own.endpoints = [server]
+                let hello = stranger.signer.sign(type: MeshMessageType.hello, body: own.json, to: [bob.did])
+                do {
+                    _ = try await bob.node.receive(hello.bytes, from: "198.51.100.20")
+                    codes.append("accepted")
+                } catch let error as EnvelopeError {
+                    codes.append(error.code)
+                }
+            }
+            #expect(codes == Array(repeating: "sender_unknown", count: 14))
+            #expect(await fetches.byMessage["pull"] == 10, "one pull per message until the address's bucket is empty")
+            // Another address still gets its pulls.
+            let stranger = try await member(port: 9)
+            var own = await stranger.node.selfAdvertisement()
+            own.endpoints = [server]
+            let hello = stranger.signer.sign(type: MeshMessageType.hello, body: own.json, to: [bob.did])
+            await #expect(throws: EnvelopeError.self) { _ = try await bob.node.receive(hello.bytes, from: "198.51.100.21") }
+            #expect(await fetches.byMessage["pull"] == 11)
+        }
+    }
+}

@@ -42,7 +42,12 @@ extension MeshNode {
         } else {
             // The sender may have rotated since its log was fetched, or be new: fetch its
             // log (verified from genesis like any other) and check the message once more.
-            await pullLog(of: unverified.plaintext.from, from: try await senderEndpoints(unverified.plaintext), budget: budget)
+            // Verifying a fetched log costs up to seconds of CPU (10,000 entries), so these
+            // pulls have a bucket of their own per client address; without a token the
+            // message is judged on what is held.
+            if try await mayPull(for: clientAddress ?? "unknown") {
+                await pullLog(of: unverified.plaintext.from, from: try await senderEndpoints(unverified.plaintext), budget: budget)
+            }
             verified = try await verifier.verify(bytes, recipient: did)
         }
         let message = verified.plaintext
@@ -70,6 +75,18 @@ extension MeshNode {
         try await admit(
             bucket: MeshNode.addressBucketPrefix + address, limiter: floodLimiter, scale: 10,
             refusal: "\(address.prefix(64)) sends too many messages; slow down")
+    }
+
+    /// Whether an unverified message from `address` may make the node pull its sender's log:
+    /// one token of `mesh/address-pull/<ip>` (10 at once, then one every 6 seconds).
+    private func mayPull(for address: String) async throws(MeshError) -> Bool {
+        do {
+            return try await floodLimiter.take(
+                MeshNode.addressPullBucketPrefix + address, limit: MeshNode.unverifiedPullLimit, at: now()
+            ).isAdmitted
+        } catch {
+            throw MeshError("rate_limit_unavailable", "the rate limiter failed: \(error)", category: .internal, cause: error)
+        }
     }
 
     /// Takes a token from the verified sender's bucket `mesh/sender/<DID>` in the node's rate

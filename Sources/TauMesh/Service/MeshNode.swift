@@ -65,6 +65,10 @@ public actor MeshNode {
     public static let senderBucketPrefix = "mesh/sender/"
     /// The prefix of a client address's bucket name (traffic before verification).
     public static let addressBucketPrefix = "mesh/address/"
+    /// The prefix of a client address's bucket of log pulls for unverified senders.
+    public static let addressPullBucketPrefix = "mesh/address-pull/"
+    /// Log pulls unverified messages from one address may cause: 10 at once, then 10 a minute.
+    public static let unverifiedPullLimit = RateLimit(capacity: 10, refillPerSecond: 10.0 / 60)
     /// The handlers inbound messages are dispatched to, by type.
     let handlers: MeshHandlerRegistry
     /// New peers one gossip message may add.
