@@ -84,13 +84,7 @@ struct OpenAIRoutes {
     }
 
     static func isLoopback(authority: String) -> Bool {
-        var host = Substring(authority)
-        if host.hasPrefix("[") {
-            host = host.dropFirst().prefix { $0 != "]" }
-        } else if let colon = host.lastIndex(of: ":") {
-            host = host[..<colon]
-        }
-        return ["localhost", "127.0.0.1", "::1"].contains(host.lowercased())
+        HostPolicy.loopback.allows(authority: authority)
     }
 
     static func isLoopback(origin: String) -> Bool {

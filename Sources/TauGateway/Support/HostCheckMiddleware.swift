@@ -20,12 +20,15 @@ public struct HostPolicy: Sendable, Equatable {
     public static func forBinding(_ bindHost: String, publicURL: String?) -> HostPolicy? {
         let isLoopback = bindHost.lowercased() == "localhost" || IPAddress(bindHost).map(isLoopbackAddress) == true
         guard isLoopback else { return nil }
-        var hosts: Set<String> = ["localhost", "127.0.0.1", "::1"]
+        var hosts = HostPolicy.loopback.allowedHosts
         if let publicHost = publicURL.flatMap({ URL(string: $0)?.host }) {
             hosts.insert(publicHost.hasPrefix("[") ? String(publicHost.dropFirst().dropLast()) : publicHost)
         }
         return HostPolicy(allowedHosts: hosts)
     }
+
+    /// Loopback names and addresses only.
+    public static let loopback = HostPolicy(allowedHosts: ["localhost", "127.0.0.1", "::1"])
 
     static func isLoopbackAddress(_ address: IPAddress) -> Bool {
         OutboundPolicy.allowingLoopback.allowed.contains { $0.contains(address) }
