@@ -132,6 +132,26 @@ struct ResolverHardeningTests {
         }
     }
 
+    /// A source the outbound policy refuses is not asked, and the failure says why.
+    @Test func aRefusedSourceIsNamedInTheFailure() async throws {
+        let lifecycle = try Lifecycle.make(start: Self.start)
+        let counter = RequestCounter()
+        let router = Router()
+        router.get("**") { request, _ -> Response in
+            await counter.hit(request.uri.path)
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: lifecycle.log.log.jsonLines)))
+        }
+        try await StaticHTTPServer.serve(router) { base in
+            let resolver = DIDResolver(
+                configuration: .init(logSources: [base]), repository: InMemoryDIDLogRepository(), http: PolicedHTTPClient(policy: .publicOnly),
+                now: ManualClock(Self.start.addingTimeInterval(3600)).provider)
+            let result = await resolver.resolve(lifecycle.did.description)
+            #expect(result.reason == "did_not_found")
+            #expect(result.failure?.message.contains("outbound policy refused 1 source(s): 127.0.0.1 is a loopback address") == true, "\(result.json)")
+            #expect(await counter.count("/mesh/v1/dids/\(lifecycle.did)/log") == 0)
+        }
+    }
+
     @Test func logParametersAreCapped() throws {
         // updateKeys beyond the cap are refused before any key is decoded.
         let lifecycle = try Lifecycle.make(start: Self.start)

@@ -4,15 +4,22 @@ import TauCore
 
 /// Fetching from remote sources: one fetch in flight per DID, verification off the actor.
 extension DIDResolver {
+    /// What asking the sources gave: the best log, and when the outbound policy refused some
+    /// of them, a sentence saying so (a source on loopback that the operator did not allow).
+    struct Refresh: Sendable {
+        var log: VerifiedDIDTauLog?
+        var refusal: String?
+    }
+
     /// Asks the sources for the log of `did`, or waits for the fetch already asking them.
-    func sharedRefresh(_ did: DID, held: VerifiedDIDTauLog?) async throws -> VerifiedDIDTauLog? {
+    func sharedRefresh(_ did: DID, held: VerifiedDIDTauLog?) async throws -> Refresh {
         if let running = tauFetches[did] {
-            let fetched = try await running.value.get()
+            var fetched = try await running.value.get()
             // The fetch was started with what another caller held; never go below ours.
-            guard let fetched else { return held }
-            return fetched.log.entries.count >= (held?.log.entries.count ?? 0) ? fetched : held
+            if (fetched.log?.log.entries.count ?? 0) < (held?.log.entries.count ?? 0) { fetched.log = held }
+            return fetched
         }
-        let task = Task { () -> Result<VerifiedDIDTauLog?, any Error> in
+        let task = Task { () -> Result<Refresh, any Error> in
             do { return .success(try await self.refresh(did, held: held)) } catch { return .failure(error) }
         }
         tauFetches[did] = task
@@ -21,7 +28,7 @@ extension DIDResolver {
         return try result.get()
     }
 
-    private func refresh(_ did: DID, held: VerifiedDIDTauLog?) async throws -> VerifiedDIDTauLog? {
+    private func refresh(_ did: DID, held: VerifiedDIDTauLog?) async throws -> Refresh {
         var sources: [String] = []
         if let endpoint = held?.head.document.service(ofType: "TauMesh")?.endpointURL { sources.append(endpoint) }
         sources += configuration.logSources.filter { !sources.contains($0) }
@@ -49,6 +56,7 @@ extension DIDResolver {
             return results
         }
         var best = held
+        var refusals: [String] = []
         let time = now()
         let skew = configuration.maximumClockSkew
         for (url, outcome) in fetched {
@@ -56,6 +64,7 @@ extension DIDResolver {
             switch outcome {
             case .success(let body): bytes = body
             case .failure(let error):
+                if let outbound = error.cause as? OutboundError, outbound.isAddressRefused { refusals.append(outbound.message) }
                 logger.debug("log source has no log", metadata: ["url": "\(url)", "reason": "\(error.code)"])
                 continue
             }
@@ -75,7 +84,8 @@ extension DIDResolver {
             try await repository?.save(best, origin: .resolved)
             if held == nil { try await repository?.evictForeignLogs(beyond: configuration.foreignLogLimits) }
         }
-        return best
+        let refusal = refusals.isEmpty ? nil : "the outbound policy refused \(refusals.count) source(s): \(refusals[0])"
+        return Refresh(log: best, refusal: refusal)
     }
 
     /// The document of a did:web DID: cached (failures too) for the TTL, fetched at most

@@ -55,7 +55,7 @@ public actor DIDResolver {
     var cache: [DID: (value: Cached, expires: Date)] = [:]
     /// Remote fetches in flight, one per DID: concurrent resolutions of one DID wait for
     /// the same fetch instead of asking every source again.
-    var tauFetches: [DID: Task<Result<VerifiedDIDTauLog?, any Error>, Never>] = [:]
+    var tauFetches: [DID: Task<Result<Refresh, any Error>, Never>] = [:]
     var webFetches: [DID: Task<Result<DIDDocument, IdentityError>, Never>] = [:]
     /// Parsing and verifying untrusted logs and documents runs off this actor, at most
     /// one per core at once, so that a hostile document never stalls resolution of others.
@@ -159,11 +159,13 @@ public actor DIDResolver {
         }
         let notFound = IdentityError("did_not_found", "no log for \(did) is held here or at any source", category: .notFound)
         if fresh, held == nil, case .missing? = cached?.value { throw notFound }
-        held = try await sharedRefresh(did, held: held)
+        let refreshed = try await sharedRefresh(did, held: held)
+        held = refreshed.log
         if held != nil { try? await repository?.markChecked(did, at: now()) }
         guard let held else {
             remember(.missing, for: did)
-            throw notFound
+            guard let refusal = refreshed.refusal else { throw notFound }
+            throw IdentityError(notFound.code, "\(notFound.message); \(refusal)", category: .notFound)
         }
         remember(.tau(held), for: did)
         return held
