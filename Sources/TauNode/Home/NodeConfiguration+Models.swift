@@ -40,5 +40,7 @@ extension NodeConfiguration {
         /// Longest silence from an upstream (before its first byte, or inside a stream) before the
         /// call is abandoned (default: `request_timeout`).
         public var idle_timeout: String?
+        /// The `max_tokens` sent with a call of a key with a budget that sets none (default 8192).
+        public var budgeted_max_tokens: Int?
     }
 }

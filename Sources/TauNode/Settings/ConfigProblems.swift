@@ -123,6 +123,9 @@ extension NodeConfiguration {
         if let attempts = settings?.max_attempts, !(1...10).contains(attempts) {
             throw problems.invalid(["gateway", "max_attempts"], "must be 1-10")
         }
+        if let tokens = settings?.budgeted_max_tokens, !(1...10_000_000).contains(tokens) {
+            throw problems.invalid(["gateway", "budgeted_max_tokens"], "must be 1-10000000")
+        }
         if let failures = settings?.breaker_failures, !(1...1000).contains(failures) {
             throw problems.invalid(["gateway", "breaker_failures"], "must be 1-1000")
         }

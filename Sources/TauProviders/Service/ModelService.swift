@@ -45,16 +45,22 @@ public struct ModelService: Sendable {
     public let router: ModelRouter
     let estimator: TokenEstimator
     let usage: any BudgetLedger
+    /// The output cap sent with a call of a key with a budget that sets no `max_tokens`.
+    let budgetedMaxOutputTokens: Int
     /// How long a hold on a budget lasts when its process dies before releasing it.
     static let holdLifetime: TimeInterval = 15 * 60
     let now: @Sendable () -> Date
     let onRecord: @Sendable (UsageRecord) -> Void
     let logger: Logger
 
-    /// - Parameter onRecord: sees every usage record as it is written (for metrics).
+    /// - Parameters:
+    ///   - budgetedMaxOutputTokens: the output cap sent with a call of a key with a budget
+    ///   that sets none (lowered to what every route of its chain can produce).
+    ///   - onRecord: sees every usage record as it is written (for metrics).
     public init(
         resolve: @escaping ChainResolver, served: @autoclosure @escaping @Sendable () -> [ServedModel], router: ModelRouter, estimator: TokenEstimator = TokenEstimator(),
-        usage: any BudgetLedger, now: @escaping @Sendable () -> Date = { Date() },
+        usage: any BudgetLedger, budgetedMaxOutputTokens: Int = ModelService.defaultBudgetedMaxOutputTokens,
+        now: @escaping @Sendable () -> Date = { Date() },
         onRecord: @escaping @Sendable (UsageRecord) -> Void = { _ in },
         logger: Logger = Logger(label: "tau.providers.service")
     ) {
@@ -63,6 +69,7 @@ public struct ModelService: Sendable {
         self.router = router
         self.estimator = estimator
         self.usage = usage
+        self.budgetedMaxOutputTokens = max(1, budgetedMaxOutputTokens)
         self.now = now
         self.onRecord = onRecord
         self.logger = logger
@@ -77,6 +84,8 @@ public struct ModelService: Sendable {
     /// A request after preflight: the chain to use and the estimated prompt size.
     public struct Plan: Sendable {
         public var chain: RouteChain
+        /// The request as it is sent: for a key with a budget, always with an output cap.
+        public var request: ChatRequest
         /// The prompt estimate used against context windows (85% of the full estimate).
         public var estimatedInputTokens: Int
         /// The full prompt estimate, used when the provider reports no usage.
@@ -119,51 +128,13 @@ public struct ModelService: Sendable {
                 "the prompt is about \(estimate) tokens and \(output) output tokens were requested; the largest context window of `\(request.model)` is \(largest) tokens"
             )
         }
-        var routes = fitting
-        var reservation = Money.zero(.usd)
+        var plan = Plan(
+            chain: RouteChain(name: chain.name, routes: fitting), request: request, estimatedInputTokens: windowEstimate,
+            fullEstimate: estimate, reservation: .zero(.usd))
         if let remaining = context.remainingBudget {
-            guard remaining.isPositive else {
-                throw ProviderError("budget_exceeded", "the API key's budget is spent", category: .rateLimited)
-            }
-            // Money fails closed: a key with a budget only reaches routes whose price is known.
-            routes = fitting.filter { $0.pricing != nil }
-            guard !routes.isEmpty else {
-                throw ProviderError(
-                    "budget_unpriced_model",
-                    "`\(request.model)` has no known price, so a key with a budget may not use it (set its price in [catalog.models])",
-                    category: .unauthorized)
-            }
-            // Reserve the prompt plus the requested output (1,024 tokens when unspecified) and an
-            // explicit thinking budget, which Anthropic adds on top of max_tokens, at the dearest
-            // route that may answer; released when the call's real cost is recorded.
-            let outputReserve = (request.maxOutputTokens ?? 1024) + max(0, request.options.thinkingBudgetTokens ?? 0)
-            var cheapest: Money?
-            for case let pricing? in routes.map(\.pricing) {
-                reservation = max(reservation, try Self.price(pricing, Usage(inputTokens: estimate, outputTokens: outputReserve)))
-                let prompt = try Self.price(pricing, Usage(inputTokens: windowEstimate))
-                cheapest = min(cheapest ?? prompt, prompt)
-            }
-            if let cheapest, cheapest > remaining {
-                throw ProviderError(
-                    "budget_exceeded",
-                    "the prompt alone would cost about \(cheapest.formatted(places: 6)); "
-                        + "the API key has \(remaining.formatted(places: 6)) left",
-                    category: .rateLimited)
-            }
+            try budget(&plan, remaining: remaining)
         }
-        return Plan(
-            chain: RouteChain(name: chain.name, routes: routes), estimatedInputTokens: windowEstimate, fullEstimate: estimate,
-            reservation: reservation)
-    }
-
-    /// What `usage` costs at `pricing` for a budget check; a cost beyond the range of money is
-    /// more than any budget.
-    static func price(_ pricing: ModelPricing, _ usage: Usage) throws(ProviderError) -> Money {
-        do {
-            return try pricing.cost(of: usage)
-        } catch {
-            throw ProviderError("budget_exceeded", "the call would cost more than any budget: \(error.message)", category: .rateLimited)
-        }
+        return plan
     }
 
     /// Preflight plus a hold on the caller's budget for the duration of the call, so that
@@ -192,7 +163,7 @@ public struct ModelService: Sendable {
         let plan = try await admit(request, context: context)
         let started = now()
         do {
-            let routed = try await router.complete(request, via: plan.chain, estimatedInputTokens: plan.estimatedInputTokens)
+            let routed = try await router.complete(plan.request, via: plan.chain, estimatedInputTokens: plan.estimatedInputTokens)
             await record(routed.value.usage, request: request, route: routed.route, context: context, status: "ok", started: started, plan: plan)
             return routed
         } catch {
@@ -209,7 +180,7 @@ public struct ModelService: Sendable {
         let started = now()
         let routed: Routed<ChatEventStream>
         do {
-            routed = try await router.stream(request, via: plan.chain, estimatedInputTokens: plan.estimatedInputTokens)
+            routed = try await router.stream(plan.request, via: plan.chain, estimatedInputTokens: plan.estimatedInputTokens)
         } catch {
             await recordFailure(error, request: request, context: context, started: started, plan: plan)
             throw error
