@@ -28,4 +28,32 @@ struct GatewayHardeningTests {
         // cap, and no cap for a key without a budget, as before.
         #expect(sent == [8192, 100, nil])
     }
+
+    @Test func aStreamWithoutUpstreamUsageReportsWhatTheNodeRecords() async throws {
+        let fixture = OpenAIGatewayFixture { _ in .init(text: "Hello there, this is a llama.", sendsUsage: false) }
+        let key = try await fixture.key()
+        try await fixture.run { client in
+            var streamed = Self.hi
+            streamed["stream"] = true
+            streamed["stream_options"] = ["include_usage": true]
+            try await client.chat(streamed, key: key) { response in
+                #expect(response.status == .ok)
+                let chunks = response.events.dropLast().compactMap { try? JSONValue(parsing: $0) }
+                let usage = try #require(chunks.last?["usage"])
+                let recorded = try #require(fixture.usage.all.last?.usage)
+                #expect(recorded.inputTokens > 0 && recorded.outputTokens > 0)
+                #expect(usage["prompt_tokens"]?.intValue == recorded.inputTokens)
+                #expect(usage["completion_tokens"]?.intValue == recorded.outputTokens)
+            }
+            // A whole answer without counts is charged and reported alike.
+            try await client.chat(Self.hi, key: key) { response in
+                #expect(response.status == .ok)
+                let recorded = try #require(fixture.usage.all.last?.usage)
+                #expect(recorded.outputTokens > 0)
+                #expect(response.json["usage"]?["prompt_tokens"]?.intValue == recorded.inputTokens)
+                #expect(response.json["usage"]?["completion_tokens"]?.intValue == recorded.outputTokens)
+            }
+        }
+        #expect(fixture.usage.all.allSatisfy { $0.cost?.isPositive == true })
+    }
 }

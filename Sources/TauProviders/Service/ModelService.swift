@@ -163,7 +163,10 @@ public struct ModelService: Sendable {
         let plan = try await admit(request, context: context)
         let started = now()
         do {
-            let routed = try await router.complete(plan.request, via: plan.chain, estimatedInputTokens: plan.estimatedInputTokens)
+            var routed = try await router.complete(plan.request, via: plan.chain, estimatedInputTokens: plan.estimatedInputTokens)
+            // An upstream that reports no counts (some llama.cpp builds) is charged the estimate,
+            // and the caller is shown what was charged.
+            routed.value.usage = chargedUsage(routed.value.usage, for: routed.value, complete: true, promptEstimate: plan.fullEstimate)
             await record(routed.value.usage, request: request, route: routed.route, context: context, status: "ok", started: started, plan: plan)
             return routed
         } catch {
@@ -203,20 +206,9 @@ public struct ModelService: Sendable {
                 status = (error as? UpstreamFailure)?.code ?? (error is CancellationError ? "cancelled" : "stream_interrupted")
                 failure = error
             }
-            var usage = accumulator.usage
-            if status != "ok" || (usage.inputTokens == 0 && usage.outputTokens == 0) {
-                // Providers send final counts last (Anthropic's message_delta); a stream cut short or
-                // without counts is charged for at least what was estimated and received.
-                let response = accumulator.response
-                let text = response.message.content.map { part -> String in
-                    switch part {
-                    case .text(let text, _), .thinking(let text, _): text
-                    case .image, .redactedThinking: ""
-                    }
-                }.joined() + response.message.toolCalls.map { $0.name + $0.arguments }.joined()
-                usage.inputTokens = max(usage.inputTokens, estimate)
-                usage.outputTokens = max(usage.outputTokens, estimator.count(text))
-            }
+            let usage = chargedUsage(accumulator.usage, for: accumulator.response, complete: status == "ok", promptEstimate: estimate)
+            // The caller's usage chunk shows what is charged, also when the upstream sent no counts.
+            if usage != accumulator.usage { continuation.yield(.usage(usage)) }
             // Recorded before the caller sees the end, so its next request sees the spending.
             await record(usage, request: request, route: routed.route, context: context, status: status, started: started, plan: plan)
             if let failure { continuation.finish(throwing: failure) } else { continuation.finish() }
@@ -256,6 +248,24 @@ public struct ModelService: Sendable {
             logger.error("cost out of range; charging the maximum", metadata: ["error": "\(error)", "route": "\(route.name)"])
             return Money(microunits: .max, currency: .usd)
         }
+    }
+
+    /// What a call is charged for: the provider's counts; for a stream cut short or an answer
+    /// without counts, at least the prompt estimate and the tokens of what was received.
+    /// (Providers send final counts last, as Anthropic's `message_delta`.)
+    private func chargedUsage(_ reported: Usage, for response: ChatResponse, complete: Bool, promptEstimate: Int) -> Usage {
+        guard !complete || (reported.inputTokens == 0 && reported.outputTokens == 0) else { return reported }
+        let text =
+            response.message.content.map { part -> String in
+                switch part {
+                case .text(let text, _), .thinking(let text, _): text
+                case .image, .redactedThinking: ""
+                }
+            }.joined() + response.message.toolCalls.map { $0.name + $0.arguments }.joined()
+        var usage = reported
+        usage.inputTokens = max(usage.inputTokens, promptEstimate)
+        usage.outputTokens = max(usage.outputTokens, estimator.count(text))
+        return usage
     }
 
     private func recordFailure(_ error: any Error, request: ChatRequest, context: CallContext, started: Date, plan: Plan) async {
