@@ -29,6 +29,35 @@ struct GatewayHardeningTests {
         #expect(sent == [8192, 100, nil])
     }
 
+    @Test func anUpstreamsErrorTextGoesToTheLogNotToTheCaller() async throws {
+        let secret = "Organization org-Xq81 (billing owner jane@example.com) has no access to this model"
+        let long = secret + String(repeating: " and more", count: 200)
+        var fixture = OpenAIGatewayFixture { _ in .error(400, long) }
+        let logs = LogCapture()
+        fixture.logs = logs
+        let key = try await fixture.key()
+        try await fixture.run { client in
+            try await client.chat(Self.hi, key: key) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.json["error"]?["code"] == "upstream_rejected")
+                #expect(response.json["error"]?["type"] == "invalid_request_error")
+                let message = response.json["error"]?["message"]?.stringValue ?? ""
+                #expect(!message.contains("org-Xq81") && !message.contains("jane@"), "\(message)")
+                #expect(message.contains("HTTP 400"), "\(message)")
+            }
+            var streamed = Self.hi
+            streamed["stream"] = true
+            try await client.chat(streamed, key: key) { response in
+                #expect(response.status == .badRequest)
+                #expect(!String(buffer: response.body).contains("org-Xq81"))
+            }
+        }
+        let logged = logs.all.filter { $0.text.contains("org-Xq81") }
+        #expect(logged.count == 2, "\(logs.all.map(\.text))")
+        // Kept, but cut: an upstream cannot fill the log with a megabyte per call.
+        #expect(logged.allSatisfy { $0.text.count < 800 }, "\(logged.map(\.text.count))")
+    }
+
     @Test func aStreamWithoutUpstreamUsageReportsWhatTheNodeRecords() async throws {
         let fixture = OpenAIGatewayFixture { _ in .init(text: "Hello there, this is a llama.", sendsUsage: false) }
         let key = try await fixture.key()

@@ -59,13 +59,13 @@ struct OpenAIError: Error, HTTPResponseError, Sendable {
                     retryAfterSeconds: seconds)
             }
         case let failure as UpstreamFailure:
-            // A request the upstream refused as malformed: pass its 4xx on.
             // A request the node or the upstream refused as malformed: pass the 4xx on (400 when
             // the node refused it before sending).
             let status =
                 failure.kind == .rejected && failure.status == nil
                 ? .badRequest : failure.status.flatMap { (400..<500).contains($0) ? HTTPResponse.Status(code: $0) : nil } ?? .badGateway
-            self.init(status: status, type: status == .badGateway ? "api_error" : "invalid_request_error", code: failure.code, message: failure.message)
+            // The provider's own text stays in the node's log (UpstreamFailure.summary).
+            self.init(status: status, type: status == .badGateway ? "api_error" : "invalid_request_error", code: failure.code, message: failure.summary)
         case let coded as any TauError:
             switch coded.code {
             case "missing_api_key", "invalid_api_key", "api_key_revoked":

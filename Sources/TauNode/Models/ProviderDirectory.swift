@@ -111,7 +111,7 @@ struct MissingKeyClient: ModelClient {
     let error: ProviderError?
 
     private var failure: UpstreamFailure {
-        UpstreamFailure(.authentication, message: error?.message ?? "the provider is not configured")
+        UpstreamFailure(.authentication, message: error?.message ?? "the provider is not configured", isLocal: true)
     }
 
     func complete(_ request: ChatRequest) async throws -> ChatResponse { throw failure }

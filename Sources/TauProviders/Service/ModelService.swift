@@ -205,6 +205,7 @@ public struct ModelService: Sendable {
             } catch {
                 status = (error as? UpstreamFailure)?.code ?? (error is CancellationError ? "cancelled" : "stream_interrupted")
                 failure = error
+                logUpstream(error, route: routed.route.name)
             }
             let usage = chargedUsage(accumulator.usage, for: accumulator.response, complete: status == "ok", promptEstimate: estimate)
             // The caller's usage chunk shows what is charged, also when the upstream sent no counts.
@@ -268,10 +269,23 @@ public struct ModelService: Sendable {
         return usage
     }
 
-    private func recordFailure(_ error: any Error, request: ChatRequest, context: CallContext, started: Date, plan: Plan) async {
+    /// Logs what a provider said about a failed call: callers are told only its code and
+    /// status, since the provider's text may name the node's upstream account.
+    private func logUpstream(_ error: any Error, route: String? = nil) {
         if let exhausted = error as? RoutingExhausted {
             logger.warning("no route served the request", metadata: ["detail": "\(exhausted.message)"])
+        } else if let failure = error as? UpstreamFailure {
+            logger.warning(
+                "upstream call failed",
+                metadata: [
+                    "route": "\(failure.route ?? route ?? "-")", "code": "\(failure.code)", "status": "\(failure.status ?? 0)",
+                    "detail": "\(UpstreamFailure.truncated(failure.message))",
+                ])
         }
+    }
+
+    private func recordFailure(_ error: any Error, request: ChatRequest, context: CallContext, started: Date, plan: Plan) async {
+        logUpstream(error)
         // Failed calls cost nothing but are kept, so operators can see them next to the successes.
         let code = (error as? any TauError)?.code ?? "error"
         let record = UsageRecord(
