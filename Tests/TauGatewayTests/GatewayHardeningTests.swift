@@ -8,7 +8,8 @@ import Testing
 
 @testable import TauGateway
 
-/// What callers of the gateway are sent and shown.
+/// What callers of the gateway are shown and charged: output caps of budgeted keys, provider
+/// error text kept in the log, Gemini caches, and usage when an upstream reports none.
 struct GatewayHardeningTests {
     static let hi: JSONValue = ["model": "fast", "messages": [["role": "user", "content": "Hi"]]]
 
@@ -56,6 +57,29 @@ struct GatewayHardeningTests {
         #expect(logged.count == 2, "\(logs.all.map(\.text))")
         // Kept, but cut: an upstream cannot fill the log with a megabyte per call.
         #expect(logged.allSatisfy { $0.text.count < 800 }, "\(logged.map(\.text.count))")
+    }
+
+    @Test func aKeyCannotNameAGeminiCache() async throws {
+        var fixture = OpenAIGatewayFixture()
+        let key = try await fixture.key()
+        let cached: JSONValue = [
+            "model": "fast", "messages": [["role": "user", "content": "Hi"]], "cached_content": "cachedContents/4kd8s0x2lq",
+        ]
+        try await fixture.run { client in
+            try await client.chat(cached, key: key) { response in
+                #expect(response.status == .forbidden)
+                #expect(response.json["error"]?["type"] == "permission_error")
+                #expect(response.json["error"]?["code"] == "cached_content_not_allowed")
+            }
+        }
+        #expect(fixture.upstream.requests.isEmpty)
+        #expect(fixture.usage.all.isEmpty)
+
+        // The operator, without keys on loopback, may name the caches of its own account.
+        fixture.mode = .localhostDev
+        try await fixture.run { client in
+            try await client.chat(cached, key: nil) { #expect($0.status == .ok) }
+        }
     }
 
     @Test func aStreamWithoutUpstreamUsageReportsWhatTheNodeRecords() async throws {
