@@ -76,6 +76,7 @@ struct NodeConfigurationTests {
         ("[gateway]\nmax_attempts = 3\nauth = \"open\"", "config.toml:3: gateway.auth: must be \"keys\" or \"localhost-dev\""),
         ("[providers.ollama]\nkind = \"olama\"", "config.toml:2: providers.ollama.kind: unknown provider kind \"olama\""),
         ("[providers.openai]\nwire = \"grpc\"", "config.toml:2: providers.openai.wire: must be one of"),
+        ("[providers.proxy]\nkind = \"openai\"\napi_key_env = \"\"", "config.toml:3: providers.proxy.api_key_env: must be the name of an environment variable"),
         ("[gateway]\nbudgeted_max_tokens = 0", "config.toml:2: gateway.budgeted_max_tokens: must be 1-10000000"),
         ("[database]\nurl = \"mysql://x/y\"", "config.toml:2: database.url: the database URL must look like"),
         ("[routes]\nfast = []", "config.toml:2: routes.fast: must list at least one route"),

@@ -151,6 +151,9 @@ extension NodeConfiguration {
             if let base = settings.base_url, !ConfigProblems.isHTTPURL(base) {
                 throw problems.invalid(["providers", name, "base_url"], "\(base) is not an http(s) URL")
             }
+            if let variable = settings.api_key_env, variable.isEmpty || variable.contains(where: { $0 == "=" || $0.isWhitespace }) {
+                throw problems.invalid(["providers", name, "api_key_env"], "must be the name of an environment variable")
+            }
         }
     }
 }
