@@ -1,9 +1,11 @@
 import Foundation
+import Synchronization
 import TauCore
 import TauTesting
 import Testing
 
-/// Provider keys of a real `tau-node serve` in front of fake OpenAI upstreams.
+/// Fallback, retries, rate limits and provider keys of a real `tau-node serve` in front of
+/// fake OpenAI upstreams.
 @Suite(.serialized)
 struct GatewayRoutingTests {
     /// Writes `config` to a new home and creates a key (with `keyOptions`); returns the home and the key.
@@ -26,6 +28,109 @@ struct GatewayRoutingTests {
     static let cleanEnvironment = [
         "OPENAI_API_KEY": "", "TAU_OPENAI_API_KEY": "", "TAU_BACKUP_API_KEY": "", "TAU_PROXY_API_KEY": "", "TAU_EXPLICIT_API_KEY": "",
     ]
+
+    @Test func aFirstRouteThatFailsFallsBackToTheNextUpstream() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let primary = FakeOpenAIUpstream { _ in .error(500, "The server had an error while processing your request.") }
+        let backup = FakeOpenAIUpstream { _ in .init(text: "From the backup.") }
+        try await primary.serve { primaryURL in
+            try await backup.serve { backupURL in
+                let (home, key) = try await Self.home(
+                    directory,
+                    """
+                    [gateway]
+                    max_attempts = 2
+                    retry_base_delay = "10ms"
+
+                    [providers.openai]
+                    base_url = "\(primaryURL)"
+
+                    [providers.backup]
+                    kind = "openai"
+                    base_url = "\(backupURL)"
+                    api_key = "sk-backup"
+
+                    [routes]
+                    assistant = ["openai:gpt-4.1-mini", "backup:gpt-4.1-mini"]
+                    """)
+                var environment = Self.cleanEnvironment
+                environment["TAU_OPENAI_API_KEY"] = "sk-primary"
+                let (answer, _) = try await TauNodeProcess.withServer(home: home, environment: environment) { url in
+                    try await Self.chat(url, key: key)
+                }
+                #expect(answer.status == 200, "\(answer.body)")
+                #expect(answer.headers["x-tau-route"] == "backup:gpt-4.1-mini")
+                #expect(try JSONValue(parsing: answer.body)["choices"]?.arrayValue?.first?["message"]?["content"] == "From the backup.")
+                // Tried twice (max_attempts) on the first route, then once on the backup, with its own key.
+                #expect(primary.requests.count == 2)
+                #expect(backup.requests.count == 1)
+                #expect(backup.lastHeaders["authorization"] == "Bearer sk-backup")
+            }
+        }
+    }
+
+    @Test func aRateLimitedCallIsRetriedOnTheSameRoute() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let calls = Mutex(0)
+        let upstream = FakeOpenAIUpstream { _ in
+            calls.withLock { count -> Int in
+                count += 1
+                return count
+            } == 1
+                ? .error(429, "Rate limit reached for requests", headers: ["retry-after-ms": "50"]) : .init(text: "After the wait.")
+        }
+        try await upstream.serve { base in
+            let (home, key) = try await Self.home(
+                directory,
+                """
+                [gateway]
+                retry_base_delay = "10ms"
+
+                [providers.openai]
+                base_url = "\(base)"
+
+                [routes]
+                assistant = ["openai:gpt-4.1-mini"]
+                """)
+            var environment = Self.cleanEnvironment
+            environment["TAU_OPENAI_API_KEY"] = "sk-fake"
+            let (answer, _) = try await TauNodeProcess.withServer(home: home, environment: environment) { url in
+                try await Self.chat(url, key: key)
+            }
+            #expect(answer.status == 200, "\(answer.body)")
+            #expect(try JSONValue(parsing: answer.body)["choices"]?.arrayValue?.first?["message"]?["content"] == "After the wait.")
+            #expect(upstream.requests.count == 2)
+            let usage = try await TauNodeProcess.run(["usage", "--home", home, "--json"])
+            let statuses = try JSONValue(parsing: usage.standardOutput)["calls"]?.arrayValue?.compactMap { $0["status"]?.stringValue }
+            #expect(statuses == ["ok"], "\(usage.standardOutput)")
+        }
+    }
+
+    @Test func aKeysRequestsPerMinuteAreLimitedWithTheReasonCode() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let upstream = FakeOpenAIUpstream { _ in .init(text: "ok") }
+        try await upstream.serve { base in
+            let (home, key) = try await Self.home(
+                directory, "[providers.openai]\nbase_url = \"\(base)\"\n[routes]\nassistant = [\"openai:gpt-4.1-mini\"]\n",
+                keyOptions: ["--rpm", "3"])
+            var environment = Self.cleanEnvironment
+            environment["TAU_OPENAI_API_KEY"] = "sk-fake"
+            let (answers, _) = try await TauNodeProcess.withServer(home: home, environment: environment) { url in
+                var answers: [HTTPProbe.Answer] = []
+                for _ in 0..<4 { answers.append(try await Self.chat(url, key: key)) }
+                return answers
+            }
+            #expect(answers.map(\.status) == [200, 200, 200, 429])
+            let refused = try #require(answers.last)
+            #expect(try JSONValue(parsing: refused.body)["error"]?["code"] == "rate_limited", "\(refused.body)")
+            #expect(try JSONValue(parsing: refused.body)["error"]?["type"] == "rate_limit_error")
+            #expect(Int(refused.headers["retry-after"] ?? "") ?? 0 >= 1)
+            #expect(upstream.requests.count == 3)
+        }
+    }
 
     @Test func aProviderWithABaseURLOfItsOwnGetsNoKeyOfItsKindFromTheEnvironment() async throws {
         let directory = try TemporaryDirectory()
