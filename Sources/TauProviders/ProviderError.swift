@@ -61,18 +61,51 @@ public struct UpstreamFailure: TauError, Hashable {
     public var retryAfter: Duration?
     /// The route that failed, filled in by the router.
     public var route: String?
+    /// Whether ``message`` is the node's own wording about a request it refused before
+    /// sending, rather than anything a provider said.
+    public var isLocal: Bool
 
     public init(
-        _ kind: UpstreamFailureKind, status: Int? = nil, message: String, retryAfter: Duration? = nil, route: String? = nil
+        _ kind: UpstreamFailureKind, status: Int? = nil, message: String, retryAfter: Duration? = nil, route: String? = nil,
+        isLocal: Bool = false
     ) {
         self.kind = kind
         self.status = status
         self.message = message
         self.retryAfter = retryAfter
         self.route = route
+        self.isLocal = isLocal
     }
 
     public var code: String { kind.rawValue }
+
+    /// What a gateway caller is told: what went wrong and the provider's status, never the
+    /// provider's own text, which may name the node's upstream account, organisation or
+    /// key. That text goes to the node's log (``truncated(_:)``). The node's own wording
+    /// (``isLocal``) is shown as it is.
+    public var summary: String {
+        if isLocal { return message }
+        let status = status.map { " (HTTP \($0))" } ?? ""
+        let what =
+            switch kind {
+            case .rateLimited: "the provider is limiting this node's calls"
+            case .serverError: "the provider failed"
+            case .timeout: "the provider did not answer in time"
+            case .unreachable: "the provider could not be reached"
+            case .rejected: "the provider refused the request as invalid"
+            case .contextLengthExceeded: "the provider found the prompt longer than the model's context window"
+            case .authentication: "the provider refused this node's credentials"
+            case .routeUnavailable: "the provider cannot serve this model now"
+            case .badResponse: "the provider's answer was not in its wire format"
+            case .streamInterrupted: "the provider's stream broke off"
+            }
+        return what + status + "; the node's log has the provider's message"
+    }
+
+    /// A provider's text as the node logs it: at most `limit` characters.
+    public static func truncated(_ text: String, limit: Int = 500) -> String {
+        text.count > limit ? String(text.prefix(limit)) + "… (\(text.count) characters)" : text
+    }
 
     public var category: ErrorCategory {
         switch kind {

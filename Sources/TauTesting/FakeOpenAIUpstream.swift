@@ -8,7 +8,8 @@ import TauCore
 /// A local OpenAI chat-completions server for tests: answers `POST /v1/chat/completions`
 /// with a text or a tool call, as one JSON object or as an SSE stream of
 /// `chat.completion.chunk`s (role chunk, deltas, finish chunk, usage chunk, `[DONE]`),
-/// exactly as api.openai.com sends them. Every request body and its headers are kept.
+/// exactly as api.openai.com sends them, or with an error status and OpenAI's error JSON.
+/// Every request body and its headers are kept.
 public final class FakeOpenAIUpstream: Sendable {
     /// What the fake model answers.
     public struct Answer: Sendable {
@@ -17,16 +18,36 @@ public final class FakeOpenAIUpstream: Sendable {
         public var promptTokens: Int
         public var completionTokens: Int
         public var cachedTokens: Int
+        /// The HTTP status; anything but 200 answers `{"error": {"message": errorMessage, ...}}`.
+        public var status: Int
+        public var errorMessage: String
+        /// Extra response headers (e.g. `Retry-After` on a 429).
+        public var headers: [String: String]
+        /// Whether usage is sent (llama.cpp servers send none in streams).
+        public var sendsUsage: Bool
+        /// How long the fake "thinks" before answering, so that parallel calls overlap.
+        public var delay: Duration
 
         public init(
             text: String? = nil, toolCall: (name: String, arguments: String)? = nil, promptTokens: Int = 57, completionTokens: Int = 17,
-            cachedTokens: Int = 0
+            cachedTokens: Int = 0, status: Int = 200, errorMessage: String = "upstream error", headers: [String: String] = [:],
+            sendsUsage: Bool = true, delay: Duration = .zero
         ) {
             self.text = text
             self.toolCall = toolCall
             self.promptTokens = promptTokens
             self.completionTokens = completionTokens
             self.cachedTokens = cachedTokens
+            self.status = status
+            self.errorMessage = errorMessage
+            self.headers = headers
+            self.sendsUsage = sendsUsage
+            self.delay = delay
+        }
+
+        /// An error answer with OpenAI's error body.
+        public static func error(_ status: Int, _ message: String, headers: [String: String] = [:]) -> Answer {
+            Answer(status: status, errorMessage: message, headers: headers)
         }
     }
 
@@ -52,7 +73,17 @@ public final class FakeOpenAIUpstream: Sendable {
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             log.withLock { $0.append((json, headers)) }
             let answer = self.answer(json)
+            if answer.delay > .zero { try await Task.sleep(for: answer.delay) }
             let model = json["model"]?.stringValue ?? "gpt-test"
+            guard answer.status == 200 else {
+                var fields: HTTPFields = [.contentType: "application/json"]
+                for (name, value) in answer.headers { if let field = HTTPField.Name(name) { fields[field] = value } }
+                let error: JSONValue = [
+                    "error": ["message": .string(answer.errorMessage), "type": "invalid_request_error", "param": nil, "code": nil]
+                ]
+                return Response(
+                    status: .init(code: answer.status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: error.canonicalString())))
+            }
             if json["stream"]?.boolValue == true {
                 return Response(
                     status: .ok, headers: [.contentType: "text/event-stream"],
@@ -82,7 +113,7 @@ public final class FakeOpenAIUpstream: Sendable {
         return [
             "id": "chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT", "object": "chat.completion", "created": 1_741_569_952, "model": .string(model),
             "choices": [["index": 0, "message": .object(message), "logprobs": nil, "finish_reason": answer.toolCall == nil ? "stop" : "tool_calls"]],
-            "usage": usage(answer), "service_tier": "default", "system_fingerprint": "fp_fc9f1d7035",
+            "usage": answer.sendsUsage ? usage(answer) : .null, "service_tier": "default", "system_fingerprint": "fp_fc9f1d7035",
         ]
     }
 
@@ -114,6 +145,7 @@ public final class FakeOpenAIUpstream: Sendable {
             }
         }
         out += chunk([:], finish: answer.toolCall == nil ? "stop" : "tool_calls")
+        guard answer.sendsUsage else { return out + "data: [DONE]\n\n" }
         let last: JSONValue = [
             "id": "chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT", "object": "chat.completion.chunk", "created": 1_741_569_952,
             "model": .string(model), "choices": [], "usage": usage(answer),

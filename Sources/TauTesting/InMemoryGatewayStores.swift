@@ -43,8 +43,10 @@ public final class InMemoryUsageRepository: BudgetLedger {
     public func spent(apiKeyID: String) async throws -> Money { try await totals(apiKeyID: apiKeyID).cost }
 
     public func place(_ hold: BudgetHold, budget: Money, now: Date) async throws -> Bool {
-        let spent = try await spent(apiKeyID: hold.apiKeyID)
-        return try holds.withLock { holds throws(CoreError) -> Bool in
+        // Spending is read under the holds lock (holds, then records, as in `record`), so that a
+        // call recorded meanwhile is counted either as spent or as held, never as neither.
+        try holds.withLock { holds throws(CoreError) -> Bool in
+            let spent = try totals { $0.apiKeyID == hold.apiKeyID }.cost
             holds = holds.filter { $0.value.expiresAt >= now || $0.value.apiKeyID != hold.apiKeyID }
             let held = try Money.sum(holds.values.filter { $0.apiKeyID == hold.apiKeyID }.map(\.amount), currency: .usd)
             let total = try spent.adding(held).adding(hold.amount)

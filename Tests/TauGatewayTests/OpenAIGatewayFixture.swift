@@ -27,6 +27,8 @@ struct OpenAIGatewayFixture {
     var contextWindow = 128_000
     var pricing: ModelPricing? = ModelPricing(input: usd(400_000), output: usd(1_600_000), cachedInput: usd(100_000))
     var breakerFailures = 5
+    /// Where the model service logs; nowhere when nil.
+    var logs: LogCapture?
     static let operatorToken = "operator-test-token"
     /// `/metrics`, shared by the mesh and the gateway as on a node.
     let metrics = PrometheusExporter(
@@ -82,7 +84,7 @@ struct OpenAIGatewayFixture {
         let service = ModelService(
             resolve: { chains[$0] }, served: [ServedModel(name: "fast", ownedBy: "tau-node"), ServedModel(name: "gpt-4.1-mini", ownedBy: "openai")],
             router: ModelRouter(retry: RetryPolicy(maxAttempts: 1), breakers: BreakerBoard(failureThreshold: breakerFailures), logger: quiet),
-            usage: usage, onRecord: { gatewayMetrics.record($0) }, logger: quiet)
+            usage: usage, onRecord: { gatewayMetrics.record($0) }, logger: logs?.logger(label: "tau.providers.service") ?? quiet)
         let repository = InMemoryDIDLogRepository()
         let dependencies = GatewayDependencies(
             localDID: { nil }, logs: repository, resolver: DIDResolver(repository: repository), version: "test", peers: InMemoryPeerRepository(),

@@ -37,6 +37,7 @@ struct NodeConfigurationTests {
         #expect(settings.database.location == .sqlite(path: "/srv/tau/node.sqlite") && settings.database.timeout == .seconds(5))
         #expect(settings.mesh.gossipInterval == .seconds(30) && settings.mesh.gossipFanout == 3 && settings.mesh.maximumClockSkew == 300)
         #expect(settings.gateway.auth == .keys && settings.gateway.idleTimeout == .seconds(600))
+        #expect(settings.gateway.budgetedMaxOutputTokens == 8192)
     }
 
     @Test func typedValuesAndTheDatabaseVariable() throws {
@@ -51,11 +52,13 @@ struct NodeConfigurationTests {
             [gateway]
             auth = "localhost-dev"
             request_timeout = "90s"
+            budgeted_max_tokens = 2048
             """)
         let settings = try NodeSettings(configuration: configuration, home: Self.home, environment: [:])
         #expect(settings.database.location == .postgres(url: "postgres://tau@db:5432/tau") && settings.database.timeout == .seconds(2))
         #expect(settings.mesh.gossipInterval == .milliseconds(500) && settings.mesh.maximumClockSkew == 120)
         #expect(settings.gateway.auth == .localhostDev && settings.gateway.idleTimeout == .seconds(90))
+        #expect(settings.gateway.budgetedMaxOutputTokens == 2048)
         let overridden = try NodeSettings(
             configuration: configuration, home: Self.home, environment: ["TAU_DATABASE_URL": "postgres://other@h/db"])
         #expect(overridden.database.location == .postgres(url: "postgres://other@h/db"))
@@ -73,6 +76,8 @@ struct NodeConfigurationTests {
         ("[gateway]\nmax_attempts = 3\nauth = \"open\"", "config.toml:3: gateway.auth: must be \"keys\" or \"localhost-dev\""),
         ("[providers.ollama]\nkind = \"olama\"", "config.toml:2: providers.ollama.kind: unknown provider kind \"olama\""),
         ("[providers.openai]\nwire = \"grpc\"", "config.toml:2: providers.openai.wire: must be one of"),
+        ("[providers.proxy]\nkind = \"openai\"\napi_key_env = \"\"", "config.toml:3: providers.proxy.api_key_env: must be the name of an environment variable"),
+        ("[gateway]\nbudgeted_max_tokens = 0", "config.toml:2: gateway.budgeted_max_tokens: must be 1-10000000"),
         ("[database]\nurl = \"mysql://x/y\"", "config.toml:2: database.url: the database URL must look like"),
         ("[routes]\nfast = []", "config.toml:2: routes.fast: must list at least one route"),
         ("[server]\nport = 1\nprot = 1", "config.toml:3: unknown keys: server.prot"),

@@ -113,7 +113,7 @@ struct OpenAIRoutes {
             throw OpenAIError(status: .badRequest, type: "invalid_request_error", code: "invalid_json", message: "the body is not valid JSON: \(error)")
         }
         var incoming = try OpenAIChatFormat.decodeRequest(json)
-        try dependencies.access.authorize(caller, model: incoming.request.model)
+        try dependencies.access.authorize(caller, request: incoming.request)
         if case .key(let key) = caller, key.allowedModels != nil || key.budget != nil {
             // OpenRouter's own fallback list would reach models the key may not use, at prices not charged.
             incoming.request.options.openRouterModels = []

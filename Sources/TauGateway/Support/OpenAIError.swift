@@ -58,19 +58,21 @@ struct OpenAIError: Error, HTTPResponseError, Sendable {
                     status: allOpen ? .serviceUnavailable : .badGateway, type: "api_error", code: exhausted.code, message: exhausted.summary,
                     retryAfterSeconds: seconds)
             }
+        case let denied as AccessDenied:
+            self.init(status: .forbidden, type: "permission_error", code: denied.code, message: denied.message)
         case let failure as UpstreamFailure:
-            // A request the upstream refused as malformed: pass its 4xx on.
             // A request the node or the upstream refused as malformed: pass the 4xx on (400 when
             // the node refused it before sending).
             let status =
                 failure.kind == .rejected && failure.status == nil
                 ? .badRequest : failure.status.flatMap { (400..<500).contains($0) ? HTTPResponse.Status(code: $0) : nil } ?? .badGateway
-            self.init(status: status, type: status == .badGateway ? "api_error" : "invalid_request_error", code: failure.code, message: failure.message)
+            // The provider's own text stays in the node's log (UpstreamFailure.summary).
+            self.init(status: status, type: status == .badGateway ? "api_error" : "invalid_request_error", code: failure.code, message: failure.summary)
         case let coded as any TauError:
             switch coded.code {
             case "missing_api_key", "invalid_api_key", "api_key_revoked":
                 self.init(status: .unauthorized, type: "authentication_error", code: coded.code, message: coded.message)
-            case "model_not_allowed", "budget_unpriced_model":
+            case "budget_unpriced_model":
                 self.init(status: .forbidden, type: "permission_error", code: coded.code, message: coded.message)
             case "model_not_found":
                 self.init(status: .notFound, type: "invalid_request_error", code: coded.code, message: coded.message)

@@ -9,7 +9,11 @@ extension NodeConfiguration {
         public var base_url: String?
         /// The provider's key. The environment wins for a table named after its kind; for a
         /// table with its own name, `TAU_<NAME>_API_KEY` then this key win over the kind's variables.
+        /// A table whose `base_url` is not the kind's never reads the kind's usual variables.
         public var api_key: String?
+        /// The environment variable holding the key, named explicitly: how a table with a
+        /// `base_url` of its own may use a variable such as `OPENAI_API_KEY`.
+        public var api_key_env: String?
         /// The wire format: `openai-chat` (default for OpenAI-compatible providers), `openai-responses`,
         /// `anthropic-messages` or `gemini` (defaults follow the kind).
         public var wire: String?
@@ -40,5 +44,7 @@ extension NodeConfiguration {
         /// Longest silence from an upstream (before its first byte, or inside a stream) before the
         /// call is abandoned (default: `request_timeout`).
         public var idle_timeout: String?
+        /// The `max_tokens` sent with a call of a key with a budget that sets none (default 8192).
+        public var budgeted_max_tokens: Int?
     }
 }

@@ -72,7 +72,8 @@ public struct NodeModels: Sendable {
                     failureThreshold: settings.breakerFailures, cooldown: settings.breakerCooldown),
                 clock: clock ?? RouterClock(context.clock.monotonic), logger: logger)
             let service = ModelService(
-                resolve: resolve, served: served(), router: router, usage: context.usage, now: context.clock.now, onRecord: onRecord,
+                resolve: resolve, served: served(), router: router, usage: context.usage,
+                budgetedMaxOutputTokens: settings.budgetedMaxOutputTokens, now: context.clock.now, onRecord: onRecord,
                 logger: logger)
             let access = GatewayAccess(
                 mode: mode, keys: context.apiKeys, usage: context.usage, rateLimiter: context.store.rateLimiter, now: context.clock.now)

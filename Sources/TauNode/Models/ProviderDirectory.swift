@@ -39,7 +39,9 @@ struct ProviderDirectory: Sendable {
     private static func entry(name: String, kind: ProviderKind, settings: NodeConfiguration.Provider?, environment: [String: String]) -> Entry {
         let key: String?
         do {
-            key = try ProviderEndpoint.apiKey(for: kind, name: name, configured: settings?.api_key, environment: environment)
+            key = try ProviderEndpoint.apiKey(
+                for: kind, name: name, configured: settings?.api_key, keyVariable: settings?.api_key_env, baseURL: settings?.base_url,
+                environment: environment)
         } catch {
             return Entry(kind: kind, endpoint: nil, unavailable: error)
         }
@@ -111,7 +113,7 @@ struct MissingKeyClient: ModelClient {
     let error: ProviderError?
 
     private var failure: UpstreamFailure {
-        UpstreamFailure(.authentication, message: error?.message ?? "the provider is not configured")
+        UpstreamFailure(.authentication, message: error?.message ?? "the provider is not configured", isLocal: true)
     }
 
     func complete(_ request: ChatRequest) async throws -> ChatResponse { throw failure }

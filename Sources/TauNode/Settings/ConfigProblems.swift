@@ -136,6 +136,9 @@ extension NodeConfiguration {
         if let attempts = settings?.max_attempts, !(1...10).contains(attempts) {
             throw problems.invalid(["gateway", "max_attempts"], "must be 1-10")
         }
+        if let tokens = settings?.budgeted_max_tokens, !(1...10_000_000).contains(tokens) {
+            throw problems.invalid(["gateway", "budgeted_max_tokens"], "must be 1-10000000")
+        }
         if let failures = settings?.breaker_failures, !(1...1000).contains(failures) {
             throw problems.invalid(["gateway", "breaker_failures"], "must be 1-1000")
         }
@@ -160,6 +163,9 @@ extension NodeConfiguration {
             }
             if let base = settings.base_url, !ConfigProblems.isHTTPURL(base) {
                 throw problems.invalid(["providers", name, "base_url"], "\(base) is not an http(s) URL")
+            }
+            if let variable = settings.api_key_env, variable.isEmpty || variable.contains(where: { $0 == "=" || $0.isWhitespace }) {
+                throw problems.invalid(["providers", name, "api_key_env"], "must be the name of an environment variable")
             }
         }
     }

@@ -47,6 +47,8 @@ public struct NodeSettings: Sendable {
         public var breakerCooldown: Duration
         public var requestTimeout: Duration
         public var idleTimeout: Duration
+        /// The output cap of a budgeted key's call that sets none.
+        public var budgetedMaxOutputTokens: Int
     }
 
     /// `[node] name`.
@@ -116,6 +118,7 @@ public struct NodeSettings: Sendable {
             retryBaseDelay: duration(gateway?.retry_base_delay, .milliseconds(500)),
             maxRetryAfter: duration(gateway?.max_retry_after, .seconds(60)), breakerFailures: gateway?.breaker_failures ?? 5,
             breakerCooldown: duration(gateway?.breaker_cooldown, .seconds(30)), requestTimeout: requestTimeout,
-            idleTimeout: duration(gateway?.idle_timeout, requestTimeout))
+            idleTimeout: duration(gateway?.idle_timeout, requestTimeout),
+            budgetedMaxOutputTokens: gateway?.budgeted_max_tokens ?? ModelService.defaultBudgetedMaxOutputTokens)
     }
 }

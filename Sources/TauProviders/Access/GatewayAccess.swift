@@ -75,10 +75,18 @@ public struct GatewayAccess: Sendable {
         return .key(key)
     }
 
-    /// Refuses a model the key may not use.
-    public func authorize(_ caller: GatewayCaller, model: String) throws(ProviderError) {
-        if case .key(let key) = caller, !key.allows(model: model) {
-            throw ProviderError("model_not_allowed", "this API key may not use model \(model)", category: .unauthorized)
+    /// Refuses what the caller's key may not ask for: a model off its list, and a Gemini
+    /// cache named by the caller. The node creates no Gemini caches, so any cache a caller
+    /// names was made with the operator's Google account by someone else, and may hold
+    /// another party's content; only the operator (`localhost-dev`) may name one.
+    /// - Throws: ``AccessDenied`` `model_not_allowed` or `cached_content_not_allowed`.
+    public func authorize(_ caller: GatewayCaller, request: ChatRequest) throws(AccessDenied) {
+        guard case .key(let key) = caller else { return }
+        if !key.allows(model: request.model) { throw AccessDenied(.modelNotAllowed, "this API key may not use model \(request.model)") }
+        if request.options.geminiCachedContent != nil {
+            throw AccessDenied(
+                .cachedContentNotAllowed,
+                "`cached_content` names a Gemini cache this node did not create for this API key; send the content instead")
         }
     }
 
@@ -87,6 +95,27 @@ public struct GatewayAccess: Sendable {
     public func remainingBudget(_ caller: GatewayCaller) async throws -> Money? {
         guard case .key(let key) = caller, let budget = key.budget else { return nil }
         return try budget.subtracting(try await usage.spent(apiKeyID: key.id))
+    }
+}
+
+/// A caller's key does not allow what it asked for (HTTP 403 `permission_error`).
+public struct AccessDenied: TauError {
+    /// What the key does not allow; the raw value is the reason code.
+    public enum Reason: String, Sendable {
+        /// The model is not on the key's `--models` list.
+        case modelNotAllowed = "model_not_allowed"
+        /// A Gemini `cached_content` the node did not create for the key.
+        case cachedContentNotAllowed = "cached_content_not_allowed"
+    }
+
+    public var reason: Reason
+    public var message: String
+    public var code: String { reason.rawValue }
+    public var category: ErrorCategory { .unauthorized }
+
+    public init(_ reason: Reason, _ message: String) {
+        self.reason = reason
+        self.message = message
     }
 }
 

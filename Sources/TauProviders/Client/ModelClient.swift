@@ -10,10 +10,19 @@ public protocol ModelClient: Sendable {
     /// Whether the wire can ask for answers of this shape; routes that cannot are left
     /// out of a chain rather than answering free text to a caller that wants JSON.
     func supports(_ format: ResponseFormat) -> Bool
+    /// The most output tokens, reasoning included, the upstream may bill for `request` as
+    /// this client sends it; nil when the wire carries no cap (the upstream's own limit
+    /// applies). Budgets hold this much output while the call runs, so a client whose
+    /// provider bills beyond the cap it sends must say so here.
+    func outputTokenCeiling(for request: ChatRequest) -> Int?
 }
 
 extension ModelClient {
     public func supports(_ format: ResponseFormat) -> Bool { true }
+
+    /// `request.maxOutputTokens`: right for wires whose cap covers reasoning too (OpenAI's
+    /// `max_completion_tokens` and `max_output_tokens`, and the OpenAI-compatible `max_tokens`).
+    public func outputTokenCeiling(for request: ChatRequest) -> Int? { request.maxOutputTokens }
 }
 
 /// The wire protocols tau-node speaks.

@@ -84,30 +84,58 @@ public struct ProviderEndpoint: Sendable, Hashable {
     /// For a provider with a name of its own (`[providers.work-openai] kind = "openai"`):
     /// `TAU_<NAME>_API_KEY`, else `configured`, else the kind's variables, so that two
     /// providers of one kind can hold different keys.
+    ///
+    /// The kind's usual variables (`OPENAI_API_KEY`, and `TAU_OPENAI_API_KEY` for a table
+    /// with another name) hold a key for the kind's own host: a provider whose `baseURL` is
+    /// not ``ProviderKind/defaultBaseURL`` (a proxy, a third-party server) never reads them,
+    /// so that a key for one company is not sent to another. `keyVariable`
+    /// (`api_key_env`) names a variable explicitly; it is read right after `TAU_<NAME>_API_KEY`.
     /// - Throws: `provider_key_missing` naming the variables when a key is required and none is set.
     public static func apiKey(
-        for kind: ProviderKind, name: String? = nil, configured: String?, environment: [String: String]
+        for kind: ProviderKind, name: String? = nil, configured: String?, keyVariable: String? = nil, baseURL: String? = nil,
+        environment: [String: String]
     ) throws(ProviderError) -> String? {
         func variable(_ name: String) -> String? {
             guard let value = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
             return value
         }
-        var order = kind.apiKeyVariables
-        if let name, name != kind.rawValue {
-            let own = "TAU_" + name.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined() + "_API_KEY"
-            if let value = variable(own) { return value }
-            if let configured, !configured.isEmpty { return configured }
-            order.insert(own, at: 0)
-        }
-        for name in kind.apiKeyVariables {
-            if let value = variable(name) { return value }
+        let name = name ?? kind.rawValue
+        let own = "TAU_" + name.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined() + "_API_KEY"
+        var explicit = [own]
+        if let keyVariable, !keyVariable.isEmpty, keyVariable != own { explicit.append(keyVariable) }
+        let kindsHost = baseURL.map { isSameBase($0, kind.defaultBaseURL) } ?? true
+        let inherited = kindsHost ? kind.apiKeyVariables.filter { !explicit.contains($0) } : []
+        // For a table named after its kind the environment wins over config.toml; a table with
+        // a name of its own prefers its own key to the kind's.
+        let before = name == kind.rawValue ? explicit + inherited : explicit
+        let after = name == kind.rawValue ? [] : inherited
+        for candidate in before {
+            if let value = variable(candidate) { return value }
         }
         if let configured, !configured.isEmpty { return configured }
+        for candidate in after {
+            if let value = variable(candidate) { return value }
+        }
         guard kind.requiresAPIKey else { return nil }
-        let variables = order.joined(separator: " or ")
+        let variables = (before + after).joined(separator: " or ")
+        let note =
+            kindsHost || kind.apiKeyVariables.allSatisfy(explicit.contains)
+            ? ""
+            : " (its base_url is not \(kind.rawValue)'s, so it does not read \(kind.apiKeyVariables.filter { !explicit.contains($0) }.joined(separator: " or ")); "
+                + "name a variable with api_key_env to use one)"
         throw ProviderError(
             "provider_key_missing",
-            "no API key for provider \(name ?? kind.rawValue): set \(variables), or api_key in [providers.\(name ?? kind.rawValue)] of config.toml",
+            "no API key for provider \(name): set \(variables), or api_key in [providers.\(name)] of config.toml\(note)",
             category: .unauthorized)
+    }
+
+    /// Whether two base URLs are the same, ignoring trailing `/` and the case of letters.
+    static func isSameBase(_ first: String, _ second: String) -> Bool {
+        func normalized(_ url: String) -> String {
+            var url = url.lowercased()
+            while url.hasSuffix("/") { url.removeLast() }
+            return url
+        }
+        return normalized(first) == normalized(second)
     }
 }

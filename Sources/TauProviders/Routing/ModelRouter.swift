@@ -113,7 +113,7 @@ public struct ModelRouter: Sendable {
     static func failure(from error: any Error) -> UpstreamFailure {
         if let failure = error as? UpstreamFailure { return failure }
         if let provider = error as? ProviderError {
-            return UpstreamFailure(provider.category == .invalidInput ? .rejected : .authentication, message: provider.description)
+            return UpstreamFailure(provider.category == .invalidInput ? .rejected : .authentication, message: provider.description, isLocal: true)
         }
         return UpstreamHTTP.failure(for: error)
     }

@@ -48,8 +48,8 @@ public struct RoutingExhausted: TauError {
     }
 
     /// What a gateway caller is told: each route's outcome code and status, without the
-    /// upstream's own wording (which may quote parts of the node's provider keys). The full
-    /// ``message`` goes to the node's log.
+    /// upstream's own wording (which may quote parts of the node's provider keys). The
+    /// ``message`` with it (each provider text truncated) goes to the node's log.
     public var summary: String {
         let outcomes = attempts.map { attempt -> String in
             switch attempt.outcome {
@@ -66,7 +66,8 @@ public struct RoutingExhausted: TauError {
         let summary = attempts.map { attempt -> String in
             switch attempt.outcome {
             case .succeeded: "\(attempt.route): ok"
-            case .failed(let failure): "\(attempt.route): \(failure.code)\(failure.status.map { " (HTTP \($0))" } ?? ""): \(failure.message)"
+            case .failed(let failure):
+                "\(attempt.route): \(failure.code)\(failure.status.map { " (HTTP \($0))" } ?? ""): \(UpstreamFailure.truncated(failure.message))"
             case .skippedContextWindow: "\(attempt.route): skipped, prompt does not fit its context window"
             case .skippedBreakerOpen: "\(attempt.route): skipped, circuit open"
             }

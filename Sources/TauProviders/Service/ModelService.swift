@@ -45,16 +45,22 @@ public struct ModelService: Sendable {
     public let router: ModelRouter
     let estimator: TokenEstimator
     let usage: any BudgetLedger
+    /// The output cap sent with a call of a key with a budget that sets no `max_tokens`.
+    let budgetedMaxOutputTokens: Int
     /// How long a hold on a budget lasts when its process dies before releasing it.
     static let holdLifetime: TimeInterval = 15 * 60
     let now: @Sendable () -> Date
     let onRecord: @Sendable (UsageRecord) -> Void
     let logger: Logger
 
-    /// - Parameter onRecord: sees every usage record as it is written (for metrics).
+    /// - Parameters:
+    ///   - budgetedMaxOutputTokens: the output cap sent with a call of a key with a budget
+    ///   that sets none (lowered to what every route of its chain can produce).
+    ///   - onRecord: sees every usage record as it is written (for metrics).
     public init(
         resolve: @escaping ChainResolver, served: @autoclosure @escaping @Sendable () -> [ServedModel], router: ModelRouter, estimator: TokenEstimator = TokenEstimator(),
-        usage: any BudgetLedger, now: @escaping @Sendable () -> Date = { Date() },
+        usage: any BudgetLedger, budgetedMaxOutputTokens: Int = ModelService.defaultBudgetedMaxOutputTokens,
+        now: @escaping @Sendable () -> Date = { Date() },
         onRecord: @escaping @Sendable (UsageRecord) -> Void = { _ in },
         logger: Logger = Logger(label: "tau.providers.service")
     ) {
@@ -63,6 +69,7 @@ public struct ModelService: Sendable {
         self.router = router
         self.estimator = estimator
         self.usage = usage
+        self.budgetedMaxOutputTokens = max(1, budgetedMaxOutputTokens)
         self.now = now
         self.onRecord = onRecord
         self.logger = logger
@@ -77,6 +84,8 @@ public struct ModelService: Sendable {
     /// A request after preflight: the chain to use and the estimated prompt size.
     public struct Plan: Sendable {
         public var chain: RouteChain
+        /// The request as it is sent: for a key with a budget, always with an output cap.
+        public var request: ChatRequest
         /// The prompt estimate used against context windows (85% of the full estimate).
         public var estimatedInputTokens: Int
         /// The full prompt estimate, used when the provider reports no usage.
@@ -119,51 +128,13 @@ public struct ModelService: Sendable {
                 "the prompt is about \(estimate) tokens and \(output) output tokens were requested; the largest context window of `\(request.model)` is \(largest) tokens"
             )
         }
-        var routes = fitting
-        var reservation = Money.zero(.usd)
+        var plan = Plan(
+            chain: RouteChain(name: chain.name, routes: fitting), request: request, estimatedInputTokens: windowEstimate,
+            fullEstimate: estimate, reservation: .zero(.usd))
         if let remaining = context.remainingBudget {
-            guard remaining.isPositive else {
-                throw ProviderError("budget_exceeded", "the API key's budget is spent", category: .rateLimited)
-            }
-            // Money fails closed: a key with a budget only reaches routes whose price is known.
-            routes = fitting.filter { $0.pricing != nil }
-            guard !routes.isEmpty else {
-                throw ProviderError(
-                    "budget_unpriced_model",
-                    "`\(request.model)` has no known price, so a key with a budget may not use it (set its price in [catalog.models])",
-                    category: .unauthorized)
-            }
-            // Reserve the prompt plus the requested output (1,024 tokens when unspecified) and an
-            // explicit thinking budget, which Anthropic adds on top of max_tokens, at the dearest
-            // route that may answer; released when the call's real cost is recorded.
-            let outputReserve = (request.maxOutputTokens ?? 1024) + max(0, request.options.thinkingBudgetTokens ?? 0)
-            var cheapest: Money?
-            for case let pricing? in routes.map(\.pricing) {
-                reservation = max(reservation, try Self.price(pricing, Usage(inputTokens: estimate, outputTokens: outputReserve)))
-                let prompt = try Self.price(pricing, Usage(inputTokens: windowEstimate))
-                cheapest = min(cheapest ?? prompt, prompt)
-            }
-            if let cheapest, cheapest > remaining {
-                throw ProviderError(
-                    "budget_exceeded",
-                    "the prompt alone would cost about \(cheapest.formatted(places: 6)); "
-                        + "the API key has \(remaining.formatted(places: 6)) left",
-                    category: .rateLimited)
-            }
+            try budget(&plan, remaining: remaining)
         }
-        return Plan(
-            chain: RouteChain(name: chain.name, routes: routes), estimatedInputTokens: windowEstimate, fullEstimate: estimate,
-            reservation: reservation)
-    }
-
-    /// What `usage` costs at `pricing` for a budget check; a cost beyond the range of money is
-    /// more than any budget.
-    static func price(_ pricing: ModelPricing, _ usage: Usage) throws(ProviderError) -> Money {
-        do {
-            return try pricing.cost(of: usage)
-        } catch {
-            throw ProviderError("budget_exceeded", "the call would cost more than any budget: \(error.message)", category: .rateLimited)
-        }
+        return plan
     }
 
     /// Preflight plus a hold on the caller's budget for the duration of the call, so that
@@ -192,7 +163,10 @@ public struct ModelService: Sendable {
         let plan = try await admit(request, context: context)
         let started = now()
         do {
-            let routed = try await router.complete(request, via: plan.chain, estimatedInputTokens: plan.estimatedInputTokens)
+            var routed = try await router.complete(plan.request, via: plan.chain, estimatedInputTokens: plan.estimatedInputTokens)
+            // An upstream that reports no counts (some llama.cpp builds) is charged the estimate,
+            // and the caller is shown what was charged.
+            routed.value.usage = chargedUsage(routed.value.usage, for: routed.value, complete: true, promptEstimate: plan.fullEstimate)
             await record(routed.value.usage, request: request, route: routed.route, context: context, status: "ok", started: started, plan: plan)
             return routed
         } catch {
@@ -209,7 +183,7 @@ public struct ModelService: Sendable {
         let started = now()
         let routed: Routed<ChatEventStream>
         do {
-            routed = try await router.stream(request, via: plan.chain, estimatedInputTokens: plan.estimatedInputTokens)
+            routed = try await router.stream(plan.request, via: plan.chain, estimatedInputTokens: plan.estimatedInputTokens)
         } catch {
             await recordFailure(error, request: request, context: context, started: started, plan: plan)
             throw error
@@ -231,21 +205,11 @@ public struct ModelService: Sendable {
             } catch {
                 status = (error as? UpstreamFailure)?.code ?? (error is CancellationError ? "cancelled" : "stream_interrupted")
                 failure = error
+                logUpstream(error, route: routed.route.name)
             }
-            var usage = accumulator.usage
-            if status != "ok" || (usage.inputTokens == 0 && usage.outputTokens == 0) {
-                // Providers send final counts last (Anthropic's message_delta); a stream cut short or
-                // without counts is charged for at least what was estimated and received.
-                let response = accumulator.response
-                let text = response.message.content.map { part -> String in
-                    switch part {
-                    case .text(let text, _), .thinking(let text, _): text
-                    case .image, .redactedThinking: ""
-                    }
-                }.joined() + response.message.toolCalls.map { $0.name + $0.arguments }.joined()
-                usage.inputTokens = max(usage.inputTokens, estimate)
-                usage.outputTokens = max(usage.outputTokens, estimator.count(text))
-            }
+            let usage = chargedUsage(accumulator.usage, for: accumulator.response, complete: status == "ok", promptEstimate: estimate)
+            // The caller's usage chunk shows what is charged, also when the upstream sent no counts.
+            if usage != accumulator.usage { continuation.yield(.usage(usage)) }
             // Recorded before the caller sees the end, so its next request sees the spending.
             await record(usage, request: request, route: routed.route, context: context, status: status, started: started, plan: plan)
             if let failure { continuation.finish(throwing: failure) } else { continuation.finish() }
@@ -287,10 +251,41 @@ public struct ModelService: Sendable {
         }
     }
 
-    private func recordFailure(_ error: any Error, request: ChatRequest, context: CallContext, started: Date, plan: Plan) async {
+    /// What a call is charged for: the provider's counts; for a stream cut short or an answer
+    /// without counts, at least the prompt estimate and the tokens of what was received.
+    /// (Providers send final counts last, as Anthropic's `message_delta`.)
+    private func chargedUsage(_ reported: Usage, for response: ChatResponse, complete: Bool, promptEstimate: Int) -> Usage {
+        guard !complete || (reported.inputTokens == 0 && reported.outputTokens == 0) else { return reported }
+        let text =
+            response.message.content.map { part -> String in
+                switch part {
+                case .text(let text, _), .thinking(let text, _): text
+                case .image, .redactedThinking: ""
+                }
+            }.joined() + response.message.toolCalls.map { $0.name + $0.arguments }.joined()
+        var usage = reported
+        usage.inputTokens = max(usage.inputTokens, promptEstimate)
+        usage.outputTokens = max(usage.outputTokens, estimator.count(text))
+        return usage
+    }
+
+    /// Logs what a provider said about a failed call: callers are told only its code and
+    /// status, since the provider's text may name the node's upstream account.
+    private func logUpstream(_ error: any Error, route: String? = nil) {
         if let exhausted = error as? RoutingExhausted {
             logger.warning("no route served the request", metadata: ["detail": "\(exhausted.message)"])
+        } else if let failure = error as? UpstreamFailure {
+            logger.warning(
+                "upstream call failed",
+                metadata: [
+                    "route": "\(failure.route ?? route ?? "-")", "code": "\(failure.code)", "status": "\(failure.status ?? 0)",
+                    "detail": "\(UpstreamFailure.truncated(failure.message))",
+                ])
         }
+    }
+
+    private func recordFailure(_ error: any Error, request: ChatRequest, context: CallContext, started: Date, plan: Plan) async {
+        logUpstream(error)
         // Failed calls cost nothing but are kept, so operators can see them next to the successes.
         let code = (error as? any TauError)?.code ?? "error"
         let record = UsageRecord(

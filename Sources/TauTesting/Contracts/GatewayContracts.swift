@@ -156,5 +156,28 @@ public enum BudgetLedgerContract {
             }
             try await require(placed == 9, "\(placed) of 20 concurrent holds of 100 placed beside 100 in a budget of 1000")
         },
+        ContractCase("calls recorded while others are placed never take a key past its budget") { subject in
+            // Each call costs exactly what it holds, so a ledger that counts every call as either
+            // spent or held at every moment never lets spending pass the budget.
+            let budget = usd(1_000)
+            let key = try await key(subject.keys, budget: budget)
+            let admitted = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<20 {
+                    group.addTask {
+                        var admitted = 0
+                        for _ in 0..<15 {
+                            let held = hold(key, 100)
+                            guard try await subject.ledger.place(held, budget: budget, now: now) else { continue }
+                            admitted += 1
+                            try await subject.ledger.record(record(key, cost: 100), releasing: held)
+                        }
+                        return admitted
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            let spent = try await subject.ledger.spent(apiKeyID: key)
+            try await require(spent <= budget, "\(admitted) calls of 100 admitted, \(spent.microunits) spent of a budget of 1000")
+        },
     ]
 }

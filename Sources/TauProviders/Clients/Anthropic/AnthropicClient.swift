@@ -35,6 +35,11 @@ public struct AnthropicClient: ModelClient {
         return try AnthropicFormat.decodeResponse(try await http.postJSON(url, headers: headers, body: body))
     }
 
+    /// The `max_tokens` sent: Anthropic bills thinking within it.
+    public func outputTokenCeiling(for request: ChatRequest) -> Int? {
+        AnthropicFormat.maxTokens(for: request, defaultMaxTokens: defaultMaxTokens)
+    }
+
     /// Anthropic's structured outputs take a JSON Schema; there is no schema-less JSON mode.
     public func supports(_ format: ResponseFormat) -> Bool {
         if case .jsonObject = format { false } else { true }

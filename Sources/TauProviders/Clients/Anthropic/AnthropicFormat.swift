@@ -30,13 +30,9 @@ public enum AnthropicFormat {
         if !system.isEmpty { body["system"] = .array(system) }
         if stream { body["stream"] = true }
 
-        var maxTokens = request.maxOutputTokens ?? defaultMaxTokens
         let budget = thinkingBudget(for: request)
-        if let budget {
-            if maxTokens <= budget { maxTokens += budget }
-            body["thinking"] = ["type": "enabled", "budget_tokens": .number(Double(budget))]
-        }
-        body["max_tokens"] = .number(Double(maxTokens))
+        if let budget { body["thinking"] = ["type": "enabled", "budget_tokens": .number(Double(budget))] }
+        body["max_tokens"] = .number(Double(maxTokens(for: request, defaultMaxTokens: defaultMaxTokens)))
 
         if !request.tools.isEmpty { body["tools"] = .array(request.tools.map(encode)) }
         if let choice = encode(request.toolChoice, parallel: request.parallelToolCalls, hasTools: !request.tools.isEmpty) {
@@ -51,6 +47,16 @@ public enum AnthropicFormat {
             body["output_config"] = ["format": ["type": "json_schema", "schema": format.schema]]
         }
         return .object(body)
+    }
+
+    /// The `max_tokens` sent for `request`: its `maxOutputTokens`, else `defaultMaxTokens`,
+    /// with the thinking budget added when the limit would not leave room for an answer
+    /// after it. Anthropic bills thinking as output within this limit, so it is also the
+    /// most output a call may cost.
+    public static func maxTokens(for request: ChatRequest, defaultMaxTokens: Int) -> Int {
+        let maxTokens = request.maxOutputTokens ?? defaultMaxTokens
+        guard let budget = thinkingBudget(for: request), maxTokens <= budget else { return maxTokens }
+        return maxTokens + budget
     }
 
     /// The extended-thinking budget: `options.thinkingBudgetTokens` (0 turns thinking

@@ -12,6 +12,11 @@ public struct GeminiClient: ModelClient {
         self.http = http
     }
 
+    /// `maxOutputTokens` plus the thinking budget (``GeminiFormat/outputTokenCeiling(for:)``).
+    public func outputTokenCeiling(for request: ChatRequest) -> Int? {
+        GeminiFormat.outputTokenCeiling(for: request)
+    }
+
     /// The URL of `method` (`generateContent`, `streamGenerateContent`) for `model`.
     func url(_ model: String, method: String) -> String {
         "\(endpoint.baseURL)/\(Self.resourcePath(model)):\(method)"

@@ -47,6 +47,20 @@ public enum GeminiFormat {
         return .object(body)
     }
 
+    /// The `thinkingConfig.thinkingBudget` sent: `options.thinkingBudgetTokens` (0 turns
+    /// thinking off), else one derived from `reasoningEffort`; nil leaves the model's default.
+    static func thinkingBudget(for request: ChatRequest) -> Int? {
+        request.options.thinkingBudgetTokens ?? request.reasoningEffort.flatMap { effortBudgets[$0.lowercased()] }
+    }
+
+    /// The most output a request may be billed (thoughts are billed as output):
+    /// `maxOutputTokens` plus the thinking budget. In practice `maxOutputTokens` bounds
+    /// thoughts and answer together; Google's documentation counts thoughts apart from it,
+    /// up to the thinking budget. Holding both covers either reading. Nil without a cap.
+    public static func outputTokenCeiling(for request: ChatRequest) -> Int? {
+        request.maxOutputTokens.map { $0 + max(0, thinkingBudget(for: request) ?? 0) }
+    }
+
     static func generationConfig(_ request: ChatRequest) -> [String: JSONValue] {
         var config: [String: JSONValue] = [:]
         if let maximum = request.maxOutputTokens { config["maxOutputTokens"] = .number(Double(maximum)) }
@@ -65,8 +79,7 @@ public enum GeminiFormat {
         case .text?, nil:
             break
         }
-        let budget = request.options.thinkingBudgetTokens ?? request.reasoningEffort.flatMap { effortBudgets[$0.lowercased()] }
-        if let budget {
+        if let budget = thinkingBudget(for: request) {
             config["thinkingConfig"] = ["thinkingBudget": .number(Double(budget)), "includeThoughts": true]
         }
         return config
