@@ -76,7 +76,7 @@ public final class Store: Sendable {
         } catch {
             await database.close()
             if let error = error as? StoreError { throw error }
-            throw StoreError("store_migration_failed", "\(error)")
+            throw StoreError("store_migration_failed", "\(error)", cause: error)
         }
         return Store(location: location, database: database, now: now)
     }

@@ -22,14 +22,14 @@ public typealias StoreError = CodedError<StoreErrors>
 
 extension CodedError where Domain == StoreErrors {
     /// The database cannot be reached or did not answer in time.
-    static func unavailable(_ message: String) -> StoreError {
-        StoreError("store_unavailable", message, category: .temporarilyUnavailable)
+    static func unavailable(_ message: String, cause: (any Error)? = nil) -> StoreError {
+        StoreError("store_unavailable", message, category: .temporarilyUnavailable, cause: cause)
     }
 
     /// A concurrent transaction won; retrying after a moment succeeds, so it is reported as
     /// a temporary refusal (503), like a database that is out of reach.
-    static func conflict(_ message: String) -> StoreError {
-        StoreError("store_conflict", message, category: .temporarilyUnavailable)
+    static func conflict(_ message: String, cause: (any Error)? = nil) -> StoreError {
+        StoreError("store_conflict", message, category: .temporarilyUnavailable, cause: cause)
     }
 
     /// Whether the failure is worth retrying after a moment.

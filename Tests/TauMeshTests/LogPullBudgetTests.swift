@@ -82,7 +82,9 @@ struct UnverifiedPullLimitTests {
             return Response(status: .notFound)
         }
         try await StaticHTTPServer.serve(router) { server in
-            let bob = try await member(port: 9, requestTimeout: .seconds(10))
+            // The clock stands still, so the bucket does not refill however slow the machine is.
+            let frozen = Date()
+            let bob = try await member(port: 9, requestTimeout: .seconds(10), now: { frozen })
             var codes: [String] = []
             for _ in 0..<14 {
                 // A new stranger each time, who claims its log is at the test server.

@@ -24,7 +24,7 @@ struct MeshMember {
 /// (refilled very slowly), with the given handlers and rate limiter.
 func member(
     port: Int, burst: Double = 60, handlers: MeshHandlerRegistry = .builtIn, rateLimiter: any RateLimiter = InMemoryRateLimiter(),
-    requestTimeout: Duration = .milliseconds(300)
+    requestTimeout: Duration = .milliseconds(300), now: @escaping @Sendable () -> Date = { Date() }
 ) async throws -> MeshMember {
     let metrics = TestMetrics()
     let (controller, log) = try DIDTauController.create(services: [("tau-mesh", "TauMesh", "http://127.0.0.1:\(port)")])
@@ -40,7 +40,7 @@ func member(
             requestTimeout: requestTimeout),
         signer: signer, verifier: EnvelopeVerifier(resolver: resolver, replayCache: InMemoryReplayCache()), resolver: resolver,
         peers: peers, handlers: handlers, rateLimiter: rateLimiter, floodLimiter: rateLimiter, metrics: MeshMetrics(factory: metrics),
-        http: PolicedHTTPClient.loopback)
+        http: PolicedHTTPClient.loopback, now: now)
     return MeshMember(controller: controller, log: verified, logs: logs, peers: peers, resolver: resolver, node: node, metrics: metrics)
 }
 

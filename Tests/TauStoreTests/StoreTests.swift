@@ -118,6 +118,7 @@ import Testing
                 Issue.record("opening must fail")
             } catch let error as StoreError {
                 #expect(error.code == "store_unavailable")
+                #expect(error.cause != nil, "the driver's error is kept, not only its text")
                 #expect(error.message.contains("127.0.0.1:\(port)"))
                 #expect(!error.message.contains("hunter2"))
             }

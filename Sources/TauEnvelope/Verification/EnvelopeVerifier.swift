@@ -88,7 +88,7 @@ public struct EnvelopeVerifier: Sendable {
         } catch {
             // A database that is down is a temporary refusal (503), not a fault of the message.
             let category = (error as? any TauError)?.category == .temporarilyUnavailable ? ErrorCategory.temporarilyUnavailable : .internal
-            throw EnvelopeError("replay_cache_unavailable", "cannot record the message: \(error)", category: category)
+            throw EnvelopeError("replay_cache_unavailable", "cannot record the message: \(error)", category: category, cause: error)
         }
         guard firstTime else {
             throw EnvelopeError("replayed", "message \(plaintext.id) from \(plaintext.from) was already accepted")

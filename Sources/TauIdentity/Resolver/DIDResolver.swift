@@ -112,7 +112,7 @@ public actor DIDResolver {
         } catch let error as IdentityError {
             return DIDResolutionResult(error: error)
         } catch {
-            return DIDResolutionResult(error: IdentityError("internal_error", "\(error)", category: .internal))
+            return DIDResolutionResult(error: IdentityError("internal_error", "\(error)", category: .internal, cause: error))
         }
     }
 

@@ -108,7 +108,7 @@ extension MeshNode {
             // down is a temporary refusal (503).
             let category: ErrorCategory =
                 (error as? any TauError)?.category == .temporarilyUnavailable ? .temporarilyUnavailable : .internal
-            throw MeshError("rate_limit_unavailable", "the rate limiter failed: \(error)", category: category)
+            throw MeshError("rate_limit_unavailable", "the rate limiter failed: \(error)", category: category, cause: error)
         }
         guard decision.isAdmitted else {
             throw MeshError("rate_limited", refusal, category: .rateLimited)

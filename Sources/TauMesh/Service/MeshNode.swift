@@ -134,7 +134,7 @@ public actor MeshNode {
             return try await currentSigner().sign(
                 type: type, body: body, to: [recipient], lifetime: configuration.messageLifetime, threadID: threadID)
         } catch {
-            throw MeshError("signing_unavailable", "this node cannot sign: \(error)", category: .internal)
+            throw MeshError("signing_unavailable", "this node cannot sign: \(error)", category: .internal, cause: error)
         }
     }
 

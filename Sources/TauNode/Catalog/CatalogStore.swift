@@ -92,7 +92,7 @@ public struct CatalogStore: Sendable {
         do {
             data = try cache.encoded()
         } catch {
-            throw NodeError("catalog_cache_invalid", "cannot encode the catalog cache: \(error)", category: .internal)
+            throw NodeError("catalog_cache_invalid", "cannot encode the catalog cache: \(error)", category: .internal, cause: error)
         }
         try AtomicFile.write(Array(data), to: cachePath, mode: 0o644)
         return CatalogRefresh(cache: cache, truncated: remote.truncated, cachePath: cachePath)

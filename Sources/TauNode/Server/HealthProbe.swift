@@ -28,7 +28,7 @@ actor HealthProbe {
         } catch let error as StoreError {
             failure = error
         } catch {
-            failure = StoreError("store_failed", "\(error)")
+            failure = StoreError("store_failed", "\(error)", cause: error)
         }
         last = (now, failure)
         if let failure { throw failure }

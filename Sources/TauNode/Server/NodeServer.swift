@@ -96,9 +96,9 @@ public struct NodeServer: Sendable {
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw NodeError("address_in_use", "\(host):\(port) is already in use (is another node running?)", category: .unavailable)
         } catch let error as IOError {
-            throw NodeError("listen_failed", "cannot listen on \(host):\(port): \(error)", category: .unavailable)
+            throw NodeError("listen_failed", "cannot listen on \(host):\(port): \(error)", category: .unavailable, cause: error)
         } catch let error as SocketAddressError {
-            throw NodeError("listen_failed", "cannot listen on \(host):\(port): \(error)", category: .unavailable)
+            throw NodeError("listen_failed", "cannot listen on \(host):\(port): \(error)", category: .unavailable, cause: error)
         }
     }
 

@@ -78,7 +78,7 @@ enum Migrator {
                 } catch let error as StoreError where error.isTransient {
                     throw error
                 } catch {
-                    throw StoreError("store_migration_failed", "\(migration.domain) \(migration.version) (\(migration.name)): \(error)")
+                    throw StoreError("store_migration_failed", "\(migration.domain) \(migration.version) (\(migration.name)): \(error)", cause: error)
                 }
                 try await tx.execute(
                     "INSERT INTO schema_migrations (domain, version, name, applied_at_ms) VALUES (?, ?, ?, ?)",

@@ -40,7 +40,7 @@ final class PostgresDatabase: SQLDatabase {
             let configuration = try location.connectionConfiguration(timeout: timeout)
             connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
         } catch {
-            throw StoreError.unavailable("cannot connect to \(target): \(describe(error))")
+            throw StoreError.unavailable("cannot connect to \(target): \(describe(error))", cause: error)
         }
         try? await connection.close()
     }
@@ -212,24 +212,24 @@ final class PostgresDatabase: SQLDatabase {
             // Transport failures are the database being out of reach; anything else is the
             // caller's own error, thrown from a transaction body, and passes unchanged.
             if error is IOError || error is ChannelError {
-                return StoreError.unavailable("cannot reach the database at \(target): \(error)")
+                return StoreError.unavailable("cannot reach the database at \(target): \(error)", cause: error)
             }
             return error
         }
         if error.code == .server, let state = error.serverInfo?[.sqlState] {
             let message = error.serverInfo?[.message] ?? "server error"
             switch state {
-            case "40001", "40P01", "55P03": return StoreError.conflict("\(message) (SQLSTATE \(state))")
-            case "57014": return StoreError.unavailable("the database at \(target) did not finish in time: \(message)")
+            case "40001", "40P01", "55P03": return StoreError.conflict("\(message) (SQLSTATE \(state))", cause: error)
+            case "57014": return StoreError.unavailable("the database at \(target) did not finish in time: \(message)", cause: error)
             case let code where code.hasPrefix("23"):
-                return StoreError("store_constraint", "\(message) (SQLSTATE \(state))", category: .conflict)
+                return StoreError("store_constraint", "\(message) (SQLSTATE \(state))", category: .conflict, cause: error)
             case let code where code.hasPrefix("08") || code.hasPrefix("53") || code.hasPrefix("57") || code.hasPrefix("28") || code == "3D000":
-                return StoreError.unavailable("the database at \(target) refused: \(message) (SQLSTATE \(state))")
+                return StoreError.unavailable("the database at \(target) refused: \(message) (SQLSTATE \(state))", cause: error)
             default:
-                return StoreError("store_failed", "\(message) (SQLSTATE \(state))")
+                return StoreError("store_failed", "\(message) (SQLSTATE \(state))", cause: error)
             }
         }
-        return StoreError.unavailable("cannot reach the database at \(target) (\(error.code))")
+        return StoreError.unavailable("cannot reach the database at \(target) (\(error.code))", cause: error)
     }
 }
 

@@ -102,12 +102,12 @@ final class SQLiteDatabase: SQLDatabase {
         guard let database = error as? DatabaseError else { return error }
         let text = describe(database)
         switch database.resultCode {
-        case .SQLITE_BUSY, .SQLITE_LOCKED: return StoreError.conflict("the database is busy: \(text)")
-        case .SQLITE_CONSTRAINT: return StoreError("store_constraint", text, category: .conflict)
-        case .SQLITE_CANTOPEN, .SQLITE_IOERR, .SQLITE_NOTADB: return StoreError.unavailable(text)
-        case .SQLITE_FULL: return StoreError("store_failed", "the disk is full: \(text)")
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return StoreError.conflict("the database is busy: \(text)", cause: database)
+        case .SQLITE_CONSTRAINT: return StoreError("store_constraint", text, category: .conflict, cause: database)
+        case .SQLITE_CANTOPEN, .SQLITE_IOERR, .SQLITE_NOTADB: return StoreError.unavailable(text, cause: database)
+        case .SQLITE_FULL: return StoreError("store_failed", "the disk is full: \(text)", cause: database)
         case .SQLITE_INTERRUPT: return CancellationError()
-        default: return StoreError("store_failed", text)
+        default: return StoreError("store_failed", text, cause: database)
         }
     }
 
