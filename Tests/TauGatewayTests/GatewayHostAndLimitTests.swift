@@ -67,6 +67,14 @@ extension GatewayRouteTests {
         }
     }
 
+    @Test func clientsAreCountedByIPv4AddressOrIPv6Slash64() {
+        #expect(GatewayRequestContext.clientKey("192.0.2.7") == "192.0.2.7")
+        #expect(GatewayRequestContext.clientKey("::ffff:192.0.2.7") == "192.0.2.7")
+        #expect(GatewayRequestContext.clientKey("2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64")
+        #expect(GatewayRequestContext.clientKey("2001:db8:1:2:bbbb::9") == "2001:db8:1:2::/64")
+        #expect(GatewayRequestContext.clientKey(nil) == "unknown")
+    }
+
     @Test func theLogRouteServesTheStoredBytes() async throws {
         let fixture = try await fixture(rotations: 1)
         try await application(fixture).test(.router) { client in
