@@ -27,6 +27,30 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "JSONFuzzer",
+            dependencies: [
+                "CFuzzerDriver",
+                .product(name: "TauCore", package: "tau-node"),
+            ]
+        ),
+        .executableTarget(
+            name: "GatewayRequestFuzzer",
+            dependencies: [
+                "CFuzzerDriver",
+                .product(name: "TauCore", package: "tau-node"),
+                .product(name: "TauProviders", package: "tau-node"),
+            ]
+        ),
+        .executableTarget(
+            name: "DIDDocumentFuzzer",
+            dependencies: [
+                "CFuzzerDriver",
+                .product(name: "TauCore", package: "tau-node"),
+                .product(name: "TauCrypto", package: "tau-node"),
+                .product(name: "TauIdentity", package: "tau-node"),
+            ]
+        ),
+        .executableTarget(
             name: "SSEFuzzer",
             dependencies: [
                 "CFuzzerDriver",

@@ -72,6 +72,26 @@ import Testing
         #expect(node == ["type": "OBJECT"])
     }
 
+    @Test func referencesThatFanOutStayBounded() {
+        // A definition that lists itself ten times: a schema of a few hundred bytes that,
+        // inlined down to the depth limit, would be over a million nodes (10^6).
+        let fanOut = JSONValue.array(Array(repeating: ["$ref": "#/definitions/Node"], count: 10))
+        let schema: JSONValue = ["$ref": "#/definitions/Node", "definitions": ["Node": ["anyOf": fanOut]]]
+        let sanitized = GeminiSchema.sanitize(schema)
+        // The budget bounds what inlining adds; the schema's own nodes come on top.
+        #expect(Self.objectCount(sanitized) < 2 * GeminiSchema.maximumNodes)
+        #expect(sanitized["anyOf"]?.arrayValue?.count == 10)
+        #expect(GeminiSchema.sanitize(schema) == sanitized)
+    }
+
+    static func objectCount(_ value: JSONValue) -> Int {
+        switch value {
+        case .object(let members): 1 + members.values.reduce(0) { $0 + objectCount($1) }
+        case .array(let elements): elements.reduce(0) { $0 + objectCount($1) }
+        default: 0
+        }
+    }
+
     @Test func retryInfoDelaysAreProtobufDurations() throws {
         func delay(_ value: String) throws -> Duration? {
             GeminiFormat.retryDelay(inError: [

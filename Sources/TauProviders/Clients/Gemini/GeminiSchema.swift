@@ -10,11 +10,13 @@ import TauCore
 /// list becomes one type plus `nullable` (or `anyOf` for several types); `oneOf` becomes
 /// `anyOf`; `const` becomes a one-value `enum`; a one-element `allOf` is merged in;
 /// local `$ref`s (`#/$defs/…`, `#/definitions/…`) are inlined, recursion cut after a
-/// few levels. Dropped: every other keyword (`$schema`, `$id`, `$defs`,
-/// `additionalProperties`, `patternProperties`, `exclusiveMinimum`, `multipleOf`,
-/// `uniqueItems`, `not`, `examples`, …), `enum`s that are not all strings (Gemini's
-/// enums are string-only), `format`s Gemini does not know for the type, `required`
-/// names that are not among the properties, and empty `properties`.
+/// few levels, and no more inlined once the result has `maximumNodes` nodes (properties
+/// are cleaned in name order, so the cut falls in the same place every time). Dropped:
+/// every other keyword (`$schema`, `$id`, `$defs`, `additionalProperties`,
+/// `patternProperties`, `exclusiveMinimum`, `multipleOf`, `uniqueItems`, `not`,
+/// `examples`, …), `enum`s that are not all strings (Gemini's enums are string-only),
+/// `format`s Gemini does not know for the type, `required` names that are not among the
+/// properties, and empty `properties`.
 enum GeminiSchema {
     static let keptKeywords: Set<String> = [
         "type", "format", "title", "description", "nullable", "enum", "items", "properties", "required",
@@ -29,24 +31,34 @@ enum GeminiSchema {
     /// How many `$ref`s deep a schema is inlined before a recursive type is cut off.
     static let maximumReferenceDepth = 6
 
+    /// How many schema nodes a sanitized schema gets before `$ref`s stop being inlined.
+    /// Without it, a few hundred bytes of references that fan out (a definition whose
+    /// `anyOf` lists itself a dozen times) would inline into millions of nodes, 12^6 here.
+    static let maximumNodes = 10_000
+
     /// The schema in Gemini's subset.
     static func sanitize(_ schema: JSONValue) -> JSONValue {
         var definitions: [String: JSONValue] = [:]
         for key in ["definitions", "$defs"] {
             for (name, definition) in schema[key]?.objectValue ?? [:] { definitions["#/\(key)/\(name)"] = definition }
         }
-        return clean(schema, definitions: definitions, depth: 0)
+        var budget = maximumNodes
+        return clean(schema, definitions: definitions, depth: 0, budget: &budget)
     }
 
-    private static func clean(_ schema: JSONValue, definitions: [String: JSONValue], depth: Int) -> JSONValue {
+    /// - Parameter budget: nodes the result may still get; references are inlined only while it lasts.
+    private static func clean(
+        _ schema: JSONValue, definitions: [String: JSONValue], depth: Int, budget: inout Int
+    ) -> JSONValue {
         guard var node = schema.objectValue else { return [:] }
+        budget -= 1
         if let reference = node["$ref"]?.stringValue {
             node["$ref"] = nil
-            guard depth < maximumReferenceDepth, let target = definitions[reference]?.objectValue else {
-                // An unknown or too deeply recursive reference: keep what the node says of itself.
-                return clean(.object(node.merging(["type": "object"]) { own, _ in own }), definitions: [:], depth: depth)
+            guard depth < maximumReferenceDepth, budget > 0, let target = definitions[reference]?.objectValue else {
+                // An unknown or too deeply recursive reference, or too many: keep what the node says of itself.
+                return clean(.object(node.merging(["type": "object"]) { own, _ in own }), definitions: [:], depth: depth, budget: &budget)
             }
-            return clean(.object(target.merging(node) { _, own in own }), definitions: definitions, depth: depth + 1)
+            return clean(.object(target.merging(node) { _, own in own }), definitions: definitions, depth: depth + 1, budget: &budget)
         }
         if let all = node["allOf"]?.arrayValue, all.count == 1, let only = all[0].objectValue {
             node["allOf"] = nil
@@ -66,7 +78,7 @@ enum GeminiSchema {
         }
         applyType(node["type"], to: &result)
         if let items = node["items"], items.objectValue != nil {
-            result["items"] = clean(items, definitions: definitions, depth: depth)
+            result["items"] = clean(items, definitions: definitions, depth: depth, budget: &budget)
         }
         if let variants = node["anyOf"]?.arrayValue {
             var kept: [JSONValue] = []
@@ -74,7 +86,7 @@ enum GeminiSchema {
                 if variant["type"]?.stringValue == "null" {
                     result["nullable"] = true
                 } else {
-                    kept.append(clean(variant, definitions: definitions, depth: depth))
+                    kept.append(clean(variant, definitions: definitions, depth: depth, budget: &budget))
                 }
             }
             if kept.count == 1, result["type"] == nil, let only = kept[0].objectValue {
@@ -84,7 +96,11 @@ enum GeminiSchema {
             }
         }
         if let properties = node["properties"]?.objectValue, !properties.isEmpty {
-            result["properties"] = .object(properties.mapValues { clean($0, definitions: definitions, depth: depth) })
+            var cleaned: [String: JSONValue] = [:]
+            for name in properties.keys.sorted() {
+                cleaned[name] = clean(properties[name] ?? [:], definitions: definitions, depth: depth, budget: &budget)
+            }
+            result["properties"] = .object(cleaned)
             let names = node["required"]?.arrayValue?.compactMap(\.stringValue).filter { properties[$0] != nil } ?? []
             if !names.isEmpty { result["required"] = .array(names.map(JSONValue.string)) }
             let order = node["propertyOrdering"]?.arrayValue?.compactMap(\.stringValue) ?? []
