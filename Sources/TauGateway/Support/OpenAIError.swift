@@ -68,22 +68,22 @@ struct OpenAIError: Error, HTTPResponseError, Sendable {
                 ? .badRequest : failure.status.flatMap { (400..<500).contains($0) ? HTTPResponse.Status(code: $0) : nil } ?? .badGateway
             // The provider's own text stays in the node's log (UpstreamFailure.summary).
             self.init(status: status, type: status == .badGateway ? "api_error" : "invalid_request_error", code: failure.code, message: failure.summary)
-        case let coded as any TauError:
-            switch coded.code {
-            case "missing_api_key", "invalid_api_key", "api_key_revoked":
-                self.init(status: .unauthorized, type: "authentication_error", code: coded.code, message: coded.message)
-            case "budget_unpriced_model":
-                self.init(status: .forbidden, type: "permission_error", code: coded.code, message: coded.message)
-            case "model_not_found":
-                self.init(status: .notFound, type: "invalid_request_error", code: coded.code, message: coded.message)
-            case "budget_exceeded":
-                self.init(status: .tooManyRequests, type: "insufficient_quota", code: coded.code, message: coded.message, shouldRetry: false)
-            default:
-                let status = GatewayError.status(for: coded.category)
-                self.init(
-                    status: status == .forbidden ? .unauthorized : status,
-                    type: coded.category == .invalidInput ? "invalid_request_error" : "api_error", code: coded.code, message: coded.message)
+        case let failed as AuthenticationFailed:
+            self.init(status: .unauthorized, type: "authentication_error", code: failed.code, message: failed.message)
+        case let refused as BudgetRefused:
+            switch refused.reason {
+            case .unpricedModel:
+                self.init(status: .forbidden, type: "permission_error", code: refused.code, message: refused.message)
+            case .exceeded:
+                self.init(status: .tooManyRequests, type: "insufficient_quota", code: refused.code, message: refused.message, shouldRetry: false)
             }
+        case let coded as any TauError:
+            let status = GatewayError.status(for: coded.category)
+            // A model that does not exist (`model_not_found`, 404) is a bad request in OpenAI's terms.
+            let isRequestError = coded.category == .invalidInput || coded.category == .notFound
+            self.init(
+                status: status == .forbidden ? .unauthorized : status,
+                type: isRequestError ? "invalid_request_error" : "api_error", code: coded.code, message: coded.message)
         default:
             self.init(status: .internalServerError, type: "api_error", code: "internal_error", message: "internal error")
         }

@@ -57,16 +57,15 @@ public struct GatewayAccess: Sendable {
     public func authenticate(authorization: String?) async throws -> GatewayCaller {
         if mode == .localhostDev { return .localDeveloper }
         guard let authorization, authorization.lowercased().hasPrefix("bearer ") else {
-            throw ProviderError(
-                "missing_api_key", "send an API key as `Authorization: Bearer tau_...` (create one with `tau-node keys create`)",
-                category: .unauthorized)
+            throw AuthenticationFailed(
+                .missingKey, "send an API key as `Authorization: Bearer tau_...` (create one with `tau-node keys create`)")
         }
         let presented = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
         guard let secret = APIKeySecret(presented: presented), let key = try await keys.key(id: secret.id), secret.matches(key)
         else {
-            throw ProviderError("invalid_api_key", "the API key is not valid", category: .unauthorized)
+            throw AuthenticationFailed(.invalidKey, "the API key is not valid")
         }
-        guard !key.isRevoked else { throw ProviderError("api_key_revoked", "the API key \(key.id) was revoked", category: .unauthorized) }
+        guard !key.isRevoked else { throw AuthenticationFailed(.revokedKey, "the API key \(key.id) was revoked") }
         if let rpm = key.requestsPerMinute,
             case .refused(let wait) = try await rateLimiter.take("gateway/key/" + key.id, limit: .perMinute(rpm), at: now())
         {
@@ -112,6 +111,47 @@ public struct AccessDenied: TauError {
     public var message: String
     public var code: String { reason.rawValue }
     public var category: ErrorCategory { .unauthorized }
+
+    public init(_ reason: Reason, _ message: String) {
+        self.reason = reason
+        self.message = message
+    }
+}
+
+/// The caller did not prove who it is (HTTP 401 `authentication_error`).
+public struct AuthenticationFailed: TauError {
+    /// Why; the raw value is the reason code.
+    public enum Reason: String, Sendable {
+        case missingKey = "missing_api_key"
+        case invalidKey = "invalid_api_key"
+        case revokedKey = "api_key_revoked"
+    }
+
+    public var reason: Reason
+    public var message: String
+    public var code: String { reason.rawValue }
+    public var category: ErrorCategory { .unauthorized }
+
+    public init(_ reason: Reason, _ message: String) {
+        self.reason = reason
+        self.message = message
+    }
+}
+
+/// A key with a budget may not make this call.
+public struct BudgetRefused: TauError {
+    /// Why; the raw value is the reason code.
+    public enum Reason: String, Sendable {
+        /// Spent, or held by calls in flight, or this call's most possible cost is more than is left.
+        case exceeded = "budget_exceeded"
+        /// No route of the model has a known price, so its cost cannot be bounded.
+        case unpricedModel = "budget_unpriced_model"
+    }
+
+    public var reason: Reason
+    public var message: String
+    public var code: String { reason.rawValue }
+    public var category: ErrorCategory { reason == .exceeded ? .rateLimited : .unauthorized }
 
     public init(_ reason: Reason, _ message: String) {
         self.reason = reason

@@ -12,16 +12,15 @@ extension ModelService {
     /// of the chain, since any of them may answer.
     /// - Throws: `budget_exceeded` when nothing is left or the prompt alone would cost more
     ///   than what is left at the cheapest route; `budget_unpriced_model` when no route has a price.
-    func budget(_ plan: inout Plan, remaining: Money) throws(ProviderError) {
+    func budget(_ plan: inout Plan, remaining: Money) throws(BudgetRefused) {
         guard remaining.isPositive else {
-            throw ProviderError("budget_exceeded", "the API key's budget is spent", category: .rateLimited)
+            throw BudgetRefused(.exceeded, "the API key's budget is spent")
         }
         let routes = plan.chain.routes.filter { $0.pricing != nil }
         guard !routes.isEmpty else {
-            throw ProviderError(
-                "budget_unpriced_model",
-                "`\(plan.request.model)` has no known price, so a key with a budget may not use it (set its price in [catalog.models])",
-                category: .unauthorized)
+            throw BudgetRefused(
+                .unpricedModel,
+                "`\(plan.request.model)` has no known price, so a key with a budget may not use it (set its price in [catalog.models])")
         }
         plan.chain = RouteChain(name: plan.chain.name, routes: routes)
         if plan.request.maxOutputTokens == nil {
@@ -40,10 +39,9 @@ extension ModelService {
             cheapest = min(cheapest ?? prompt, prompt)
         }
         if let cheapest, cheapest > remaining {
-            throw ProviderError(
-                "budget_exceeded",
-                "the prompt alone would cost about \(cheapest.formatted(places: 6)); the API key has \(remaining.formatted(places: 6)) left",
-                category: .rateLimited)
+            throw BudgetRefused(
+                .exceeded,
+                "the prompt alone would cost about \(cheapest.formatted(places: 6)); the API key has \(remaining.formatted(places: 6)) left")
         }
         plan.reservation = reservation
     }
@@ -62,11 +60,11 @@ extension ModelService {
 
     /// What `usage` costs at `pricing` for a budget check; a cost beyond the range of money is
     /// more than any budget.
-    static func price(_ pricing: ModelPricing, _ usage: Usage) throws(ProviderError) -> Money {
+    static func price(_ pricing: ModelPricing, _ usage: Usage) throws(BudgetRefused) -> Money {
         do {
             return try pricing.cost(of: usage)
         } catch {
-            throw ProviderError("budget_exceeded", "the call would cost more than any budget: \(error.message)", category: .rateLimited)
+            throw BudgetRefused(.exceeded, "the call would cost more than any budget: \(error.message)")
         }
     }
 }

@@ -101,7 +101,7 @@ public struct ModelService: Sendable {
     ///   can answer in the requested shape, `context_length_exceeded` (400) when no route's
     ///   window holds the estimated prompt plus the requested output, `budget_exceeded`
     ///   when even the cheapest route's prompt cost exceeds the remaining budget.
-    public func preflight(_ request: ChatRequest, context: CallContext) throws(ProviderError) -> Plan {
+    public func preflight(_ request: ChatRequest, context: CallContext) throws -> Plan {
         guard let chain = resolve(request.model), !chain.routes.isEmpty else {
             throw ProviderError("model_not_found", "the model `\(request.model)` does not exist or has no route", category: .notFound)
         }
@@ -148,11 +148,10 @@ public struct ModelService: Sendable {
             expiresAt: now().addingTimeInterval(Self.holdLifetime))
         // The ledger is shared with every replica on the store, so holds there bound them all.
         guard try await usage.place(hold, budget: budget, now: now()) else {
-            throw ProviderError(
-                "budget_exceeded",
+            throw BudgetRefused(
+                .exceeded,
                 "calls in flight already hold the API key's remaining \(remaining.formatted(places: 6)); "
-                    + "this one needs about \(plan.reservation.formatted(places: 6))",
-                category: .rateLimited)
+                    + "this one needs about \(plan.reservation.formatted(places: 6))")
         }
         plan.hold = hold
         return plan
