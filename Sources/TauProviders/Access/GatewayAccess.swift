@@ -97,20 +97,19 @@ public struct GatewayAccess: Sendable {
     }
 }
 
-/// A caller's key does not allow what it asked for (HTTP 403 `permission_error`).
-public struct AccessDenied: TauError {
-    /// What the key does not allow; the raw value is the reason code.
-    public enum Reason: String, Sendable {
-        /// The model is not on the key's `--models` list.
-        case modelNotAllowed = "model_not_allowed"
-        /// A Gemini `cached_content` the node did not create for the key.
-        case cachedContentNotAllowed = "cached_content_not_allowed"
-    }
+/// Why the gateway refused a caller; the raw value is the reason code.
+public protocol RefusalReason: RawRepresentable, Sendable where RawValue == String {
+    /// How the edges report it.
+    var category: ErrorCategory { get }
+}
 
+/// A refusal of the gateway, typed by its reason, so that the edges choose a status by type
+/// and case, never by comparing code strings.
+public struct Refusal<Reason: RefusalReason>: TauError {
     public var reason: Reason
     public var message: String
     public var code: String { reason.rawValue }
-    public var category: ErrorCategory { .unauthorized }
+    public var category: ErrorCategory { reason.category }
 
     public init(_ reason: Reason, _ message: String) {
         self.reason = reason
@@ -118,46 +117,43 @@ public struct AccessDenied: TauError {
     }
 }
 
-/// The caller did not prove who it is (HTTP 401 `authentication_error`).
-public struct AuthenticationFailed: TauError {
-    /// Why; the raw value is the reason code.
-    public enum Reason: String, Sendable {
-        case missingKey = "missing_api_key"
-        case invalidKey = "invalid_api_key"
-        case revokedKey = "api_key_revoked"
-    }
+/// What a caller's key does not allow (HTTP 403 `permission_error`).
+public enum AccessDeniedReason: String, RefusalReason {
+    /// The model is not on the key's `--models` list.
+    case modelNotAllowed = "model_not_allowed"
+    /// A Gemini `cached_content` the node did not create for the key.
+    case cachedContentNotAllowed = "cached_content_not_allowed"
 
-    public var reason: Reason
-    public var message: String
-    public var code: String { reason.rawValue }
     public var category: ErrorCategory { .unauthorized }
+}
 
-    public init(_ reason: Reason, _ message: String) {
-        self.reason = reason
-        self.message = message
-    }
+/// A caller's key does not allow what it asked for.
+public typealias AccessDenied = Refusal<AccessDeniedReason>
+
+/// Why the caller did not prove who it is (HTTP 401 `authentication_error`).
+public enum AuthenticationFailedReason: String, RefusalReason {
+    case missingKey = "missing_api_key"
+    case invalidKey = "invalid_api_key"
+    case revokedKey = "api_key_revoked"
+
+    public var category: ErrorCategory { .unauthorized }
+}
+
+/// The caller did not prove who it is.
+public typealias AuthenticationFailed = Refusal<AuthenticationFailedReason>
+
+/// Why a key with a budget may not make a call.
+public enum BudgetRefusedReason: String, RefusalReason {
+    /// Spent, or held by calls in flight, or this call's most possible cost is more than is left.
+    case exceeded = "budget_exceeded"
+    /// No route of the model has a known price, so its cost cannot be bounded.
+    case unpricedModel = "budget_unpriced_model"
+
+    public var category: ErrorCategory { self == .exceeded ? .rateLimited : .unauthorized }
 }
 
 /// A key with a budget may not make this call.
-public struct BudgetRefused: TauError {
-    /// Why; the raw value is the reason code.
-    public enum Reason: String, Sendable {
-        /// Spent, or held by calls in flight, or this call's most possible cost is more than is left.
-        case exceeded = "budget_exceeded"
-        /// No route of the model has a known price, so its cost cannot be bounded.
-        case unpricedModel = "budget_unpriced_model"
-    }
-
-    public var reason: Reason
-    public var message: String
-    public var code: String { reason.rawValue }
-    public var category: ErrorCategory { reason == .exceeded ? .rateLimited : .unauthorized }
-
-    public init(_ reason: Reason, _ message: String) {
-        self.reason = reason
-        self.message = message
-    }
-}
+public typealias BudgetRefused = Refusal<BudgetRefusedReason>
 
 /// A key's requests-per-minute limit was reached.
 public struct RateLimited: TauError {
