@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "TauMesh", targets: ["TauMesh"]),
         .library(name: "TauStore", targets: ["TauStore"]),
         .library(name: "TauProviders", targets: ["TauProviders"]),
+        .library(name: "TauAgent", targets: ["TauAgent"]),
         .library(name: "TauGateway", targets: ["TauGateway"]),
         .library(name: "TauNode", targets: ["TauNode"]),
         .library(name: "TauTesting", targets: ["TauTesting"]),
@@ -64,9 +65,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "TauAgent",
+            dependencies: ["TauCore", "TauCrypto", "TauProviders"]
+        ),
+        .target(
             name: "TauStore",
             dependencies: [
-                "TauCore", "TauIdentity", "TauEnvelope", "TauMesh", "TauProviders",
+                "TauCore", "TauIdentity", "TauEnvelope", "TauMesh", "TauProviders", "TauAgent",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -119,7 +124,7 @@ let package = Package(
         .target(
             name: "TauTesting",
             dependencies: [
-                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauProviders", "TauStore",
+                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauProviders", "TauStore", "TauAgent",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -170,6 +175,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TauNodeTests", dependencies: ["TauNode", "TauTesting"]),
+        .testTarget(name: "TauAgentTests", dependencies: ["TauAgent", "TauTesting"]),
         .testTarget(
             name: "TauNodeIntegrationTests",
             // Depends on the executable so that a plain `swift test` builds the binary it runs.

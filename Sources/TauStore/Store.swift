@@ -132,6 +132,8 @@ public struct StoreAccess: Sendable {
     public var apiKeys: SQLAPIKeyRepository { SQLAPIKeyRepository(executor: executor) }
     /// Usage and cost of model calls.
     public var usage: SQLUsageRepository { SQLUsageRepository(executor: executor) }
+    /// Agent sessions and their entries.
+    public var sessions: SQLSessionRepository { SQLSessionRepository(executor: executor) }
 }
 
 extension StoreLocation {

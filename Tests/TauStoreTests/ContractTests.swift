@@ -1,4 +1,5 @@
 import Foundation
+import TauAgent
 import TauCore
 import TauEnvelope
 import TauIdentity
@@ -29,6 +30,11 @@ import Testing
     @Test(arguments: TestBackend.allCases, DIDLogRepositoryContract.cases)
     func didLogs(_ backend: TestBackend, _ contract: ContractCase<any DIDLogRepository>) async throws {
         try await Self.with(backend, memory: { InMemoryDIDLogRepository() }, store: { $0.didLogs }, contract.run)
+    }
+
+    @Test(arguments: TestBackend.allCases, SessionRepositoryContract.cases)
+    func sessions(_ backend: TestBackend, _ contract: ContractCase<any SessionRepository>) async throws {
+        try await Self.with(backend, memory: { InMemorySessionRepository() }, store: { $0.sessions }, contract.run)
     }
 
     @Test(arguments: TestBackend.allCases, ReplayCacheContract.cases)

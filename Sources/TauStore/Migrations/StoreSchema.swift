@@ -1,7 +1,7 @@
 /// Every table tau-node keeps, as migrations per domain, in the order they are applied.
 enum StoreSchema {
     static var migrations: [Migration] {
-        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes]
+        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes, agentSessions]
     }
 
     static let identity = Migration(
@@ -27,6 +27,42 @@ enum StoreSchema {
             "ALTER TABLE identity_did_logs ADD COLUMN log_bytes BIGINT NOT NULL DEFAULT 0",
             "UPDATE identity_did_logs SET log_bytes = LENGTH(log_jsonl)",
             "CREATE INDEX identity_did_logs_checked ON identity_did_logs (checked_at_ms)",
+        ])
+
+    /// Agent sessions: a tree of entries per session, the head the session is at, and a
+    /// per-session sequence that orders entries as they were appended.
+    static let agentSessions = Migration(
+        domain: "agent", version: 1, name: "sessions",
+        [
+            """
+            CREATE TABLE agent_sessions (
+                id TEXT PRIMARY KEY,
+                title TEXT NOT NULL,
+                created_at_ms BIGINT NOT NULL,
+                updated_at_ms BIGINT NOT NULL,
+                head_entry_id TEXT,
+                entry_count BIGINT NOT NULL)
+            """,
+            "CREATE INDEX agent_sessions_updated ON agent_sessions (updated_at_ms)",
+            """
+            CREATE TABLE agent_session_entries (
+                session_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                parent_id TEXT,
+                seq BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                content TEXT NOT NULL,
+                input_tokens BIGINT NOT NULL,
+                output_tokens BIGINT NOT NULL,
+                cached_input_tokens BIGINT NOT NULL,
+                cache_write_tokens BIGINT NOT NULL,
+                reasoning_tokens BIGINT NOT NULL,
+                cost_micros BIGINT,
+                currency TEXT,
+                created_at_ms BIGINT NOT NULL,
+                PRIMARY KEY (session_id, id))
+            """,
+            "CREATE UNIQUE INDEX agent_session_entries_seq ON agent_session_entries (session_id, seq)",
         ])
 
     static let envelope = Migration(
