@@ -23,16 +23,7 @@ struct FileToolsTests {
         return Workspace(directory: directory, context: ToolContext(paths: policy))
     }
 
-    func code(_ body: () async throws -> Void) async -> String? {
-        do {
-            try await body()
-            return nil
-        } catch let error as AgentError {
-            return error.code
-        } catch {
-            return "unexpected: \(error)"
-        }
-    }
+    func code(_ body: () async throws -> Void) async -> String? { await thrownCode(body) }
 
     @Test func readWriteEditAndList() async throws {
         let space = try workspace()

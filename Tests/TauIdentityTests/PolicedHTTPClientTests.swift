@@ -26,16 +26,7 @@ struct PolicedHTTPClientTests {
         }
     }
 
-    func code(_ body: () async throws -> Void) async -> String? {
-        do {
-            try await body()
-            return nil
-        } catch let error as OutboundError {
-            return error.code
-        } catch {
-            return "unexpected: \(error)"
-        }
-    }
+    func code(_ body: () async throws -> Void) async -> String? { await thrownCode(body) }
 
     @Test func loopbackIsRefusedBeforeAnyPacketUnlessAllowed() async throws {
         try await withServer { port, counter in

@@ -15,16 +15,7 @@ struct NodeIdentityTests {
         try await body(NodeIdentity(context: context), directory)
     }
 
-    func code(_ body: () async throws -> Void) async -> String? {
-        do {
-            try await body()
-            return nil
-        } catch let error as any TauError {
-            return error.code
-        } catch {
-            return "unexpected: \(error)"
-        }
-    }
+    func code(_ body: () async throws -> Void) async -> String? { await thrownCode(body) }
 
     @Test func createWritesKeystoreConfigAndLog() async throws {
         try await withNode { identity, _ in

@@ -40,16 +40,7 @@ import Testing
         }
     }
 
-    func code(_ body: () async throws -> Void) async -> String? {
-        do {
-            try await body()
-            return nil
-        } catch let error as any TauError {
-            return error.code
-        } catch {
-            return "unexpected: \(error)"
-        }
-    }
+    func code(_ body: () async throws -> Void) async -> String? { await thrownCode(body) }
 
     @Test func fetchesAndParsesTheList() async throws {
         let fixture = try CatalogMergeTests.fixture()

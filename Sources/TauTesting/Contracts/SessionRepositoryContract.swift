@@ -14,16 +14,7 @@ public enum SessionRepositoryContract {
             createdAt: Date(epochMilliseconds: start.epochMilliseconds + offset))
     }
 
-    static func code(_ body: () async throws -> Void) async -> String? {
-        do {
-            try await body()
-            return nil
-        } catch let error as any TauError {
-            return error.code
-        } catch {
-            return "unexpected: \(error)"
-        }
-    }
+    static func code(_ body: () async throws -> Void) async -> String? { await thrownCode(body) }
 
     public static let cases: [ContractCase<any SessionRepository>] = [
         ContractCase("creates, appends, resumes the head and lists newest first") { sessions in
