@@ -134,6 +134,8 @@ public struct StoreAccess: Sendable {
     public var usage: SQLUsageRepository { SQLUsageRepository(executor: executor) }
     /// Agent sessions and their entries.
     public var sessions: SQLSessionRepository { SQLSessionRepository(executor: executor) }
+    /// The agent's full-text memory.
+    public var memory: SQLMemoryRepository { SQLMemoryRepository(executor: executor) }
 }
 
 extension StoreLocation {

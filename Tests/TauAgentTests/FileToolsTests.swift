@@ -77,3 +77,22 @@ struct FileToolsTests {
         #expect(throws: AgentError.self) { try PathPolicy(workspace: outside.appending("file.txt"), protected: []) }
     }
 }
+
+/// `memory_save` and `memory_search` on the in-memory repository (the store's are held to
+/// the same contract on SQLite and PostgreSQL in TauStoreTests).
+struct MemoryToolsTests {
+    @Test func notesAreSavedAndFoundInTheirWorkspaceOnly() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let memory = InMemoryMemoryRepository()
+        let here = ToolContext(paths: try PathPolicy(workspace: directory.path, protected: []), memory: memory)
+        let elsewhere = ToolContext(paths: here.paths, memory: memory, memoryScope: "workspace:/other")
+        let saved = try await MemorySaveTool().run(["text": "The build needs libsodium-dev", "tags": ["build"]], in: here)
+        #expect(saved.text.hasPrefix("saved mem_"))
+        #expect(try await MemorySearchTool().run(["query": "libsodium build"], in: here).text.hasSuffix("The build needs libsodium-dev"))
+        #expect(try await MemorySearchTool().run(["query": "libsodium"], in: elsewhere).text == "no notes match")
+        #expect(await thrownCode { _ = try await MemorySaveTool().run(["text": " ... "], in: here) } == "tool_arguments_invalid")
+        let without = ToolContext(paths: here.paths)
+        #expect(await thrownCode { _ = try await MemorySearchTool().run(["query": "x"], in: without) } == "memory_unavailable")
+    }
+}

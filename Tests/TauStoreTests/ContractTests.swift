@@ -37,6 +37,11 @@ import Testing
         try await Self.with(backend, memory: { InMemorySessionRepository() }, store: { $0.sessions }, contract.run)
     }
 
+    @Test(arguments: TestBackend.allCases, MemoryRepositoryContract.cases)
+    func memory(_ backend: TestBackend, _ contract: ContractCase<any MemoryRepository>) async throws {
+        try await Self.with(backend, memory: { InMemoryMemoryRepository() }, store: { $0.memory }, contract.run)
+    }
+
     @Test(arguments: TestBackend.allCases, ReplayCacheContract.cases)
     func replayCache(_ backend: TestBackend, _ contract: ContractCase<any ReplayCache>) async throws {
         try await Self.with(backend, memory: { InMemoryReplayCache() }, store: { $0.replayCache }, contract.run)

@@ -23,9 +23,21 @@ public protocol AgentTool: Sendable {
 public struct ToolContext: Sendable {
     /// The workspace and protected paths every path is checked against.
     public var paths: PathPolicy
+    /// The agent's memory, when the memory tools are offered.
+    public var memory: (any MemoryRepository)?
+    /// The memory scope of this run (one per workspace by default).
+    public var memoryScope: String
+    /// The wall clock, for the times tools record.
+    public var now: @Sendable () -> Date
 
-    public init(paths: PathPolicy) {
+    public init(
+        paths: PathPolicy, memory: (any MemoryRepository)? = nil, memoryScope: String? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.paths = paths
+        self.memory = memory
+        self.memoryScope = memoryScope ?? "workspace:" + paths.workspace
+        self.now = now
     }
 }
 

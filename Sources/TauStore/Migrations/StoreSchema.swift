@@ -1,7 +1,7 @@
 /// Every table tau-node keeps, as migrations per domain, in the order they are applied.
 enum StoreSchema {
     static var migrations: [Migration] {
-        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes, agentSessions]
+        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes, agentSessions, agentMemory]
     }
 
     static let identity = Migration(
@@ -63,6 +63,23 @@ enum StoreSchema {
                 PRIMARY KEY (session_id, id))
             """,
             "CREATE UNIQUE INDEX agent_session_entries_seq ON agent_session_entries (session_id, seq)",
+        ])
+
+    /// The agent's memory notes and their full-text index: FTS5 beside the table on SQLite,
+    /// a generated `tsvector` column with a GIN index on PostgreSQL.
+    static let agentMemory = Migration(
+        domain: "agent", version: 2, name: "memory",
+        sqlite: [
+            "CREATE TABLE agent_memory (id TEXT PRIMARY KEY, scope TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL, created_at_ms BIGINT NOT NULL)",
+            "CREATE VIRTUAL TABLE agent_memory_fts USING fts5(id UNINDEXED, scope UNINDEXED, text, tokenize = 'unicode61')",
+        ],
+        postgres: [
+            """
+            CREATE TABLE agent_memory (id TEXT PRIMARY KEY, scope TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL,
+                created_at_ms BIGINT NOT NULL, search tsvector GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED)
+            """,
+            "CREATE INDEX agent_memory_search ON agent_memory USING GIN (search)",
+            "CREATE INDEX agent_memory_scope ON agent_memory (scope)",
         ])
 
     static let envelope = Migration(
