@@ -9,53 +9,18 @@ let package = Package(
     dependencies: [.package(name: "tau-node", path: "..")],
     targets: [
         .target(name: "CFuzzerDriver"),
-        .executableTarget(
-            name: "DIDLogFuzzer",
-            dependencies: [
-                "CFuzzerDriver",
-                .product(name: "TauCore", package: "tau-node"),
-                .product(name: "TauIdentity", package: "tau-node"),
-            ]
-        ),
-        .executableTarget(
-            name: "EnvelopeFuzzer",
-            dependencies: [
-                "CFuzzerDriver",
-                .product(name: "TauCore", package: "tau-node"),
-                .product(name: "TauIdentity", package: "tau-node"),
-                .product(name: "TauEnvelope", package: "tau-node"),
-            ]
-        ),
-        .executableTarget(
-            name: "JSONFuzzer",
-            dependencies: [
-                "CFuzzerDriver",
-                .product(name: "TauCore", package: "tau-node"),
-            ]
-        ),
-        .executableTarget(
-            name: "GatewayRequestFuzzer",
-            dependencies: [
-                "CFuzzerDriver",
-                .product(name: "TauCore", package: "tau-node"),
-                .product(name: "TauProviders", package: "tau-node"),
-            ]
-        ),
-        .executableTarget(
-            name: "DIDDocumentFuzzer",
-            dependencies: [
-                "CFuzzerDriver",
-                .product(name: "TauCore", package: "tau-node"),
-                .product(name: "TauCrypto", package: "tau-node"),
-                .product(name: "TauIdentity", package: "tau-node"),
-            ]
-        ),
-        .executableTarget(
-            name: "SSEFuzzer",
-            dependencies: [
-                "CFuzzerDriver",
-                .product(name: "TauProviders", package: "tau-node"),
-            ]
-        ),
+        fuzzer("DIDLogFuzzer", ["TauCore", "TauIdentity"]),
+        fuzzer("EnvelopeFuzzer", ["TauCore", "TauIdentity", "TauEnvelope"]),
+        fuzzer("JSONFuzzer", ["TauCore"]),
+        fuzzer("GatewayRequestFuzzer", ["TauCore", "TauProviders"]),
+        fuzzer("DIDDocumentFuzzer", ["TauCore", "TauCrypto", "TauIdentity"]),
+        fuzzer("SSEFuzzer", ["TauProviders"]),
     ]
 )
+
+/// A libFuzzer executable linked with the C driver and the given tau-node libraries.
+func fuzzer(_ name: String, _ libraries: [String]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: ["CFuzzerDriver"] + libraries.map { .product(name: $0, package: "tau-node") })
+}

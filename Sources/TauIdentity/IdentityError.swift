@@ -25,3 +25,16 @@ extension CodedError where Domain == IdentityErrors {
         }
     }
 }
+
+extension CodedError where Domain == IdentityErrors {
+    /// An outbound failure reported by resolution: same code and category, the outbound
+    /// error kept as the cause.
+    init(_ outbound: OutboundError) {
+        self.init(outbound.code, outbound.message, category: outbound.category, cause: outbound)
+    }
+
+    /// Whether this error proves the controller signed two histories (`log_forked`).
+    public var isForkProof: Bool { code == Self.logForkedCode }
+    /// `log_forked`, raised where two histories are seen.
+    static let logForkedCode = "log_forked"
+}

@@ -16,7 +16,7 @@ public struct ReadFileTool: AgentTool {
         [
             "type": "object", "additionalProperties": false, "required": ["path"],
             "properties": [
-                "path": ["type": "string", "description": "Path relative to the workspace."],
+                "path": FileAccess.pathArgument,
                 "offset": ["type": "integer", "minimum": 1, "description": "First line to read (1-based)."],
                 "limit": ["type": "integer", "minimum": 1, "description": "How many lines to read."],
             ],
@@ -54,7 +54,7 @@ public struct WriteFileTool: AgentTool {
         [
             "type": "object", "additionalProperties": false, "required": ["path", "content"],
             "properties": [
-                "path": ["type": "string", "description": "Path relative to the workspace."],
+                "path": FileAccess.pathArgument,
                 "content": ["type": "string", "description": "The whole new content of the file."],
             ],
         ]
@@ -85,7 +85,7 @@ public struct EditFileTool: AgentTool {
         [
             "type": "object", "additionalProperties": false, "required": ["path", "old_text", "new_text"],
             "properties": [
-                "path": ["type": "string", "description": "Path relative to the workspace."],
+                "path": FileAccess.pathArgument,
                 "old_text": ["type": "string", "description": "The exact text to replace; it must occur once."],
                 "new_text": ["type": "string", "description": "The text to put in its place."],
             ],
@@ -162,6 +162,9 @@ public struct ListDirTool: AgentTool {
 
 /// File reads and writes for the tools, with reason codes.
 enum FileAccess {
+    /// The schema of a tool's `path` argument.
+    static let pathArgument: JSONValue = ["type": "string", "description": "Path relative to the workspace."]
+
     static func readText(_ path: String, display: String) throws(AgentError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw AgentError("path_not_found", "\(display) does not exist or cannot be read", category: .notFound)
