@@ -29,14 +29,18 @@ public struct ToolContext: Sendable {
     public var memoryScope: String
     /// The wall clock, for the times tools record.
     public var now: @Sendable () -> Date
+    /// The node's policed HTTP client (outbound address policy, no redirects), for tools that
+    /// fetch; nil when the run offers no network tools.
+    public var http: (any OutboundHTTP)?
 
     public init(
-        paths: PathPolicy, memory: (any MemoryRepository)? = nil, memoryScope: String? = nil,
+        paths: PathPolicy, memory: (any MemoryRepository)? = nil, memoryScope: String? = nil, http: (any OutboundHTTP)? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.paths = paths
         self.memory = memory
         self.memoryScope = memoryScope ?? "workspace:" + paths.workspace
+        self.http = http
         self.now = now
     }
 }
