@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "TauNode",
             dependencies: [
-                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore", "TauGateway", "TauProviders",
+                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore", "TauGateway", "TauProviders", "TauAgent",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -116,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "tau-node",
             dependencies: [
-                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore", "TauNode", "TauProviders",
+                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore", "TauNode", "TauProviders", "TauAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

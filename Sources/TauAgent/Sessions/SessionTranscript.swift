@@ -103,7 +103,8 @@ public enum SessionTranscript {
         ]
     }
 
-    static func entryLine(_ entry: SessionEntry) -> JSONValue {
+    /// One entry as a transcript line writes it (also `sessions show --json`).
+    public static func entryLine(_ entry: SessionEntry) -> JSONValue {
         var line: [String: JSONValue] = [
             "type": "entry", "id": .string(entry.id), "parent": entry.parentID.map(JSONValue.string) ?? .null,
             "kind": .string(entry.kind.rawValue), "content": entry.content,
@@ -123,15 +124,21 @@ public enum SessionTranscript {
 }
 
 extension SessionRepository {
-    /// Stores an imported transcript as a new session with the same ids, times and head.
+    /// Stores an imported transcript as a new session with the same ids, times and head. A
+    /// transcript that fails half-way is removed again, so no half-imported session remains.
     /// - Throws: ``AgentError`` `session_exists` when a session with its id is held.
     public func importTranscript(_ session: Session, entries: [SessionEntry]) async throws {
         try await create(Session(id: session.id, title: session.title, createdAt: session.createdAt))
-        var head: String?
-        for entry in entries {
-            try await append(entry, to: session.id, expectingHead: head)
-            head = entry.id
+        do {
+            var head: String?
+            for entry in entries {
+                try await append(entry, to: session.id, expectingHead: head)
+                head = entry.id
+            }
+            try await moveHead(of: session.id, to: session.headID, expectingHead: head, at: session.updatedAt)
+        } catch {
+            _ = try? await delete(session.id)
+            throw error
         }
-        try await moveHead(of: session.id, to: session.headID, expectingHead: head, at: session.updatedAt)
     }
 }

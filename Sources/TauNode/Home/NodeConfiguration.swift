@@ -76,6 +76,10 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
     /// `[routes]`: model alias → ordered routes (`"provider:model"` or a catalog id).
     public var routes: [String: [String]]?
     public var gateway: Gateway?
+    /// `[agent]` (NodeConfiguration+Agent.swift).
+    public var agent: Agent?
+    /// `[mcp]` (NodeConfiguration+Agent.swift).
+    public var mcp: MCP?
 
     public init(node: Node? = nil, server: Server? = nil, resolver: Resolver? = nil, mesh: Mesh? = nil) {
         self.node = node

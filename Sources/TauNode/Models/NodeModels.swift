@@ -12,6 +12,11 @@ public struct NodeModels: Sendable {
     public let service: ModelService
     public let access: GatewayAccess
     let http: HTTPClient
+    /// The providers found in `config.toml` and the environment (which have keys).
+    let providers: ProviderDirectory
+    /// `[routes]` aliases.
+    let aliasNames: [String]
+    let catalog: LiveCatalog
 
     /// Builds the model layer.
     /// - Parameters:
@@ -77,7 +82,8 @@ public struct NodeModels: Sendable {
                 logger: logger)
             let access = GatewayAccess(
                 mode: mode, keys: context.apiKeys, usage: context.usage, rateLimiter: context.store.rateLimiter, now: context.clock.now)
-            return NodeModels(service: service, access: access, http: http)
+            return NodeModels(
+                service: service, access: access, http: http, providers: providers, aliasNames: aliases.keys.sorted(), catalog: live)
         } catch {
             try? http.syncShutdown()
             throw error

@@ -58,6 +58,11 @@ struct ProviderDirectory: Sendable {
             unavailable: nil)
     }
 
+    /// Names of the providers of `kind` that can be called (they have a key or need none).
+    func usable(_ kind: ProviderKind) -> [String] {
+        entries.filter { $0.value.kind == kind && $0.value.endpoint != nil }.keys.sorted()
+    }
+
     func hasKey(_ kind: ProviderKind) -> Bool {
         entries[kind.rawValue]?.endpoint != nil
     }

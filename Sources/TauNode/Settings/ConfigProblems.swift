@@ -120,6 +120,8 @@ extension NodeConfiguration {
             }
         }
         try catalog?.validate(problems)
+        try agent?.validate(problems)
+        try mcp?.validate(problems)
         try validateGateway(problems)
         try validateProviders(problems)
     }

@@ -1,0 +1,88 @@
+import Foundation
+import Synchronization
+import Logging
+import TauAgent
+import TauCore
+import TauNode
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `run` and `chat` work with: the node's store, its model layer and the agent's settings.
+struct AgentRuntime {
+    let context: NodeContext
+    let models: NodeModels
+
+    /// Opens the node home and its model layer (providers from config.toml and the environment).
+    static func open(_ home: NodeHome) async throws -> AgentRuntime {
+        let context = try await NodeContext.open(home)
+        do {
+            let catalogStore = CatalogStore(home: context.home, configuration: context.configuration, http: context.http, now: context.clock.now)
+            let catalog = LiveCatalog(try catalogStore.load())
+            let models = try NodeModels.make(context: context, catalog: catalog, bindHost: "127.0.0.1", logger: Logger(label: "tau.agent"))
+            return AgentRuntime(context: context, models: models)
+        } catch {
+            await context.close()
+            throw error
+        }
+    }
+
+    func close() async {
+        await models.shutdown()
+        await context.close()
+    }
+
+    /// The session to run in: `id` (which must exist), else the most recent one when
+    /// `latest`, else a new session titled after the prompt.
+    func session(id: String?, latest: Bool, title: String) async throws -> Session {
+        let sessions = context.sessions
+        if let id {
+            guard Session.isValidID(id, prefix: "ses_"), let session = try await sessions.session(id) else {
+                throw AgentError("session_not_found", "no session \(id.prefix(64)); `tau-node sessions list` shows them", category: .notFound)
+            }
+            return session
+        }
+        if latest, let session = try await sessions.list(limit: 1).first { return session }
+        let session = Session(title: Self.title(title), createdAt: context.clock.now())
+        try await sessions.create(session)
+        return session
+    }
+
+    /// A session title from a prompt: its first line, at most 80 characters.
+    static func title(_ prompt: String) -> String {
+        let line = prompt.split(whereSeparator: \.isNewline).first.map(String.init) ?? "session"
+        return line.count > 80 ? String(line.prefix(79)) + "…" : line
+    }
+}
+
+/// Ctrl-C while a run is going: the first cancels the run (the session stays consistent),
+/// the second leaves at once.
+final class InterruptHandler {
+    private let source: any DispatchSourceSignal
+
+    init(onInterrupt: @escaping @Sendable () -> Void) {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        let count = Mutex(0)
+        source.setEventHandler {
+            let seen = count.withLock {
+                $0 += 1
+                return $0
+            }
+            if seen == 1 {
+                Output.standardError("\n(interrupted — stopping the run; press Ctrl-C again to quit at once)\n")
+                onInterrupt()
+            } else {
+                exit(130)
+            }
+        }
+        source.resume()
+        self.source = source
+    }
+
+    func cancel() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+}
