@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages tau-node needs to build and test, when missing:
-# libsodium (crypto), SQLite headers (GRDB), pkg-config. Debian/Ubuntu only; other
+# libsodium (crypto), SQLite headers (GRDB), libedit (chat's line editing), pkg-config. Debian/Ubuntu only; other
 # systems print what to install.
 set -euo pipefail
 
@@ -8,6 +8,8 @@ missing=()
 pkg-config --exists libsodium 2>/dev/null || missing+=(libsodium-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 [ -e /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
+# Line editing and history in `tau-node chat`.
+pkg-config --exists libedit 2>/dev/null || missing+=(libedit-dev)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 
 # The DIDComm interop tests need a virtual environment (see below); Debian's python3
