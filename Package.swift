@@ -71,7 +71,7 @@ let package = Package(
         ),
         .target(
             name: "TauAgent",
-            dependencies: ["TauCore", "TauCrypto", "TauProviders"]
+            dependencies: ["TauCore", "TauCrypto", "TauProviders", .product(name: "Subprocess", package: "swift-subprocess")]
         ),
         .target(
             name: "TauStore",
@@ -181,7 +181,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TauNodeTests", dependencies: ["TauNode", "TauTesting"]),
-        .testTarget(name: "TauAgentTests", dependencies: ["TauAgent", "TauTesting"]),
+        .testTarget(
+            name: "TauAgentTests",
+            dependencies: [
+                "TauAgent", "TauTesting", "TauIdentity",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "TauNodeIntegrationTests",
             // Depends on the executable so that a plain `swift test` builds the binary it runs.

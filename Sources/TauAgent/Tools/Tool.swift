@@ -75,4 +75,18 @@ extension JSONValue {
         }
         return number
     }
+
+    /// An optional string argument of a tool call (absent or null: nil).
+    func optionalString(_ name: String, tool: String) throws(AgentError) -> String? {
+        guard let value = self[name], value != .null else { return nil }
+        guard let text = value.stringValue else { throw AgentError("tool_arguments_invalid", "\(tool): `\(name)` must be a string") }
+        return text
+    }
+
+    /// An optional boolean argument of a tool call (absent or null: nil).
+    func optionalBool(_ name: String, tool: String) throws(AgentError) -> Bool? {
+        guard let value = self[name], value != .null else { return nil }
+        guard let flag = value.boolValue else { throw AgentError("tool_arguments_invalid", "\(tool): `\(name)` must be true or false") }
+        return flag
+    }
 }
