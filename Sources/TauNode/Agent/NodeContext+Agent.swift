@@ -14,7 +14,7 @@ extension NodeContext {
 
     /// The tools every run is offered (before the policy filters them).
     public func builtinTools() -> [any AgentTool] {
-        [ReadFileTool(), WriteFileTool(), EditFileTool(), ListDirTool(), MemorySaveTool(), MemorySearchTool()]
+        BuiltinTools.all()
     }
 
     /// Builds the node's agent for runs in `workspace`.
