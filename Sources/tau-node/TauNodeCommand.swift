@@ -17,7 +17,7 @@ struct TauNodeCommand: AsyncParsableCommand {
             a stable reason code (see docs/cli.md) and exit non-zero.
             """,
         version: tauNodeVersion,
-        subcommands: [InitCommand.self, IdentityCommand.self, ServeCommand.self, PeerCommand.self, SendPingCommand.self, KeysCommand.self, ModelsCommand.self, UsageCommand.self]
+        subcommands: [InitCommand.self, IdentityCommand.self, ServeCommand.self, PeerCommand.self, SendPingCommand.self, KeysCommand.self, ModelsCommand.self, UsageCommand.self, AuditCommand.self]
     )
 
     static func main() async {

@@ -173,13 +173,13 @@ _tau-node() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|id|serve|peer|send-ping|keys|models|usage|help)
+    init|id|serve|peer|send-ping|keys|models|usage|audit|help)
         # Offer subcommand argument completions
         "_tau-node_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init id serve peer send-ping keys models usage help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init id serve peer send-ping keys models usage audit help' -- "${cur}"))
         ;;
     esac
 }
@@ -290,7 +290,7 @@ _tau-node_id_revoke() {
 
 _tau-node_id_resolve() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --fresh --version -h --help)
     repeating_options=(--source)
     non_repeating_options=(--home --version-id --version-time)
     __tau-node_offer_flags_options 1
@@ -459,12 +459,15 @@ _tau-node_peer_add() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--home)
+    non_repeating_options=(--home --passphrase-file)
     __tau-node_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--home')
+        return
+        ;;
+    '--passphrase-file')
         return
         ;;
     esac
@@ -688,6 +691,34 @@ _tau-node_usage() {
         return
         ;;
     '--last')
+        return
+        ;;
+    esac
+}
+
+_tau-node_audit() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --since --kind --session --limit)
+    __tau-node_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--kind')
+        __tau-node_add_completions -W 'tool_blocked'$'\n''tool_rate_limited'$'\n''redaction'$'\n''injection_flagged'$'\n''approval_granted'$'\n''approval_denied'$'\n''path_refused'
+        return
+        ;;
+    '--session')
+        return
+        ;;
+    '--limit')
         return
         ;;
     esac
