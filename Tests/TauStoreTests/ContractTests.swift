@@ -92,3 +92,10 @@ extension ContractTests {
         try await Self.with(backend, memory: { InMemoryPeerRepository() }, store: { $0.peers }, contract.run)
     }
 }
+
+extension ContractTests {
+    @Test(arguments: TestBackend.allCases, AuditLogContract.cases)
+    func audit(_ backend: TestBackend, _ contract: ContractCase<any AuditLog>) async throws {
+        try await Self.with(backend, memory: { InMemoryAuditLog() }, store: { $0.audit }, contract.run)
+    }
+}

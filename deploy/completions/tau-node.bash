@@ -173,13 +173,13 @@ _tau-node() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|id|serve|peer|send-ping|keys|models|usage|help)
+    init|id|serve|peer|send-ping|keys|models|usage|run|chat|sessions|audit|help)
         # Offer subcommand argument completions
         "_tau-node_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init id serve peer send-ping keys models usage help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init id serve peer send-ping keys models usage run chat sessions audit help' -- "${cur}"))
         ;;
     esac
 }
@@ -290,7 +290,7 @@ _tau-node_id_revoke() {
 
 _tau-node_id_resolve() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --fresh --version -h --help)
     repeating_options=(--source)
     non_repeating_options=(--home --version-id --version-time)
     __tau-node_offer_flags_options 1
@@ -459,12 +459,15 @@ _tau-node_peer_add() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--home)
+    non_repeating_options=(--home --passphrase-file)
     __tau-node_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--home')
+        return
+        ;;
+    '--passphrase-file')
         return
         ;;
     esac
@@ -688,6 +691,204 @@ _tau-node_usage() {
         return
         ;;
     '--last')
+        return
+        ;;
+    esac
+}
+
+_tau-node_run() {
+    repeating_flags=()
+    non_repeating_flags=(--json --continue --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --model --session --workspace --max-turns)
+    __tau-node_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--session')
+        return
+        ;;
+    '--workspace')
+        return
+        ;;
+    '--max-turns')
+        return
+        ;;
+    esac
+}
+
+_tau-node_chat() {
+    repeating_flags=()
+    non_repeating_flags=(--json --continue --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --model --session --workspace)
+    __tau-node_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--session')
+        return
+        ;;
+    '--workspace')
+        return
+        ;;
+    esac
+}
+
+_tau-node_sessions() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __tau-node_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|show|branch|export|import|rm)
+        # Offer subcommand argument completions
+        "_tau-node_sessions_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list show branch export import rm' -- "${cur}"))
+        ;;
+    esac
+}
+
+_tau-node_sessions_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --limit)
+    __tau-node_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    esac
+}
+
+_tau-node_sessions_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --tree --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __tau-node_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    esac
+}
+
+_tau-node_sessions_branch() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __tau-node_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    esac
+}
+
+_tau-node_sessions_export() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --output -o)
+    __tau-node_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--output'|'-o')
+        return
+        ;;
+    esac
+}
+
+_tau-node_sessions_import() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __tau-node_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    esac
+}
+
+_tau-node_sessions_rm() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __tau-node_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    esac
+}
+
+_tau-node_audit() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --since --kind --session --limit)
+    __tau-node_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--kind')
+        __tau-node_add_completions -W 'tool_blocked'$'\n''tool_rate_limited'$'\n''redaction'$'\n''injection_flagged'$'\n''approval_granted'$'\n''approval_denied'$'\n''path_refused'
+        return
+        ;;
+    '--session')
+        return
+        ;;
+    '--limit')
         return
         ;;
     esac

@@ -1,7 +1,7 @@
 /// Every table tau-node keeps, as migrations per domain, in the order they are applied.
 enum StoreSchema {
     static var migrations: [Migration] {
-        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes, agentSessions, agentMemory]
+        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes, agentSessions, agentMemory, agentAudit]
     }
 
     static let identity = Migration(
@@ -80,6 +80,26 @@ enum StoreSchema {
             """,
             "CREATE INDEX agent_memory_search ON agent_memory USING GIN (search)",
             "CREATE INDEX agent_memory_scope ON agent_memory (scope)",
+        ])
+
+    /// The agent's audit log: security-relevant events, read newest first, by kind or by
+    /// session.
+    static let agentAudit = Migration(
+        domain: "agent", version: 3, name: "audit",
+        [
+            """
+            CREATE TABLE agent_audit (
+                id TEXT PRIMARY KEY,
+                time_ms BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                session_id TEXT,
+                run_id TEXT,
+                tool TEXT,
+                detail TEXT NOT NULL)
+            """,
+            "CREATE INDEX agent_audit_time ON agent_audit (time_ms, id)",
+            "CREATE INDEX agent_audit_kind ON agent_audit (kind, time_ms)",
+            "CREATE INDEX agent_audit_session ON agent_audit (session_id, time_ms)",
         ])
 
     static let envelope = Migration(
