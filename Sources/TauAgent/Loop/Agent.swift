@@ -12,15 +12,19 @@ public struct Agent: Sendable {
     let models: ModelService
     let sessions: any SessionRepository
     let runner: ToolRunner
+    let safety: AgentSafety?
     let configuration: AgentConfiguration
     let clock: NodeClock
     let logger: Logger
 
+    /// - Parameter safety: the policy, approval, redaction, screening and audit every tool call
+    ///   passes through; nil runs tools under `toolContext`'s path policy alone (tests).
     public init(
         models: ModelService, sessions: any SessionRepository, tools: [any AgentTool], toolContext: ToolContext,
-        configuration: AgentConfiguration, clock: NodeClock = .system, logger: Logger = Logger(label: "tau.agent")
+        configuration: AgentConfiguration, safety: AgentSafety? = nil, clock: NodeClock = .system, logger: Logger = Logger(label: "tau.agent")
     ) {
         self.models = models
+        self.safety = safety
         self.sessions = sessions
         self.runner = ToolRunner(
             tools: tools, context: toolContext, timeout: configuration.toolTimeout, clock: clock,
@@ -49,7 +53,8 @@ public struct Agent: Sendable {
             return await finish(runID, sessionID, .storeFailed, "no session \(sessionID)", recorder: nil, emit: emit)
         }
         let recorder = RunRecorder(sessions: sessions, sessionID: sessionID, head: session.headID, now: clock.now)
-        let loop = RunLoop(agent: self, recorder: recorder, emit: emit)
+        let check = safety.map { SafetyCheck(safety: $0, sessionID: sessionID, runID: runID, now: clock.now, logger: logger) }
+        let loop = RunLoop(agent: self, recorder: recorder, safety: check, emit: emit)
         let ending: RunEnding
         do {
             try await recorder.append(.message, Conversation.userMessage(prompt))

@@ -6,6 +6,7 @@ import TauProviders
 struct RunLoop: Sendable {
     let agent: Agent
     let recorder: RunRecorder
+    let safety: SafetyCheck?
     let emit: @Sendable (AgentEvent) async -> Void
 
     var configuration: AgentConfiguration { agent.configuration }
@@ -53,7 +54,7 @@ struct RunLoop: Sendable {
                     outcome: .toolLoop, message: "the model made the same tool calls \(repeats) turns in a row", errorCode: "tool_loop",
                     finalText: turn.message.text)
             }
-            let outcomes = await agent.runner.run(calls, emit: emit)
+            let outcomes = await agent.runner.run(calls, safety: safety, emit: emit)
             for outcome in outcomes {
                 try await recorder.append(
                     .toolResult,

@@ -33,8 +33,9 @@ struct ToolRunner: Sendable {
         tools.values.sorted { $0.name < $1.name }.map { ToolDefinition(name: $0.name, description: $0.description, parameters: $0.parameters) }
     }
 
-    /// Runs `calls`; a call still running when the task is cancelled ends `cancelled`.
-    func run(_ calls: [ToolCall], emit: @escaping @Sendable (AgentEvent) async -> Void) async -> [ToolOutcome] {
+    /// Runs `calls`, each through `safety` when given; a call still running when the task is
+    /// cancelled ends `cancelled`.
+    func run(_ calls: [ToolCall], safety: SafetyCheck?, emit: @escaping @Sendable (AgentEvent) async -> Void) async -> [ToolOutcome] {
         var outcomes: [ToolOutcome] = []
         var index = 0
         while index < calls.count {
@@ -50,7 +51,7 @@ struct ToolRunner: Sendable {
                 continue
             }
             if batch.count == 1 {
-                let outcome = await runOne(batch[0])
+                let outcome = await runOne(batch[0], safety: safety)
                 await emit(.toolResult(id: outcome.call.id, name: outcome.call.name, output: outcome.output, errorCode: outcome.errorCode))
                 outcomes.append(outcome)
                 continue
@@ -58,7 +59,7 @@ struct ToolRunner: Sendable {
             let results = await withTaskGroup(of: (Int, ToolOutcome).self) { group in
                 for (position, call) in batch.enumerated() {
                     group.addTask {
-                        let outcome = await runOne(call)
+                        let outcome = await runOne(call, safety: safety)
                         await emit(.toolResult(id: call.id, name: call.name, output: outcome.output, errorCode: outcome.errorCode))
                         return (position, outcome)
                     }
@@ -76,7 +77,14 @@ struct ToolRunner: Sendable {
         tools[call.name]?.isParallelSafe ?? true
     }
 
-    private func runOne(_ call: ToolCall) async -> ToolOutcome {
+    private func runOne(_ call: ToolCall, safety: SafetyCheck?) async -> ToolOutcome {
+        var outcome = await execute(call, safety: safety)
+        // Failures are screened too: their messages can carry output (a timed-out command's).
+        if let safety { outcome.output = await safety.screen(outcome.output, tool: call.name) }
+        return outcome
+    }
+
+    private func execute(_ call: ToolCall, safety: SafetyCheck?) async -> ToolOutcome {
         guard let tool = tools[call.name] else {
             let names = tools.keys.sorted().joined(separator: ", ")
             return failure(call, AgentError("tool_unknown", "there is no tool `\(call.name.prefix(64))`; the tools are: \(names)"))
@@ -90,7 +98,12 @@ struct ToolRunner: Sendable {
         guard case .object = arguments else {
             return failure(call, AgentError("tool_arguments_invalid", "\(call.name): the arguments must be a JSON object"))
         }
-        let context = context
+        var callContext = context
+        if let safety {
+            if let refusal = await safety.admit(call, arguments: arguments) { return failure(call, refusal) }
+            callContext.paths = safety.paths(for: call.name)
+        }
+        let context = callContext
         let clock = clock
         let timeout = timeout
         do {
@@ -108,6 +121,7 @@ struct ToolRunner: Sendable {
             }
             return ToolOutcome(call: call, output: capped(output.text), errorCode: nil)
         } catch let error as AgentError {
+            await safety?.failed(error, tool: call.name)
             return failure(call, error)
         } catch is CancellationError {
             return ToolOutcome(call: call, output: "error: cancelled", errorCode: "cancelled")

@@ -76,7 +76,7 @@ public enum ToolEffect: String, Sendable, Hashable {
     /// are `mcp__<server>__<tool>` and are always unknown).
     public static func of(_ tool: String) -> ToolEffect {
         switch tool {
-        case "read_file", "list_dir", "search_files", "grep", "glob", "memory_search": .read
+        case "read_file", "list_dir", "search", "memory_search": .read
         case "http_fetch": .network
         case "write_file", "edit_file", "memory_save": .write
         case "bash": .shell

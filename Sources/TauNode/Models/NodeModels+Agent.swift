@@ -10,6 +10,9 @@ extension NodeModels {
         (.deepseek, "deepseek-chat"), (.xai, "grok-code-fast-1"), (.mistral, "mistral-medium-3"), (.groq, "llama-4-maverick"),
     ]
 
+    /// The provider keys this node holds (redacted from everything tools return).
+    public var providerKeys: [String] { providers.keys }
+
     /// The model the agent runs with: `requested` (`--model`), else `[agent] model`, else a
     /// `[routes]` alias named `default` (or the only alias), else the default model of the
     /// first provider kind with a key.

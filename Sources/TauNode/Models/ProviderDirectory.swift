@@ -58,6 +58,9 @@ struct ProviderDirectory: Sendable {
             unavailable: nil)
     }
 
+    /// Every provider key the node holds, for redaction: none may appear in a tool's output.
+    var keys: [String] { entries.values.compactMap { $0.endpoint?.apiKey }.filter { !$0.isEmpty } }
+
     /// Names of the providers of `kind` that can be called (they have a key or need none).
     func usable(_ kind: ProviderKind) -> [String] {
         entries.filter { $0.value.kind == kind && $0.value.endpoint != nil }.keys.sorted()

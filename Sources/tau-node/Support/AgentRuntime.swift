@@ -86,3 +86,18 @@ final class InterruptHandler {
         signal(SIGINT, SIG_DFL)
     }
 }
+
+/// Asks the user at the terminal whether a tool call may run; nil when standard input is
+/// not a terminal (nobody could answer, so such calls are refused).
+enum TerminalApprover {
+    static func make(editor: LineEditor?, before: @escaping @Sendable () async -> Void = {}) -> ToolApprover? {
+        guard isatty(STDIN_FILENO) == 1 else { return nil }
+        let editor = editor ?? LineEditor(historyPath: nil)
+        return { request in
+            await before()
+            Output.standardError("? \(request.reason)\n")
+            let answer = await editor.readLine(prompt: "  allow? [y/N] ", remember: false)
+            return ["y", "yes"].contains(answer?.trimmingCharacters(in: .whitespaces).lowercased() ?? "")
+        }
+    }
+}

@@ -31,16 +31,17 @@ final class LineEditor: Sendable {
     }
 
     /// The next line without its newline; nil at the end of input (Ctrl-D).
-    func readLine(prompt: String) async -> String? {
+    /// - Parameter remember: whether the line goes into the history (not for y/n answers).
+    func readLine(prompt: String, remember: Bool = true) async -> String? {
         await withCheckedContinuation { continuation in
-            let thread = Thread { [self] in continuation.resume(returning: self.blockingRead(prompt: prompt)) }
+            let thread = Thread { [self] in continuation.resume(returning: self.blockingRead(prompt: prompt, remember: remember)) }
             // libedit keeps large buffers on the stack.
             thread.stackSize = 8 << 20
             thread.start()
         }
     }
 
-    private func blockingRead(prompt: String) -> String? {
+    private func blockingRead(prompt: String, remember: Bool) -> String? {
         guard interactive else {
             Output.standardError(prompt)
             return Swift.readLine(strippingNewline: true)
@@ -49,7 +50,7 @@ final class LineEditor: Sendable {
         guard let pointer = readline(shown) else { return nil }
         defer { free(pointer) }
         let line = String(cString: pointer)
-        if !line.trimmingCharacters(in: .whitespaces).isEmpty {
+        if remember, !line.trimmingCharacters(in: .whitespaces).isEmpty {
             add_history(line)
             if let historyPath {
                 _ = write_history(historyPath)

@@ -62,6 +62,7 @@ struct ChatLoop {
     /// Nil until the first prompt creates the session (so an empty chat leaves none behind).
     var sessionID: String?
     var agent: Agent
+    let output = ChatOutput()
 
     init(runtime: AgentRuntime, model requested: String?, sessionID: String?, latest: Bool, workspace: String) async throws {
         self.runtime = runtime
@@ -70,8 +71,15 @@ struct ChatLoop {
         if sessionID != nil || latest {
             self.sessionID = try await runtime.session(id: sessionID, latest: latest, title: "chat").id
         }
-        agent = try runtime.context.makeAgent(models: runtime.models, workspace: workspace, model: model)
         editor = LineEditor(historyPath: runtime.context.home.path + "/chat_history")
+        agent = try Self.agent(runtime: runtime, workspace: workspace, model: model, editor: editor, output: output)
+    }
+
+    /// The agent for `model`, asking the user at this terminal before writes and commands.
+    static func agent(runtime: AgentRuntime, workspace: String, model: String, editor: LineEditor, output: ChatOutput) throws -> Agent {
+        try runtime.context.makeAgent(
+            models: runtime.models, workspace: workspace, model: model,
+            approver: TerminalApprover.make(editor: editor) { await output.stopSpinner() })
     }
 
     mutating func run() async throws {
@@ -110,7 +118,8 @@ struct ChatLoop {
             }
             sessionID = id
         }
-        let output = ChatOutput()
+        let output = output
+        await output.startTurn()
         let agent = agent
         let task = Task { await agent.run(prompt, in: id) { await output.show($0) } }
         let interrupts = InterruptHandler { task.cancel() }
@@ -143,7 +152,7 @@ struct ChatLoop {
                 return .stay
             }
             let chosen = try runtime.models.agentModel(requested: argument, configured: nil)
-            agent = try runtime.context.makeAgent(models: runtime.models, workspace: workspace, model: chosen)
+            agent = try Self.agent(runtime: runtime, workspace: workspace, model: chosen, editor: editor, output: output)
             model = chosen
             Output.standardError("model: \(model)\n")
         case "/session":
@@ -201,23 +210,32 @@ struct ChatLoop {
 
 /// Shows a chat turn: a spinner until the first thing to show, then the printer's output.
 actor ChatOutput {
-    private var spinner: Spinner? = Spinner()
+    private var spinner: Spinner?
     private let printer = AgentEventPrinter(json: false)
+
+    /// A new turn: the spinner runs until the first thing to show.
+    func startTurn() {
+        spinner = Spinner()
+    }
 
     func show(_ event: AgentEvent) async {
         switch event {
         case .runStarted, .usage: return
         default: break
         }
-        if let spinner {
-            self.spinner = nil
-            await spinner.stop()
-        }
+        await stopSpinner()
         await printer.print(event)
     }
 
+    /// Clears the spinner (before the answer, or a question to the user).
+    func stopSpinner() async {
+        guard let spinner else { return }
+        self.spinner = nil
+        await spinner.stop()
+        await printer.endLine()
+    }
+
     func close() async {
-        await spinner?.stop()
-        spinner = nil
+        await stopSpinner()
     }
 }

@@ -39,9 +39,18 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Most model calls in this run (default: [agent] max_turns, 40).")
     var maxTurns: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "When to ask before a tool runs: never, on-request or auto (default: the profile's). Without a terminal nobody can answer, so on-request refuses writes and shell commands (approval_required).",
+            valueName: "mode"))
+    var approval: String?
+
     func validate() throws {
         if session != nil && continueLatest { throw ValidationError("Pass --session or --continue, not both.") }
         if let maxTurns, !(1...1000).contains(maxTurns) { throw ValidationError("--max-turns must be 1-1000.") }
+        if let approval, ToolPolicy.Approval(rawValue: approval) == nil {
+            throw ValidationError("--approval must be never, on-request or auto.")
+        }
     }
 
     func run() async throws {
@@ -54,7 +63,8 @@ struct RunCommand: AsyncParsableCommand {
                 let chosen = try runtime.models.agentModel(requested: model, configured: runtime.context.agentSettings.model)
                 let session = try await runtime.session(id: session, latest: continueLatest, title: text)
                 let agent = try runtime.context.makeAgent(
-                    models: runtime.models, workspace: workspace ?? FileManager.default.currentDirectoryPath, model: chosen, maxTurns: maxTurns)
+                    models: runtime.models, workspace: workspace ?? FileManager.default.currentDirectoryPath, model: chosen, maxTurns: maxTurns,
+                    approval: approval.flatMap(ToolPolicy.Approval.init(rawValue:)), approver: TerminalApprover.make(editor: nil))
                 let printer = AgentEventPrinter(json: homeOptions.json)
                 let task = Task { await agent.run(text, in: session.id) { await printer.print($0) } }
                 let interrupts = InterruptHandler { task.cancel() }
