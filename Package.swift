@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         .systemLibrary(
@@ -71,7 +72,17 @@ let package = Package(
         ),
         .target(
             name: "TauAgent",
-            dependencies: ["TauCore", "TauCrypto", "TauProviders", .product(name: "Subprocess", package: "swift-subprocess")]
+            dependencies: [
+                "TauCore", "TauCrypto", "TauProviders",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A stdio MCP server for the tests of the agent's MCP client; not shipped as a product.
+        .executableTarget(
+            name: "tau-mcp-test-server",
+            dependencies: [.product(name: "MCP", package: "swift-sdk")]
         ),
         .target(
             name: "TauStore",
@@ -183,8 +194,10 @@ let package = Package(
         .testTarget(name: "TauNodeTests", dependencies: ["TauNode", "TauTesting"]),
         .testTarget(
             name: "TauAgentTests",
+            // Depends on the MCP test server so that a plain `swift test` builds the binary it starts.
             dependencies: [
-                "TauAgent", "TauTesting", "TauIdentity",
+                "TauAgent", "TauTesting", "TauIdentity", "tau-mcp-test-server",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -193,7 +206,7 @@ let package = Package(
             name: "TauNodeIntegrationTests",
             // Depends on the executable so that a plain `swift test` builds the binary it runs.
             dependencies: [
-                "tau-node", "TauTesting", "TauIdentity", "TauEnvelope", "TauNode",
+                "tau-node", "tau-mcp-test-server", "TauTesting", "TauIdentity", "TauEnvelope", "TauNode",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),

@@ -45,7 +45,7 @@ struct AgentCLITests {
             let setup = try Setup(upstream: base)
             defer { setup.directory.remove() }
             try "Hello, world\n".write(toFile: setup.workspace + "/greeting.txt", atomically: true, encoding: .utf8)
-            let run = try await setup.tau(["run", "Change Hello to Goodbye", "--workspace", setup.workspace])
+            let run = try await setup.tau(["run", "Change Hello to Goodbye", "--workspace", setup.workspace, "--approval", "auto"])
             #expect(run.exitCode == 0, "\(run.standardError)")
             #expect(run.standardOutput == "Changed the greeting.\n")
             #expect(run.standardError.contains("• read_file"))
@@ -90,6 +90,50 @@ struct AgentCLITests {
             #expect(try JSONValue(parsing: try await setup.tau(["sessions", "list", "--json"]).standardOutput)["sessions"]?.arrayValue?.first?["head"] == .string(first))
             #expect(try await setup.tau(["sessions", "rm", id]).exitCode == 0)
             #expect(try await setup.tau(["sessions", "show", id]).exitCode == 66)
+        }
+    }
+
+    @Test func withoutATerminalWritesNeedApprovalGivenInAdvance() async throws {
+        let server = ScriptedModelServer([
+            .toolCalls([(name: "write_file", arguments: #"{"path":"out.txt","content":"hi"}"#)]),
+            .text("I could not write it."),
+        ])
+        try await server.serve { base in
+            let setup = try Setup(upstream: base)
+            defer { setup.directory.remove() }
+            let run = try await setup.tau(["run", "write out.txt", "--workspace", setup.workspace])
+            #expect(run.exitCode == 0, "\(run.standardError)")
+            #expect(run.standardError.contains("✗ approval_required"))
+            #expect(!FileManager.default.fileExists(atPath: setup.workspace + "/out.txt"))
+            let audit = try await setup.tau(["audit", "--json"])
+            #expect(audit.standardOutput.contains("approval_denied"), "\(audit.standardOutput)")
+            #expect(try await setup.tau(["run", "x", "--approval", "sometimes"]).exitCode == 64)
+        }
+    }
+
+    @Test func toolsOfAConfiguredMCPServerAreOfferedAndPoliced() async throws {
+        let server = ScriptedModelServer([
+            .toolCalls([(name: "mcp__kit__echo", arguments: #"{"text":"hello over stdio"}"#), (name: "mcp__kit__secret", arguments: "{}")]),
+            .text("done"),
+        ])
+        try await server.serve { base in
+            let setup = try Setup(upstream: base)
+            defer { setup.directory.remove() }
+            let binary = URL(fileURLWithPath: TauNodeProcess.binaryPath).deletingLastPathComponent().appendingPathComponent("tau-mcp-test-server").path
+            let config = try String(contentsOfFile: setup.home + "/config.toml", encoding: .utf8)
+                + "\n[mcp.servers.kit]\ncommand = \"\(binary)\"\n\n[mcp.servers.broken]\ncommand = \"/nonexistent/mcp-server\"\n"
+            try config.write(toFile: setup.home + "/config.toml", atomically: true, encoding: .utf8)
+            let run = try await setup.tau(["run", "use the kit", "--workspace", setup.workspace, "--approval", "auto", "--json"])
+            #expect(run.exitCode == 0, "\(run.standardError)")
+            // The broken server is reported; the working one serves.
+            #expect(run.standardError.contains("MCP server broken"))
+            let tools = server.requests.first?["tools"]?.arrayValue?.compactMap { $0["function"]?["name"]?.stringValue } ?? []
+            #expect(tools.contains("mcp__kit__echo") && tools.contains("read_file"))
+            let results = run.standardOutput.split(separator: "\n").compactMap { try? JSONValue(parsing: String($0)) }.filter { $0["type"] == "tool_result" }
+            #expect(results.first?["output"] == "hello over stdio")
+            // The fake key the server prints never reaches the model.
+            #expect(results.last?["output"]?.stringValue?.contains("[REDACTED:") == true)
+            #expect(!(server.requests.last?.canonicalString().contains("sk-test-") ?? true))
         }
     }
 

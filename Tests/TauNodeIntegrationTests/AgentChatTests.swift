@@ -22,6 +22,8 @@ struct AgentChatTests {
             .text("Hello from the agent."),
             .toolCalls([(name: "list_dir", arguments: #"{"path":"."}"#)]),
             .text("The workspace holds notes.txt."),
+            .toolCalls([(name: "write_file", arguments: #"{"path":"todo.txt","content":"buy milk"}"#)]),
+            .text("Written."),
         ])
         try await server.serve { base in
             let setup = try AgentCLITests.Setup(upstream: base)
@@ -36,6 +38,13 @@ struct AgentChatTests {
             mark = try await terminal.waitFor("• list_dir", after: mark)
             mark = try await terminal.waitFor("The workspace holds notes.txt.", after: mark)
             mark = try await terminal.waitFor("› ", after: mark)
+            terminal.type("note that I must buy milk\r")
+            mark = try await terminal.waitFor("write_file wants to write todo.txt", after: mark)
+            mark = try await terminal.waitFor("allow? [y/N]", after: mark)
+            terminal.type("y\r")
+            mark = try await terminal.waitFor("Written.", after: mark)
+            mark = try await terminal.waitFor("› ", after: mark)
+            #expect(try String(contentsOfFile: setup.workspace + "/todo.txt", encoding: .utf8) == "buy milk")
             terminal.type("/usage\r")
             mark = try await terminal.waitFor("in / ", after: mark)
             terminal.type("/model\r")

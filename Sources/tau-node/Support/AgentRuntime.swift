@@ -13,6 +13,9 @@ import Glibc
 struct AgentRuntime {
     let context: NodeContext
     let models: NodeModels
+    /// The configured MCP servers, started; their tools join the built-in ones.
+    let mcp: MCPToolSource
+    let mcpTools: [any AgentTool]
 
     /// Opens the node home and its model layer (providers from config.toml and the environment).
     static func open(_ home: NodeHome) async throws -> AgentRuntime {
@@ -21,7 +24,18 @@ struct AgentRuntime {
             let catalogStore = CatalogStore(home: context.home, configuration: context.configuration, http: context.http, now: context.clock.now)
             let catalog = LiveCatalog(try catalogStore.load())
             let models = try NodeModels.make(context: context, catalog: catalog, bindHost: "127.0.0.1", logger: Logger(label: "tau.agent"))
-            return AgentRuntime(context: context, models: models)
+            let mcp: MCPToolSource
+            do {
+                mcp = try context.mcpToolSource()
+            } catch {
+                await models.shutdown()
+                throw error
+            }
+            // A broken server is reported, not fatal: the others and the built-in tools still work.
+            for problem in await mcp.start() {
+                Output.standardError("warning[\(problem.code)]: MCP server \(problem.server): \(problem.message)\n")
+            }
+            return AgentRuntime(context: context, models: models, mcp: mcp, mcpTools: await mcp.tools)
         } catch {
             await context.close()
             throw error
@@ -29,8 +43,17 @@ struct AgentRuntime {
     }
 
     func close() async {
+        await mcp.shutdown()
         await models.shutdown()
         await context.close()
+    }
+
+    /// The agent for a run in `workspace`, with the MCP servers' tools.
+    func agent(
+        workspace: String, model: String, maxTurns: Int? = nil, approval: ToolPolicy.Approval? = nil, approver: ToolApprover?
+    ) throws -> Agent {
+        try context.makeAgent(
+            models: models, workspace: workspace, model: model, maxTurns: maxTurns, approval: approval, approver: approver, extraTools: mcpTools)
     }
 
     /// The session to run in: `id` (which must exist), else the most recent one when

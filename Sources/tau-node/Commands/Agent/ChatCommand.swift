@@ -77,8 +77,8 @@ struct ChatLoop {
 
     /// The agent for `model`, asking the user at this terminal before writes and commands.
     static func agent(runtime: AgentRuntime, workspace: String, model: String, editor: LineEditor, output: ChatOutput) throws -> Agent {
-        try runtime.context.makeAgent(
-            models: runtime.models, workspace: workspace, model: model,
+        try runtime.agent(
+            workspace: workspace, model: model,
             approver: TerminalApprover.make(editor: editor) { await output.stopSpinner() })
     }
 

@@ -62,8 +62,8 @@ struct RunCommand: AsyncParsableCommand {
             do {
                 let chosen = try runtime.models.agentModel(requested: model, configured: runtime.context.agentSettings.model)
                 let session = try await runtime.session(id: session, latest: continueLatest, title: text)
-                let agent = try runtime.context.makeAgent(
-                    models: runtime.models, workspace: workspace ?? FileManager.default.currentDirectoryPath, model: chosen, maxTurns: maxTurns,
+                let agent = try runtime.agent(
+                    workspace: workspace ?? FileManager.default.currentDirectoryPath, model: chosen, maxTurns: maxTurns,
                     approval: approval.flatMap(ToolPolicy.Approval.init(rawValue:)), approver: TerminalApprover.make(editor: nil))
                 let printer = AgentEventPrinter(json: homeOptions.json)
                 let task = Task { await agent.run(text, in: session.id) { await printer.print($0) } }
