@@ -27,6 +27,8 @@ public struct GatewayDependencies: Sendable {
     public var operatorToken: String?
     /// The OpenAI-compatible model API; nil turns `/v1/*` off.
     public var models: ModelGatewayDependencies?
+    /// The runs API; nil turns `/agent/v1/*` off.
+    public var agent: AgentGatewayDependencies?
     /// Throws (a coded error) when the node cannot serve, e.g. its database is down.
     public var checkHealth: @Sendable () async throws -> Void
     /// Which `Host` headers are answered; nil answers any (a node bound to a public address).
@@ -45,7 +47,7 @@ public struct GatewayDependencies: Sendable {
         localDID: @escaping @Sendable () async throws -> DID?, logs: any DIDLogRepository, resolver: DIDResolver,
         version: String, mesh: MeshNode? = nil, peers: any PeerRepository,
         metrics: PrometheusExporter = PrometheusExporter(help: MeshMetrics.help.merging(GatewayMetrics.help) { first, _ in first }),
-        operatorToken: String? = nil, models: ModelGatewayDependencies? = nil,
+        operatorToken: String? = nil, models: ModelGatewayDependencies? = nil, agent: AgentGatewayDependencies? = nil,
         checkHealth: @escaping @Sendable () async throws -> Void = {}, hostPolicy: HostPolicy? = nil,
         clientLimiter: any RateLimiter = InMemoryRateLimiter(), clientLimit: RateLimit = GatewayDependencies.defaultClientLimit,
         now: @escaping @Sendable () -> Date = { Date() }, metricsRequireOperator: Bool = false
@@ -65,6 +67,7 @@ public struct GatewayDependencies: Sendable {
         self.metrics = metrics
         self.operatorToken = operatorToken
         self.models = models
+        self.agent = agent
     }
 }
 
@@ -88,6 +91,7 @@ public enum Gateway {
         IdentityRoutes(dependencies: dependencies).register(on: router)
         MeshRoutes(dependencies: dependencies).register(on: router)
         if let models = dependencies.models { OpenAIRoutes(dependencies: models).register(on: router) }
+        if let agent = dependencies.agent { AgentRoutes(dependencies: agent).register(on: router) }
         GatewayOperatorRoutes(dependencies: dependencies).register(on: router)
         return router
     }

@@ -94,6 +94,11 @@ extension ContractTests {
 }
 
 extension ContractTests {
+    @Test(arguments: TestBackend.allCases, AgentRunRepositoryContract.cases)
+    func agentRuns(_ backend: TestBackend, _ contract: ContractCase<any AgentRunRepository>) async throws {
+        try await Self.with(backend, memory: { InMemoryAgentRunRepository() }, store: { $0.agentRuns }, contract.run)
+    }
+
     @Test(arguments: TestBackend.allCases, AuditLogContract.cases)
     func audit(_ backend: TestBackend, _ contract: ContractCase<any AuditLog>) async throws {
         try await Self.with(backend, memory: { InMemoryAuditLog() }, store: { $0.audit }, contract.run)

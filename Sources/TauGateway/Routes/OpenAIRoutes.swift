@@ -67,20 +67,24 @@ struct OpenAIRoutes {
         return answer
     }
 
+    private func authenticate(_ request: Request) async throws -> GatewayCaller {
+        try await Self.admit(request, access: dependencies.access)
+    }
+
     /// Admits the caller. Without keys (`localhost-dev`), only requests a local program
     /// sends are served: the Host must be a loopback name and a browser Origin must be
     /// local too, so that a web page cannot spend the operator's credit (CSRF, DNS rebinding).
-    private func authenticate(_ request: Request) async throws -> GatewayCaller {
-        if dependencies.access.mode == .localhostDev {
+    static func admit(_ request: Request, access: GatewayAccess) async throws -> GatewayCaller {
+        if access.mode == .localhostDev {
             let host = request.head.authority ?? ""
             let origin = request.headers[.origin]
-            guard Self.isLoopback(authority: host), origin.map({ Self.isLoopback(origin: $0) }) ?? true else {
+            guard isLoopback(authority: host), origin.map({ isLoopback(origin: $0) }) ?? true else {
                 throw OpenAIError(
                     status: .forbidden, type: "permission_error", code: "non_local_request",
                     message: "localhost-dev mode serves only local programs (Host and Origin must be loopback)")
             }
         }
-        return try await dependencies.access.authenticate(authorization: request.headers[.authorization])
+        return try await access.authenticate(authorization: request.headers[.authorization])
     }
 
     static func isLoopback(authority: String) -> Bool {

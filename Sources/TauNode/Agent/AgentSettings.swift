@@ -5,6 +5,8 @@ import TauCore
 /// `[agent]` as typed settings, with the defaults filled in.
 public struct AgentSettings: Sendable, Equatable {
     public var model: String?
+    /// Where runs of the runs API work (absolute, `~` expanded); nil: `serve`'s directory.
+    public var workspace: String?
     public var profile: String
     public var maxTurns: Int
     public var turnTimeout: Duration
@@ -21,6 +23,7 @@ public struct AgentSettings: Sendable, Equatable {
         }
         func expanded(_ path: String) -> String { (path as NSString).expandingTildeInPath }
         model = agent?.model
+        workspace = agent?.workspace.map(expanded)
         profile = agent?.profile ?? "balanced"
         maxTurns = agent?.max_turns ?? 40
         turnTimeout = duration(agent?.turn_timeout, .seconds(600))

@@ -5,6 +5,9 @@ extension NodeConfiguration {
     public struct Agent: Sendable, Equatable, Codable {
         /// The model the agent uses: a `[routes]` alias or a catalog id (`--model` wins).
         public var model: String?
+        /// The directory runs of the runs API (`tau-node serve`) work in (default: the directory
+        /// `serve` was started in). `run` and `chat` use `--workspace` or their own directory.
+        public var workspace: String?
         /// Safety profile: `permissive`, `balanced` (default) or `strict`.
         public var profile: String?
         /// When the user is asked before a tool runs: `never`, `on-request` or `auto` (default: the profile's).
@@ -73,6 +76,9 @@ extension NodeConfiguration.Agent {
         }
         for (tool, limit) in rate_limits ?? [:] where !(1...100_000).contains(limit) {
             throw problems.invalid(["agent", "rate_limits", tool], "must be 1-100000 calls per minute")
+        }
+        if let workspace, !workspace.hasPrefix("/") && !workspace.hasPrefix("~") {
+            throw problems.invalid(["agent", "workspace"], "\(workspace) must be an absolute path")
         }
         for path in (roots ?? []) + (protected ?? []) where !path.hasPrefix("/") && !path.hasPrefix("~") {
             throw problems.invalid(["agent", roots?.contains(path) == true ? "roots" : "protected"], "\(path) must be an absolute path")

@@ -62,13 +62,21 @@ public struct NodeServer: Sendable {
         let gatewayMetrics = GatewayMetrics(factory: exporter, isListed: NodeModels.listedNames(configuration: context.configuration))
         let models = try NodeModels.make(
             context: context, catalog: catalog, bindHost: host, onRecord: { gatewayMetrics.record($0) }, logger: logger)
+        let agentGateway: AgentGatewayDependencies
+        let runService: AgentRunService
+        do {
+            (agentGateway, runService) = try await context.agentGateway(models: models, access: models.access, logger: logger)
+        } catch {
+            await models.shutdown()
+            throw error
+        }
         logger.info(
             "model gateway ready",
             metadata: ["models": "\(models.service.served.count)", "auth": "\(models.access.mode.rawValue)"])
         let dependencies = GatewayDependencies(
             localDID: { try await logs.localDID() }, logs: logs, resolver: context.resolver, version: tauNodeVersion, mesh: mesh,
             peers: context.peers, metrics: exporter, operatorToken: operatorToken,
-            models: ModelGatewayDependencies(service: models.service, access: models.access, metrics: gatewayMetrics),
+            models: ModelGatewayDependencies(service: models.service, access: models.access, metrics: gatewayMetrics), agent: agentGateway,
             checkHealth: { [health = HealthProbe(store: context.store, clock: context.clock)] in try await health.check() },
             hostPolicy: HostPolicy.forBinding(host, publicURL: context.settings.server.publicURL), now: context.clock.now,
             metricsRequireOperator: context.settings.metricsRequireOperator)
@@ -82,7 +90,9 @@ public struct NodeServer: Sendable {
             })
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: application)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                // Shut down in reverse order: the runs end (and their event streams close) before the HTTP server stops.
+                services: [.init(service: application), .init(service: runService)], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         let outcome: Result<Void, any Error>
         do {
             try await group.run()

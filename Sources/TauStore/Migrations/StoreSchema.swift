@@ -1,7 +1,7 @@
 /// Every table tau-node keeps, as migrations per domain, in the order they are applied.
 enum StoreSchema {
     static var migrations: [Migration] {
-        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes, agentSessions, agentMemory, agentAudit]
+        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes, agentSessions, agentMemory, agentAudit, agentRuns]
     }
 
     static let identity = Migration(
@@ -100,6 +100,28 @@ enum StoreSchema {
             "CREATE INDEX agent_audit_time ON agent_audit (time_ms, id)",
             "CREATE INDEX agent_audit_kind ON agent_audit (kind, time_ms)",
             "CREATE INDEX agent_audit_session ON agent_audit (session_id, time_ms)",
+        ])
+
+    /// Runs started through the runs API, shared by the replicas: heartbeats, cancel
+    /// requests and summaries.
+    static let agentRuns = Migration(
+        domain: "agent", version: 4, name: "runs",
+        [
+            """
+            CREATE TABLE agent_runs (
+                id TEXT PRIMARY KEY,
+                session_id TEXT NOT NULL,
+                api_key_id TEXT,
+                model TEXT NOT NULL,
+                status TEXT NOT NULL,
+                summary TEXT,
+                created_at_ms BIGINT NOT NULL,
+                heartbeat_at_ms BIGINT NOT NULL,
+                finished_at_ms BIGINT,
+                cancel_requested BOOLEAN NOT NULL,
+                replica TEXT NOT NULL)
+            """,
+            "CREATE INDEX agent_runs_owner ON agent_runs (api_key_id, created_at_ms)",
         ])
 
     static let envelope = Migration(
