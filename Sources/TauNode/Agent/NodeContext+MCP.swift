@@ -22,8 +22,8 @@ extension NodeContext {
             do {
                 servers.append(
                     try MCPServerConfiguration(
-                        name: name, transport: transport, startupTimeout: duration(server.startup_timeout, .seconds(20)),
-                        callTimeout: duration(server.call_timeout, .seconds(120)), enabledTools: server.tools))
+                        name: name, transport: transport, startupTimeout: duration(server.startup_timeout, .seconds(30)),
+                        callTimeout: duration(server.call_timeout, .seconds(120)), enabledTools: server.enabled_tools))
             } catch {
                 throw NodeError("config_invalid", "[mcp.servers.\(name)]: \(error.message)")
             }

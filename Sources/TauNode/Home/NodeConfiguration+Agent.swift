@@ -47,12 +47,12 @@ extension NodeConfiguration {
         public var cwd: String?
         public var url: String?
         public var headers: [String: String]?
-        /// Longest start-up and handshake (default `"20s"`).
+        /// Longest start-up and handshake (default `"30s"`).
         public var startup_timeout: String?
         /// Longest one tool call (default `"2m"`).
         public var call_timeout: String?
         /// Only these tools of the server are offered.
-        public var tools: [String]?
+        public var enabled_tools: [String]?
         /// `false` keeps the server configured but not started.
         public var enabled: Bool?
     }
