@@ -167,29 +167,41 @@ struct AgentCLITests {
         #expect(try await setup.tau(["sessions", "import", garbage]).standardError.contains("transcript_invalid"))
     }
 
-    @Test func twoWritersOnOneSessionNeverCorruptIt() async throws {
+    /// Two `run` processes on one session at once, with sessions in SQLite and in PostgreSQL.
+    @Test(arguments: [false, true])
+    func twoWritersOnOneSessionNeverCorruptIt(onPostgres: Bool) async throws {
+        var environment = Self.withKey
+        if onPostgres {
+            guard let database = try await TestPostgres.createDatabase() else { return }
+            environment["TAU_DATABASE_URL"] = database
+        }
+        let shared = environment
         let slow = ScriptedModelServer.Step.slowText(String(repeating: "chunk ", count: 30), interval: .milliseconds(20))
         let server = ScriptedModelServer([.text("first"), slow, slow, slow, slow])
         try await server.serve { base in
             let setup = try Setup(upstream: base)
             defer { setup.directory.remove() }
-            #expect(try await setup.tau(["run", "start", "--workspace", setup.workspace]).exitCode == 0)
-            let id = try #require(try JSONValue(parsing: try await setup.tau(["sessions", "list", "--json"]).standardOutput)["sessions"]?.arrayValue?.first?["id"]?.stringValue)
-            async let one = setup.tau(["run", "writer one", "--session", id, "--workspace", setup.workspace])
-            async let two = setup.tau(["run", "writer two", "--session", id, "--workspace", setup.workspace])
+            #expect(try await setup.tau(["run", "start", "--workspace", setup.workspace], environment: shared).exitCode == 0)
+            let listed = try JSONValue(parsing: try await setup.tau(["sessions", "list", "--json"], environment: shared).standardOutput)
+            let id = try #require(listed["sessions"]?.arrayValue?.first?["id"]?.stringValue)
+            async let one = setup.tau(["run", "writer one", "--session", id, "--workspace", setup.workspace], environment: shared)
+            async let two = setup.tau(["run", "writer two", "--session", id, "--workspace", setup.workspace], environment: shared)
             let results = try await [one, two]
             let codes = results.map(\.exitCode).sorted()
             #expect(codes == [0, 73] || codes == [0, 0], "\(results.map(\.standardError))")
             for result in results where result.exitCode == 73 {
                 #expect(result.standardError.contains("session_conflict"))
             }
-            // Whatever happened, the stored tree reads back as a valid transcript.
-            let exported = try await setup.tau(["sessions", "export", id])
+            // Whatever happened, the stored tree reads back as a valid transcript, and the
+            // winner's branch continues where it left off.
+            let exported = try await setup.tau(["sessions", "export", id], environment: shared)
             let check = try Setup(upstream: nil)
             defer { check.directory.remove() }
             let file = check.directory.appending("t.jsonl")
             try exported.standardOutput.write(toFile: file, atomically: true, encoding: .utf8)
             #expect(try await check.tau(["sessions", "import", file]).exitCode == 0)
+            let shown = try await setup.tau(["sessions", "show", id], environment: shared)
+            #expect(shown.standardOutput.contains("[user] writer"))
         }
     }
 

@@ -46,7 +46,6 @@ public struct SQLSessionRepository: SessionRepository {
                 [.text(entry.id), entry.createdAt.sqlValue, .text(sessionID), .text(expectedHead ?? "")])
             guard let sequence = try moved.first?.int64("entry_count") else {
                 try await Self.explainRefusal(sessionID, tx)
-                return
             }
             if let parent = entry.parentID {
                 let known = try await tx.query("SELECT 1 AS found FROM agent_session_entries WHERE session_id = ? AND id = ?", [.text(sessionID), .text(parent)])
