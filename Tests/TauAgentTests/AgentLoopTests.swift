@@ -25,7 +25,8 @@ struct AgentLoopTests {
         }
 
         func agent(
-            _ base: String, tools: [any AgentTool]? = nil, contextWindow: Int? = 128_000, configure: (inout AgentConfiguration) -> Void = { _ in }
+            _ base: String, tools: [any AgentTool]? = nil, contextWindow: Int? = 128_000, clock: NodeClock = .system,
+            configure: (inout AgentConfiguration) -> Void = { _ in }
         ) throws -> Agent {
             var configuration = AgentConfiguration(model: "scripted", turnTimeout: .seconds(30), runTimeout: .seconds(60))
             configure(&configuration)
@@ -35,7 +36,7 @@ struct AgentLoopTests {
                     baseURL: base, contextWindow: contextWindow,
                     pricing: ModelPricing(input: Money(microunits: 2_000_000, currency: .usd), output: Money(microunits: 8_000_000, currency: .usd))),
                 sessions: sessions, tools: tools ?? [ReadFileTool(), WriteFileTool(), EditFileTool(), ListDirTool()],
-                toolContext: ToolContext(paths: paths), configuration: configuration)
+                toolContext: ToolContext(paths: paths), configuration: configuration, clock: clock)
         }
 
         /// Runs `prompt` and collects its events.
@@ -202,10 +203,24 @@ struct AgentLoopTests {
     }
 
     @Test func theRunTimeoutBoundsTheWholeRun() async throws {
-        let harness = try await Harness([.slowText(String(repeating: "slow text ", count: 40), interval: .milliseconds(50))])
+        let harness = try await Harness([.slowText(String(repeating: "slow text ", count: 100), interval: .milliseconds(50))])
         defer { harness.directory.remove() }
-        let (summary, _) = try await harness.server.serve { base in
-            await harness.run(try harness.agent(base) { $0.runTimeout = .milliseconds(400) })
+        let clock = TestNodeClock()
+        let summary = try await harness.server.serve { base in
+            let agent = try harness.agent(base, clock: clock.clock) {
+                $0.runTimeout = .seconds(60)
+                $0.turnTimeout = .seconds(120)
+            }
+            let firstDelta = AsyncStream<Void>.makeStream()
+            let task = Task {
+                await agent.run("go", in: harness.sessionID) { event in
+                    if case .textDelta = event { firstDelta.continuation.yield() }
+                }
+            }
+            // The run's minute passes on the node's clock once the answer has begun.
+            for await _ in firstDelta.stream { break }
+            await clock.advance(by: .seconds(61))
+            return await task.value
         }
         #expect(summary.outcome == .runTimeout)
         let branch = try await harness.branch()

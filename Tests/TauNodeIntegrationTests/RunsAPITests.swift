@@ -38,7 +38,7 @@ struct RunsAPITests {
 
     /// Polls a run until it has finished.
     static func finished(_ url: String, key: String) async throws -> JSONValue {
-        for _ in 0..<300 {
+        for _ in 0..<600 {
             let (_, run) = try await get(url, key: key)
             if run["status"] != "running" { return run }
             try await Task.sleep(for: .milliseconds(50))
@@ -66,7 +66,7 @@ struct RunsAPITests {
         let server = ScriptedModelServer([
             .toolCalls([(name: "list_dir", arguments: #"{"path":"."}"#)]), .text("The workspace is empty."),
             slow,  // cancelled
-            slow,  // its client goes away
+            .slowText(String(repeating: "slow ", count: 100), interval: .milliseconds(50)),  // its client goes away
         ])
         try await server.serve { base in
             let setup = try Self.setUp(base)
@@ -117,7 +117,7 @@ struct RunsAPITests {
 
                 // A streaming client that goes away: the run goes on to its end.
                 let cut = try await Self.curl(
-                    ["-N", "--max-time", "1", "-X", "POST", runs, "-H", "Authorization: Bearer \(key)", "-H", "Content-Type: application/json",
+                    ["-N", "--max-time", "2", "-X", "POST", runs, "-H", "Authorization: Bearer \(key)", "-H", "Content-Type: application/json",
                      "-d", #"{"prompt":"write slowly again","stream":true}"#])
                 let cutID = try #require(Self.events(cut.body).first?["run_id"]?.stringValue)
                 let survived = try await Self.finished(runs + "/" + cutID, key: key)
