@@ -700,7 +700,7 @@ _tau-node_run() {
     repeating_flags=()
     non_repeating_flags=(--json --continue --version -h --help)
     repeating_options=()
-    non_repeating_options=(--home --model --session --workspace --max-turns)
+    non_repeating_options=(--home --model --session --workspace --max-turns --approval)
     __tau-node_offer_flags_options 1
 
     # Offer option value completions
@@ -718,6 +718,9 @@ _tau-node_run() {
         return
         ;;
     '--max-turns')
+        return
+        ;;
+    '--approval')
         return
         ;;
     esac

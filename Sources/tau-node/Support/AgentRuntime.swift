@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Synchronization
 import Logging
@@ -8,6 +9,28 @@ import TauNode
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// The options `run` and `chat` share: the model, the session and the workspace.
+struct AgentOptions: ParsableArguments {
+    @Option(help: "The model: a [routes] alias or a catalog id (default: [agent] model, else the first provider with a key).")
+    var model: String?
+
+    @Option(help: ArgumentHelp("Continue this session (ses_…).", valueName: "id"))
+    var session: String?
+
+    @Flag(name: .customLong("continue"), help: "Continue the most recent session.")
+    var continueLatest = false
+
+    @Option(help: ArgumentHelp("The directory tools work in (default: the current directory).", valueName: "dir"))
+    var workspace: String?
+
+    func validate() throws {
+        if session != nil && continueLatest { throw ValidationError("Pass --session or --continue, not both.") }
+    }
+
+    /// The workspace directory (the current one by default).
+    var workspaceDirectory: String { workspace ?? FileManager.default.currentDirectoryPath }
+}
 
 /// What `run` and `chat` work with: the node's store, its model layer and the agent's settings.
 struct AgentRuntime {

@@ -18,20 +18,9 @@ struct ChatCommand: AsyncParsableCommand {
 
     @OptionGroup var homeOptions: HomeOptions
 
-    @Option(help: "The model (default: [agent] model, else the first provider with a key).")
-    var model: String?
-
-    @Option(help: ArgumentHelp("Continue this session (ses_…).", valueName: "id"))
-    var session: String?
-
-    @Flag(name: .customLong("continue"), help: "Continue the most recent session.")
-    var continueLatest = false
-
-    @Option(help: ArgumentHelp("The directory tools work in (default: the current directory).", valueName: "dir"))
-    var workspace: String?
+    @OptionGroup var agentOptions: AgentOptions
 
     func validate() throws {
-        if session != nil && continueLatest { throw ValidationError("Pass --session or --continue, not both.") }
         if homeOptions.json { throw ValidationError("chat is interactive; use `tau-node run --json` for JSON events.") }
     }
 
@@ -41,8 +30,8 @@ struct ChatCommand: AsyncParsableCommand {
             let runtime = try await AgentRuntime.open(homeOptions.nodeHome)
             do {
                 var chat = try await ChatLoop(
-                    runtime: runtime, model: model, sessionID: session, latest: continueLatest,
-                    workspace: workspace ?? FileManager.default.currentDirectoryPath)
+                    runtime: runtime, model: agentOptions.model, sessionID: agentOptions.session, latest: agentOptions.continueLatest,
+                    workspace: agentOptions.workspaceDirectory)
                 try await chat.run()
             } catch {
                 await runtime.close()

@@ -24,17 +24,7 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "What to do. `-` reads the prompt from standard input.")
     var prompt: String
 
-    @Option(help: "The model: a [routes] alias or a catalog id (default: [agent] model, else the first provider with a key).")
-    var model: String?
-
-    @Option(help: ArgumentHelp("Continue this session (ses_…).", valueName: "id"))
-    var session: String?
-
-    @Flag(name: .customLong("continue"), help: "Continue the most recent session.")
-    var continueLatest = false
-
-    @Option(help: ArgumentHelp("The directory tools work in (default: the current directory).", valueName: "dir"))
-    var workspace: String?
+    @OptionGroup var agentOptions: AgentOptions
 
     @Option(help: "Most model calls in this run (default: [agent] max_turns, 40).")
     var maxTurns: Int?
@@ -46,7 +36,6 @@ struct RunCommand: AsyncParsableCommand {
     var approval: String?
 
     func validate() throws {
-        if session != nil && continueLatest { throw ValidationError("Pass --session or --continue, not both.") }
         if let maxTurns, !(1...1000).contains(maxTurns) { throw ValidationError("--max-turns must be 1-1000.") }
         if let approval, ToolPolicy.Approval(rawValue: approval) == nil {
             throw ValidationError("--approval must be never, on-request or auto.")
@@ -60,10 +49,10 @@ struct RunCommand: AsyncParsableCommand {
             let text = try Self.promptText(prompt)
             let runtime = try await AgentRuntime.open(homeOptions.nodeHome)
             do {
-                let chosen = try runtime.models.agentModel(requested: model, configured: runtime.context.agentSettings.model)
-                let session = try await runtime.session(id: session, latest: continueLatest, title: text)
+                let chosen = try runtime.models.agentModel(requested: agentOptions.model, configured: runtime.context.agentSettings.model)
+                let session = try await runtime.session(id: agentOptions.session, latest: agentOptions.continueLatest, title: text)
                 let agent = try runtime.agent(
-                    workspace: workspace ?? FileManager.default.currentDirectoryPath, model: chosen, maxTurns: maxTurns,
+                    workspace: agentOptions.workspaceDirectory, model: chosen, maxTurns: maxTurns,
                     approval: approval.flatMap(ToolPolicy.Approval.init(rawValue:)), approver: TerminalApprover.make(editor: nil))
                 let printer = AgentEventPrinter(json: homeOptions.json)
                 let task = Task { await agent.run(text, in: session.id) { await printer.print($0) } }

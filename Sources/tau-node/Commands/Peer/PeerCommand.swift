@@ -19,7 +19,10 @@ struct PeerAddCommand: AsyncParsableCommand {
         commandName: "add",
         abstract: "Add the node at a URL as a peer, with a signed hello.",
         discussion: """
-            Reads the node's DID from its /healthz, fetches and verifies its DID log, then sends             it a signed peer/hello and checks its signed answer, exactly as the daemon does at             start-up; the peer records this node too. Needs the passphrase (TAU_PASSPHRASE,             --passphrase-file or a prompt). The URL must pass the outbound policy ([outbound] allow).
+            Reads the node's DID from its /healthz, fetches and verifies its DID log, then sends \
+            it a signed peer/hello and checks its signed answer, exactly as the daemon does at \
+            start-up; the peer records this node too. Needs the passphrase (TAU_PASSPHRASE, \
+            --passphrase-file or a prompt). The URL must pass the outbound policy ([outbound] allow).
             """)
 
     @OptionGroup var homeOptions: HomeOptions
