@@ -69,7 +69,7 @@ struct RunsAPITests {
             .slowText(String(repeating: "slow ", count: 100), interval: .milliseconds(50)),  // its client goes away
         ])
         try await server.serve { base in
-            let setup = try Self.setUp(base)
+            let setup = try Self.setUp(base, extra: "max_runs = 1\n")
             defer { setup.directory.remove() }
             let key = try await Self.key(setup)
             let other = try await Self.key(setup)
@@ -109,6 +109,8 @@ struct RunsAPITests {
                 #expect(started.status == 202, "\(started.body)")
                 let backgroundID = try #require(try JSONValue(parsing: started.body)["id"]?.stringValue)
                 #expect(try await Self.get(runs + "/" + backgroundID, key: key).json["status"] == "running")
+                let busy = try await Self.post(runs, key: key, #"{"prompt":"one more"}"#)
+                #expect(busy.status == 429 && busy.body.contains("runs_busy"))
                 #expect(try await Self.post(runs + "/" + backgroundID + "/cancel", key: other, "").status == 404)
                 #expect(try await Self.post(runs + "/" + backgroundID + "/cancel", key: key, "").status == 202)
                 let cancelled = try await Self.finished(runs + "/" + backgroundID, key: key)

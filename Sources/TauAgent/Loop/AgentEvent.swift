@@ -44,7 +44,7 @@ public enum AgentEvent: Sendable, Equatable {
                 "error_code": errorCode.map(JSONValue.string) ?? .null,
             ]
         case .usage(let usage, let cost):
-            return ["type": "usage", "usage": usage.agentJSON, "cost": cost.map { .string($0.formatted(places: 6)) } ?? .null]
+            return ["type": "usage", "usage": usage.agentJSON, "cost_usd": cost.map(JSONValue.amount) ?? .null]
         case .compaction(let entryID, let summarised):
             return ["type": "compaction", "entry_id": .string(entryID), "summarised": .number(Double(summarised))]
         case .error(let code, let message):
@@ -127,7 +127,7 @@ public struct AgentRunSummary: Sendable, Equatable {
         [
             "run_id": .string(runID), "session_id": .string(sessionID), "outcome": .string(outcome.rawValue),
             "success": .bool(outcome.isSuccess), "message": message.map(JSONValue.string) ?? .null,
-            "turns": .number(Double(turns)), "usage": usage.agentJSON, "cost": .string(cost.formatted(places: 6)),
+            "turns": .number(Double(turns)), "usage": usage.agentJSON, "cost_usd": .amount(cost),
             "final_text": .string(finalText), "head_id": headID.map(JSONValue.string) ?? .null,
         ]
     }

@@ -17,6 +17,9 @@ public actor AgentRunManager {
     let heartbeatInterval: Duration
     /// A running run whose heartbeat is older than this is shown as `lost`.
     public nonisolated let lostAfter: TimeInterval
+    /// Most runs this replica runs at once; more are refused (`runs_busy`), since each may
+    /// hold model calls, shell commands and MCP calls.
+    public nonisolated let maximumConcurrentRuns: Int
     let logger: Logger
     private var local: [String: LocalRun] = [:]
     private var stopping = false
@@ -34,8 +37,10 @@ public actor AgentRunManager {
 
     public init(
         repository: any AgentRunRepository, sessions: any SessionRepository, clock: NodeClock, replica: String = "r-" + Hex.encode(SecureRandom.bytes(4)),
-        heartbeatInterval: Duration = .seconds(1), lostAfter: TimeInterval = 30, logger: Logger = Logger(label: "tau.agent.runs")
+        heartbeatInterval: Duration = .seconds(1), lostAfter: TimeInterval = 30, maximumConcurrentRuns: Int = 8,
+        logger: Logger = Logger(label: "tau.agent.runs")
     ) {
+        self.maximumConcurrentRuns = max(1, maximumConcurrentRuns)
         self.repository = repository
         self.sessions = sessions
         self.clock = clock
@@ -54,10 +59,14 @@ public actor AgentRunManager {
     /// Starts `agent` on `prompt` in session `sessionID`, or in a new session titled after the
     /// prompt when nil.
     /// - Throws: ``AgentError`` `session_not_found`, `runs_stopping` while the replica shuts down,
-    ///   or the store's error.
+    ///   `runs_busy` when it already runs ``maximumConcurrentRuns``, or the store's error.
     public func start(_ prompt: String, sessionID: String?, agent: Agent, model: String, apiKeyID: String?) async throws -> Started {
         guard !stopping else {
             throw AgentError("runs_stopping", "this replica is shutting down; start the run on another", category: .temporarilyUnavailable)
+        }
+        guard local.count < maximumConcurrentRuns else {
+            throw AgentError(
+                "runs_busy", "this replica already runs \(maximumConcurrentRuns) runs; try again when one has finished", category: .rateLimited)
         }
         let now = clock.now()
         let session: String
@@ -99,13 +108,14 @@ public actor AgentRunManager {
         }
         let summary = await task.value
         beats.cancel()
+        // Its place is free before its end is recorded: whoever sees it finished may start another.
+        local[runID] = nil
         do {
             try await repository.finish(runID, summary: summary.json, at: clock.now())
         } catch {
             logger.error("could not record the end of a run", metadata: ["run": "\(runID)", "error": "\(error)"])
         }
         channel.finish()
-        local[runID] = nil
     }
 
     /// The run as the store has it; a running run without a recent heartbeat is `lost`.

@@ -39,6 +39,8 @@ struct AgentRoutes {
     let dependencies: AgentGatewayDependencies
     static let maximumBodyBytes = 1 << 20
     static let maximumPromptBytes = 256 << 10
+    /// Most entries `GET /agent/v1/sessions/{id}` sends (the latest).
+    static let maximumEntries = 2_000
 
     func register(on router: Router<GatewayRequestContext>) {
         let group = router.group("agent/v1")
@@ -75,7 +77,10 @@ struct AgentRoutes {
                 let caller = try await authenticate(request)
                 let session = try await ownedSession(context.parameters.get("id") ?? "", caller: caller)
                 var json = Self.json(session)
-                json["entries"] = .array(try await dependencies.sessions.entries(of: session.id).map(SessionTranscript.entryLine))
+                // A long session is sent by its latest entries; the whole tree is `tau-node sessions export`'s.
+                let entries = try await dependencies.sessions.entries(of: session.id)
+                json["entries"] = .array(entries.suffix(Self.maximumEntries).map(SessionTranscript.entryLine))
+                json["entries_omitted"] = .number(Double(max(0, entries.count - Self.maximumEntries)))
                 return .json(json)
             }
         }

@@ -31,7 +31,8 @@ extension NodeContext {
             logger.warning("MCP server not started", metadata: ["server": "\(problem.server)", "code": "\(problem.code)", "detail": "\(problem.message)"])
         }
         let mcpTools = await mcp.tools
-        let manager = AgentRunManager(repository: store.agentRuns, sessions: sessions, clock: clock, logger: logger)
+        let manager = AgentRunManager(
+            repository: store.agentRuns, sessions: sessions, clock: clock, maximumConcurrentRuns: agentSettings.maxRuns, logger: logger)
         let workspace = agentSettings.workspace ?? FileManager.default.currentDirectoryPath
         let configured = agentSettings.model
         let dependencies = AgentGatewayDependencies(

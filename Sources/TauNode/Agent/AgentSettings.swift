@@ -9,6 +9,8 @@ public struct AgentSettings: Sendable, Equatable {
     public var workspace: String?
     public var profile: String
     public var maxTurns: Int
+    /// Most concurrent runs of the runs API per replica.
+    public var maxRuns: Int
     public var turnTimeout: Duration
     public var toolTimeout: Duration
     public var runTimeout: Duration
@@ -26,6 +28,7 @@ public struct AgentSettings: Sendable, Equatable {
         workspace = agent?.workspace.map(expanded)
         profile = agent?.profile ?? "balanced"
         maxTurns = agent?.max_turns ?? 40
+        maxRuns = agent?.max_runs ?? 8
         turnTimeout = duration(agent?.turn_timeout, .seconds(600))
         toolTimeout = duration(agent?.tool_timeout, .seconds(900))
         runTimeout = duration(agent?.run_timeout, .seconds(3600))

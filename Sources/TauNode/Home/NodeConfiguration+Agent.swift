@@ -20,6 +20,8 @@ extension NodeConfiguration {
         public var tool_timeout: String?
         /// Longest a whole run may take (default `"60m"`).
         public var run_timeout: String?
+        /// Most runs of the runs API one `serve` replica runs at once (default 8).
+        public var max_runs: Int?
         /// Tools offered (names, `*` wildcards); default all the profile allows.
         public var allow: [String]?
         /// Tools never offered; wins over `allow`.
@@ -71,6 +73,7 @@ extension NodeConfiguration.Agent {
         }
         if let injection, !["flag", "strip"].contains(injection) { throw problems.invalid(["agent", "injection"], "must be flag or strip") }
         if let turns = max_turns, !(1...1000).contains(turns) { throw problems.invalid(["agent", "max_turns"], "must be 1-1000") }
+        if let runs = max_runs, !(1...1000).contains(runs) { throw problems.invalid(["agent", "max_runs"], "must be 1-1000") }
         for (key, value) in [("turn_timeout", turn_timeout), ("tool_timeout", tool_timeout), ("run_timeout", run_timeout)] {
             if let value { try problems.duration(value, at: ["agent", key]) }
         }

@@ -62,7 +62,7 @@ actor AgentEventPrinter {
     static func usageLine(_ summary: AgentRunSummary) -> String {
         let usage = summary.usage
         return "[\(summary.outcome.rawValue)] \(summary.turns) model call\(summary.turns == 1 ? "" : "s") · "
-            + "\(usage.inputTokens) in / \(usage.outputTokens) out tokens · \(summary.cost.formatted(places: 6)) USD · session \(summary.sessionID)"
+            + "\(usage.inputTokens) in / \(usage.outputTokens) out tokens · \(summary.cost.formatted(places: 6)) · session \(summary.sessionID)"
     }
 
     /// One line of at most `limit` characters.

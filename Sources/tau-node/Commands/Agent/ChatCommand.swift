@@ -170,7 +170,7 @@ struct ChatLoop {
                 output += entry.usage.outputTokens
                 if let spent = entry.cost, let total = try? cost.adding(spent) { cost = total }
             }
-            Output.standardError("session \(sessionID): \(input) in / \(output) out tokens · \(cost.formatted(places: 6)) USD\n")
+            Output.standardError("session \(sessionID): \(input) in / \(output) out tokens · \(cost.formatted(places: 6))\n")
         default:
             Output.standardError("unknown command \(parts[0].prefix(40)); /help lists them\n")
         }
