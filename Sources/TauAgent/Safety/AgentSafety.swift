@@ -72,7 +72,7 @@ struct SafetyCheck: Sendable {
             }
             let request = ApprovalRequest(tool: call.name, arguments: safety.redactor.redact(call.arguments).text, reason: safety.redactor.redact(reason).text)
             let granted = await approver(request)
-            await record(.approval(granted: granted, tool: call.name, by: "user", reason: request.reason, sessionID: sessionID, runID: runID, at: now()))
+            await record(.approval(granted: granted, tool: call.name, by: "operator", reason: request.reason, sessionID: sessionID, runID: runID, at: now()))
             return granted ? nil : AgentError("approval_denied", "the user did not allow this \(call.name) call", category: .unauthorized)
         }
     }
