@@ -25,18 +25,22 @@ public struct TestStore: Sendable {
     /// Opens a fresh store; nil for `.postgres` when no test server is configured.
     /// - Throws: when `TAU_REQUIRE_POSTGRES=1` and `TAU_TEST_DATABASE_URL` is missing, so a
     ///   CI run can never pass while skipping PostgreSQL.
-    public static func open(_ backend: TestBackend, now: @escaping @Sendable () -> Date = { Date() }) async throws -> TestStore? {
+    /// - Parameter timeout: how long one database call may take; longer than a node's default,
+    ///   since contracts check what is kept, not how fast, and test machines may be loaded.
+    public static func open(
+        _ backend: TestBackend, timeout: Duration = .seconds(30), now: @escaping @Sendable () -> Date = { Date() }
+    ) async throws -> TestStore? {
         switch backend {
         case .memory:
             return nil
         case .sqlite:
             let directory = try TemporaryDirectory(prefix: "tau-store")
             let location = StoreLocation.sqlite(path: directory.appending("node.sqlite"))
-            return TestStore(store: try await Store.open(location, now: now), location: location, directory: directory)
+            return TestStore(store: try await Store.open(location, timeout: timeout, now: now), location: location, directory: directory)
         case .postgres:
             guard let url = try await TestPostgres.createDatabase() else { return nil }
             let location = StoreLocation.postgres(url: url)
-            return TestStore(store: try await Store.open(location, now: now), location: location, directory: nil)
+            return TestStore(store: try await Store.open(location, timeout: timeout, now: now), location: location, directory: nil)
         }
     }
 
