@@ -1,7 +1,7 @@
 # tau-node developer entry points. `make run` starts a node; `make test` runs every test.
 SWIFT ?= swift
 
-.PHONY: all deps build release run test fuzz clean
+.PHONY: all deps build release run test fuzz bench-agent clean
 
 all: build
 
@@ -23,5 +23,9 @@ test:
 fuzz: deps
 	@Fuzz/run.sh
 
+# The agent loop's overhead per run (docs/agent-benchmark.md); not part of `make test`.
+bench-agent: deps
+	@scripts/bench-agent-loop.sh
+
 clean:
-	rm -rf .build .build-fuzz
+	rm -rf .build .build-fuzz Benchmarks/.build
