@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The agent loop's own overhead per run, with a model that answers at once (the Benchmarks/
-# package, package-benchmark, release build): wall clock p50 / p99, CPU and mallocs per
+# package, package-benchmark, release build): wall clock p50 / p99 and mallocs per
 # `agent.run`, for a one-turn run and a tool turn with sessions in memory, the same with
 # sessions (and usage) in SQLite, and through the scripted model server on loopback.
 # See docs/agent-benchmark.md.
