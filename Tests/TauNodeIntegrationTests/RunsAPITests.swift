@@ -122,8 +122,14 @@ struct RunsAPITests {
                     ["-N", "--max-time", "2", "-X", "POST", runs, "-H", "Authorization: Bearer \(key)", "-H", "Content-Type: application/json",
                      "-d", #"{"prompt":"write slowly again","stream":true}"#])
                 let cutID = try #require(Self.events(cut.body).first?["run_id"]?.stringValue)
+                // Reattached, the stream starts again from the first event and runs to the end.
+                let again = try await Self.curl(["-N", runs + "/" + cutID + "/events", "-H", "Authorization: Bearer \(key)"])
+                let replayed = Self.events(again.body)
+                #expect(replayed.first?["type"] == "run_started" && replayed.last?["type"] == "finished", "\(again.body.suffix(300))")
+                #expect(try await Self.curl([runs + "/" + cutID + "/events", "-H", "Authorization: Bearer \(other)"]).status == 404)
                 let survived = try await Self.finished(runs + "/" + cutID, key: key)
                 #expect(survived["summary"]?["outcome"] == "completed", "\(survived)")
+                #expect(try await Self.curl([runs + "/" + cutID + "/events", "-H", "Authorization: Bearer \(key)"]).status == 409)
             }
         }
     }
@@ -144,6 +150,8 @@ struct RunsAPITests {
                     let started = try await Self.post(urlA + "/agent/v1/runs", key: key, #"{"prompt":"write slowly"}"#)
                     let id = try #require(try JSONValue(parsing: started.body)["id"]?.stringValue, "\(started.body)")
                     #expect(try await Self.get(urlB + "/agent/v1/runs/" + id, key: key).json["status"] == "running")
+                    let elsewhere = try await Self.curl([urlB + "/agent/v1/runs/" + id + "/events", "-H", "Authorization: Bearer \(key)"])
+                    #expect(elsewhere.status == 409 && elsewhere.body.contains("run_on_other_replica"))
                     #expect(try await Self.post(urlB + "/agent/v1/runs/" + id + "/cancel", key: key, "").status == 202)
                     let ended = try await Self.finished(urlB + "/agent/v1/runs/" + id, key: key)
                     #expect(ended["summary"]?["outcome"] == "cancelled", "\(ended)")

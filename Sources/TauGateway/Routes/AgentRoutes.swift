@@ -33,7 +33,8 @@ public struct AgentGatewayDependencies: Sendable {
 /// The runs API (docs/agent.md), authenticated with the gateway's API keys; a key sees only
 /// the runs it started and the sessions they ran in:
 /// - `POST /agent/v1/runs` starts a run (`stream: true` answers with its events as SSE);
-/// - `GET /agent/v1/runs/{id}`, `POST /agent/v1/runs/{id}/cancel`;
+/// - `GET /agent/v1/runs/{id}`, `GET /agent/v1/runs/{id}/events` (SSE again, on the replica
+///   running it), `POST /agent/v1/runs/{id}/cancel`;
 /// - `GET /agent/v1/sessions`, `GET /agent/v1/sessions/{id}`.
 struct AgentRoutes {
     let dependencies: AgentGatewayDependencies
@@ -49,6 +50,22 @@ struct AgentRoutes {
             try await answering {
                 let caller = try await authenticate(request)
                 return .json(try await ownedRun(context.parameters.get("id") ?? "", caller: caller).json)
+            }
+        }
+        group.get("runs/:id/events") { request, context in
+            try await answering {
+                let caller = try await authenticate(request)
+                let id = context.parameters.get("id") ?? ""
+                let record = try await ownedRun(id, caller: caller)
+                guard record.status == .running else {
+                    throw AgentError("run_finished", "run \(id) has ended; GET /agent/v1/runs/\(id) has its summary", category: .conflict)
+                }
+                guard let events = await dependencies.runs.events(of: id) else {
+                    throw AgentError(
+                        "run_on_other_replica", "run \(id) runs on replica \(record.replica); its events are streamed there",
+                        category: .conflict)
+                }
+                return Self.eventStream(events, runID: id)
             }
         }
         group.post("runs/:id/cancel") { request, context in
@@ -146,9 +163,12 @@ struct AgentRoutes {
         guard json["stream"]?.boolValue == true else {
             return .json(started.record.json, status: .accepted)
         }
-        let events = started.events
-        // The run belongs to the node, not to this request: a client that goes away stops
-        // reading, and the run goes on.
+        return Self.eventStream(started.events, runID: started.record.id)
+    }
+
+    /// A run's events as SSE, from the first. The run belongs to the node, not to this
+    /// request: a client that goes away stops reading, and the run goes on.
+    static func eventStream(_ events: AsyncStream<AgentEvent>, runID: String) -> Response {
         let stream = ResponseBody { writer in
             for await event in events {
                 let payload = event.json
@@ -161,7 +181,7 @@ struct AgentRoutes {
             status: .ok,
             headers: [
                 .contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("x-accel-buffering")!: "no",
-                HTTPField.Name("x-tau-run-id")!: started.record.id,
+                HTTPField.Name("x-tau-run-id")!: runID,
             ], body: stream)
     }
 
