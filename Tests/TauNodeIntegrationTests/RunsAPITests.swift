@@ -130,6 +130,10 @@ struct RunsAPITests {
                 let survived = try await Self.finished(runs + "/" + cutID, key: key)
                 #expect(survived["summary"]?["outcome"] == "completed", "\(survived)")
                 #expect(try await Self.curl([runs + "/" + cutID + "/events", "-H", "Authorization: Bearer \(key)"]).status == 409)
+                let metrics = try await Self.curl([url + "/metrics"]).body
+                #expect(metrics.contains(#"tau_agent_runs_total{outcome="completed"} 2"#), "\(metrics)")
+                #expect(metrics.contains(#"tau_agent_runs_total{outcome="cancelled"} 1"#))
+                #expect(metrics.contains("tau_agent_runs_running 0"))
             }
         }
     }

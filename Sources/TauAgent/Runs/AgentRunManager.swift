@@ -21,6 +21,8 @@ public actor AgentRunManager {
     /// hold model calls, shell commands and MCP calls.
     public nonisolated let maximumConcurrentRuns: Int
     let logger: Logger
+    /// Sees every start and end with the number of runs this replica then runs (for metrics).
+    let observe: @Sendable (_ ended: AgentOutcome?, _ running: Int) -> Void
     private var local: [String: LocalRun] = [:]
     private var stopping = false
 
@@ -38,8 +40,9 @@ public actor AgentRunManager {
     public init(
         repository: any AgentRunRepository, sessions: any SessionRepository, clock: NodeClock, replica: String = "r-" + Hex.encode(SecureRandom.bytes(4)),
         heartbeatInterval: Duration = .seconds(1), lostAfter: TimeInterval = 30, maximumConcurrentRuns: Int = 8,
-        logger: Logger = Logger(label: "tau.agent.runs")
+        logger: Logger = Logger(label: "tau.agent.runs"), observe: @escaping @Sendable (_ ended: AgentOutcome?, _ running: Int) -> Void = { _, _ in }
     ) {
+        self.observe = observe
         self.maximumConcurrentRuns = max(1, maximumConcurrentRuns)
         self.repository = repository
         self.sessions = sessions
@@ -87,6 +90,7 @@ public actor AgentRunManager {
         let runID = record.id
         let task = Task { await agent.run(prompt, in: session, runID: runID) { channel.send($0) } }
         local[runID] = LocalRun(task: task, channel: channel)
+        observe(nil, local.count)
         Task { await self.watch(runID, task: task, channel: channel) }
         return Started(record: record, events: events)
     }
@@ -110,6 +114,7 @@ public actor AgentRunManager {
         beats.cancel()
         // Its place is free before its end is recorded: whoever sees it finished may start another.
         local[runID] = nil
+        observe(summary.outcome, local.count)
         do {
             try await repository.finish(runID, summary: summary.json, at: clock.now())
         } catch {

@@ -14,6 +14,7 @@ public final class GatewayMetrics: Sendable {
     private let breakersOpen: Gauge
     private let breakersHalfOpen: Gauge
     private let breakersFailing: Gauge
+    private let runsRunning: Gauge
 
     /// Help texts by metric name, for the exporter.
     public static let help: [String: String] = [
@@ -25,6 +26,8 @@ public final class GatewayMetrics: Sendable {
         "tau_gateway_breakers_open": "Routes whose circuit breaker is open",
         "tau_gateway_breakers_half_open": "Routes whose circuit breaker has a probe out",
         "tau_gateway_breakers_failing": "Routes with failures in a row whose breaker is still closed",
+        "tau_agent_runs_total": "Runs of the runs API that ended, by outcome",
+        "tau_agent_runs_running": "Runs of the runs API this replica runs now",
     ]
 
     /// Histogram buckets by metric name, for the exporter.
@@ -43,6 +46,19 @@ public final class GatewayMetrics: Sendable {
         breakersOpen = Gauge(label: "tau_gateway_breakers_open", factory: factory)
         breakersHalfOpen = Gauge(label: "tau_gateway_breakers_half_open", factory: factory)
         breakersFailing = Gauge(label: "tau_gateway_breakers_failing", factory: factory)
+        runsRunning = Gauge(label: "tau_agent_runs_running", factory: factory)
+    }
+
+    /// Counts a run of the runs API that ended (`outcome` is one of the agent's fixed codes)
+    /// and how many this replica still runs.
+    public func agentRunEnded(outcome: String, running: Int) {
+        CoreMetrics.Counter(label: "tau_agent_runs_total", dimensions: [("outcome", outcome)], factory: factory).increment()
+        runsRunning.record(running)
+    }
+
+    /// How many runs this replica runs, when one starts.
+    public func agentRunStarted(running: Int) {
+        runsRunning.record(running)
     }
 
     /// Counts one call that reached routing, from its usage record.

@@ -25,14 +25,19 @@ extension NodeContext {
     /// `[agent] workspace` with the configured MCP servers' tools. Nobody can answer approval
     /// questions over HTTP, so calls that need approval are refused unless the operator set
     /// `[agent] approval` to `auto` or `never`.
-    func agentGateway(models: NodeModels, access: GatewayAccess, logger: Logger) async throws -> (AgentGatewayDependencies, AgentRunService) {
+    func agentGateway(
+        models: NodeModels, access: GatewayAccess, metrics: GatewayMetrics, logger: Logger
+    ) async throws -> (AgentGatewayDependencies, AgentRunService) {
         let mcp = try mcpToolSource()
         for problem in await mcp.start() {
             logger.warning("MCP server not started", metadata: ["server": "\(problem.server)", "code": "\(problem.code)", "detail": "\(problem.message)"])
         }
         let mcpTools = await mcp.tools
         let manager = AgentRunManager(
-            repository: store.agentRuns, sessions: sessions, clock: clock, maximumConcurrentRuns: agentSettings.maxRuns, logger: logger)
+            repository: store.agentRuns, sessions: sessions, clock: clock, maximumConcurrentRuns: agentSettings.maxRuns, logger: logger,
+            observe: { ended, running in
+                if let ended { metrics.agentRunEnded(outcome: ended.rawValue, running: running) } else { metrics.agentRunStarted(running: running) }
+            })
         let workspace = agentSettings.workspace ?? FileManager.default.currentDirectoryPath
         let configured = agentSettings.model
         let dependencies = AgentGatewayDependencies(

@@ -65,7 +65,8 @@ public struct NodeServer: Sendable {
         let agentGateway: AgentGatewayDependencies
         let runService: AgentRunService
         do {
-            (agentGateway, runService) = try await context.agentGateway(models: models, access: models.access, logger: logger)
+            (agentGateway, runService) = try await context.agentGateway(
+                models: models, access: models.access, metrics: gatewayMetrics, logger: logger)
         } catch {
             await models.shutdown()
             throw error
