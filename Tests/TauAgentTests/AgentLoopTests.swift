@@ -290,6 +290,8 @@ struct AgentLoopTests {
         try AtomicFile.write("Use tabs.", to: directory.appending("AGENTS.md"))
         let prompt = SystemPrompt.compose(base: "base", workspace: directory.path)
         #expect(prompt.hasPrefix("base\n\n") && prompt.hasSuffix("Use tabs."))
+        let dated = SystemPrompt.compose(base: "base", workspace: directory.path, today: Date(epochMilliseconds: 1_790_000_000_000))
+        #expect(dated.hasPrefix("base\n\nThe workspace is \(directory.path). Today is 2026-09-21."))
     }
 }
 

@@ -72,8 +72,13 @@ public enum SystemPrompt {
         is done, answer briefly with what you did.
         """
 
-    /// `base` followed by the workspace's `AGENTS.md`, when it has one.
-    public static func compose(base: String = SystemPrompt.base, workspace: String) -> String {
+    /// `base`, then where the agent works and the date (when `today` is given), then the
+    /// workspace's `AGENTS.md`, when it has one.
+    public static func compose(base: String = SystemPrompt.base, workspace: String, today: Date? = nil) -> String {
+        var base = base
+        if let today {
+            base += "\n\nThe workspace is \(workspace). Today is \(Timestamp.format(today).prefix(10))."
+        }
         let path = (workspace as NSString).appendingPathComponent("AGENTS.md")
         guard let handle = FileHandle(forReadingAtPath: path) else { return base }
         defer { try? handle.close() }

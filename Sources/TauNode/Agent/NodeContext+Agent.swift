@@ -65,7 +65,7 @@ extension NodeContext {
             redactor: SecretRedactor(literals: models.providerKeys + [operatorToken].compactMap { $0 }), audit: store.audit,
             approver: approver)
         let configuration = AgentConfiguration(
-            model: model, systemPrompt: SystemPrompt.compose(workspace: paths.read.workspace), maxTurns: maxTurns ?? settings.maxTurns,
+            model: model, systemPrompt: SystemPrompt.compose(workspace: paths.read.workspace, today: clock.now()), maxTurns: maxTurns ?? settings.maxTurns,
             turnTimeout: settings.turnTimeout, toolTimeout: settings.toolTimeout, runTimeout: settings.runTimeout, callContext: callContext)
         let context = ToolContext(paths: paths.write, memory: store.memory, http: http, now: clock.now)
         return Agent(
