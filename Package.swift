@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TauStore", targets: ["TauStore"]),
         .library(name: "TauProviders", targets: ["TauProviders"]),
         .library(name: "TauAgent", targets: ["TauAgent"]),
+        .library(name: "TauLedger", targets: ["TauLedger"]),
         .library(name: "TauGateway", targets: ["TauGateway"]),
         .library(name: "TauNode", targets: ["TauNode"]),
         .library(name: "TauTesting", targets: ["TauTesting"]),
@@ -84,6 +85,8 @@ let package = Package(
             name: "tau-mcp-test-server",
             dependencies: [.product(name: "MCP", package: "swift-sdk")]
         ),
+        // Beside TauMesh: neither imports the other; delegation sits above both.
+        .target(name: "TauLedger", dependencies: ["TauCore", "TauCrypto"]),
         .target(
             name: "TauStore",
             dependencies: [
@@ -192,6 +195,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TauNodeTests", dependencies: ["TauNode", "TauTesting"]),
+        .testTarget(name: "TauLedgerTests", dependencies: ["TauLedger", "TauCore"]),
         .testTarget(
             name: "TauAgentTests",
             // Depends on the MCP test server so that a plain `swift test` builds the binary it starts.
