@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "TauStore",
             dependencies: [
-                "TauCore", "TauIdentity", "TauEnvelope", "TauMesh", "TauProviders", "TauAgent",
+                "TauCore", "TauIdentity", "TauEnvelope", "TauMesh", "TauProviders", "TauAgent", "TauLedger",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -144,7 +144,7 @@ let package = Package(
         .target(
             name: "TauTesting",
             dependencies: [
-                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauProviders", "TauStore", "TauAgent",
+                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauProviders", "TauStore", "TauAgent", "TauLedger",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -184,7 +184,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TauStoreTests",
-            dependencies: ["TauStore", "TauTesting", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["TauStore", "TauTesting", "TauLedger", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "TauGatewayTests",

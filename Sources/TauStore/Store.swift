@@ -136,6 +136,8 @@ public struct StoreAccess: Sendable {
     public var sessions: SQLSessionRepository { SQLSessionRepository(executor: executor) }
     /// The agent's full-text memory.
     public var memory: SQLMemoryRepository { SQLMemoryRepository(executor: executor) }
+    /// The node's double-entry ledger.
+    public var ledger: SQLLedgerRepository { SQLLedgerRepository(executor: executor) }
     /// Runs of the runs API, shared by the replicas.
     public var agentRuns: SQLAgentRunRepository { SQLAgentRunRepository(executor: executor) }
     /// The agent's audit log of security-relevant events.

@@ -5,6 +5,7 @@ import TauEnvelope
 import TauIdentity
 import TauMesh
 import TauProviders
+import TauLedger
 import TauStore
 import TauTesting
 import Testing
@@ -94,6 +95,11 @@ extension ContractTests {
 }
 
 extension ContractTests {
+    @Test(arguments: TestBackend.allCases, LedgerRepositoryContract.cases)
+    func ledger(_ backend: TestBackend, _ contract: ContractCase<any LedgerRepository>) async throws {
+        try await Self.with(backend, memory: { InMemoryLedgerRepository() }, store: { $0.ledger }, contract.run)
+    }
+
     @Test(arguments: TestBackend.allCases, AgentRunRepositoryContract.cases)
     func agentRuns(_ backend: TestBackend, _ contract: ContractCase<any AgentRunRepository>) async throws {
         try await Self.with(backend, memory: { InMemoryAgentRunRepository() }, store: { $0.agentRuns }, contract.run)

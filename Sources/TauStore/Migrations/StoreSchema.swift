@@ -1,7 +1,7 @@
 /// Every table tau-node keeps, as migrations per domain, in the order they are applied.
 enum StoreSchema {
     static var migrations: [Migration] {
-        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes, agentSessions, agentMemory, agentAudit, agentRuns]
+        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes, agentSessions, agentMemory, agentAudit, agentRuns, ledger]
     }
 
     static let identity = Migration(
@@ -122,6 +122,34 @@ enum StoreSchema {
                 replica TEXT NOT NULL)
             """,
             "CREATE INDEX agent_runs_owner ON agent_runs (api_key_id, created_at_ms)",
+        ])
+
+    /// The node's double-entry ledger (Specs/escrow.md §4): entries with a unique idempotency
+    /// key, and their postings in integer micro-units.
+    static let ledger = Migration(
+        domain: "ledger", version: 1, name: "entries",
+        [
+            """
+            CREATE TABLE ledger_entries (
+                id TEXT PRIMARY KEY,
+                idempotency_key TEXT NOT NULL UNIQUE,
+                kind TEXT NOT NULL,
+                escrow_id TEXT,
+                memo TEXT NOT NULL,
+                time_ms BIGINT NOT NULL)
+            """,
+            "CREATE INDEX ledger_entries_escrow ON ledger_entries (escrow_id, time_ms)",
+            "CREATE INDEX ledger_entries_time ON ledger_entries (time_ms, id)",
+            """
+            CREATE TABLE ledger_postings (
+                entry_id TEXT NOT NULL REFERENCES ledger_entries (id),
+                seq BIGINT NOT NULL,
+                account TEXT NOT NULL,
+                amount_micros BIGINT NOT NULL,
+                currency TEXT NOT NULL,
+                PRIMARY KEY (entry_id, seq))
+            """,
+            "CREATE INDEX ledger_postings_account ON ledger_postings (account, currency)",
         ])
 
     static let envelope = Migration(
