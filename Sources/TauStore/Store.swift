@@ -138,6 +138,8 @@ public struct StoreAccess: Sendable {
     public var memory: SQLMemoryRepository { SQLMemoryRepository(executor: executor) }
     /// The node's double-entry ledger.
     public var ledger: SQLLedgerRepository { SQLLedgerRepository(executor: executor) }
+    /// The node's escrows, stored with their postings.
+    public var escrows: SQLEscrowRepository { SQLEscrowRepository(executor: executor) }
     /// Runs of the runs API, shared by the replicas.
     public var agentRuns: SQLAgentRunRepository { SQLAgentRunRepository(executor: executor) }
     /// The agent's audit log of security-relevant events.

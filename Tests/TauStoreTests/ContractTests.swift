@@ -100,6 +100,17 @@ extension ContractTests {
         try await Self.with(backend, memory: { InMemoryLedgerRepository() }, store: { $0.ledger }, contract.run)
     }
 
+    @Test(arguments: TestBackend.allCases, EscrowRepositoryContract.cases)
+    func escrows(_ backend: TestBackend, _ contract: ContractCase<EscrowStoreUnderTest>) async throws {
+        try await Self.with(
+            backend,
+            memory: {
+                let ledger = InMemoryLedgerRepository()
+                return EscrowStoreUnderTest(escrows: InMemoryEscrowRepository(ledger: ledger), ledger: ledger)
+            },
+            store: { EscrowStoreUnderTest(escrows: $0.escrows, ledger: $0.ledger) }, contract.run)
+    }
+
     @Test(arguments: TestBackend.allCases, AgentRunRepositoryContract.cases)
     func agentRuns(_ backend: TestBackend, _ contract: ContractCase<any AgentRunRepository>) async throws {
         try await Self.with(backend, memory: { InMemoryAgentRunRepository() }, store: { $0.agentRuns }, contract.run)

@@ -41,6 +41,35 @@ public struct Escrow: Sendable, Equatable {
     public private(set) var disputeDeadline: Date?
     /// The ids of the signed messages that moved the escrow, in order (its receipts).
     public private(set) var receipts: [String]
+    /// How many times the store has written it (0 before the first write); stores refuse a
+    /// write from a writer that read an older version.
+    public var version: Int = 0
+    /// When its timer wakes it, if it has one (the last `.wake` action not cancelled).
+    public private(set) var wakeAt: Date?
+
+    /// An escrow as a store kept it.
+    public static func restore(
+        id: String, side: Side, payer: String, payee: String, agent: String, amount: Money, taskHash: String, deadline: Date,
+        state: State, invoice: Money?, resultHash: String?, disputeDeadline: Date?, receipts: [String], version: Int, wakeAt: Date?
+    ) -> Escrow {
+        var escrow = Escrow(
+            id: id, side: side, payer: payer, payee: payee, agent: agent, amount: amount, taskHash: taskHash, deadline: deadline, state: state,
+            invoice: invoice, resultHash: resultHash, disputeDeadline: disputeDeadline, receipts: receipts)
+        escrow.version = version
+        escrow.wakeAt = wakeAt
+        return escrow
+    }
+
+    /// Keeps ``wakeAt`` in step with the timer actions of a transition.
+    public mutating func noteTimers(_ actions: [Action]) {
+        for action in actions {
+            switch action {
+            case .wake(let time): wakeAt = time
+            case .cancelWake: wakeAt = nil
+            case .post, .keepReceipt: break
+            }
+        }
+    }
 
     /// What the node must do after a transition.
     public enum Action: Sendable, Equatable {
@@ -69,13 +98,15 @@ public struct Escrow: Sendable, Equatable {
         let escrow = Escrow(
             id: id, side: side, payer: payer, payee: payee, agent: agent ?? payer, amount: amount, taskHash: taskHash, deadline: deadline,
             state: .held, invoice: nil, resultHash: nil, disputeDeadline: nil, receipts: [openMessageID])
+        var opened = escrow
+        opened.wakeAt = deadline
         var actions: [Action] = [.keepReceipt(messageID: openMessageID), .wake(at: deadline)]
         if side == .payer {
             actions.insert(
                 .post(try LedgerEntry.transfer(amount, from: .wallet, to: .escrow(id), kind: .hold, idempotencyKey: "\(id)/hold", escrowID: id, time: now)),
                 at: 0)
         }
-        return (escrow, actions)
+        return (opened, actions)
     }
 
     /// The payee's signed `task/result`: its hash and invoice.
@@ -158,6 +189,9 @@ public struct Escrow: Sendable, Equatable {
             return try settleRefund(now: now)
         case .disputed where disputeDeadline.map { now >= $0 } == true:
             return try settleRefund(now: now)
+        case .held where resultHash != nil && now >= deadline:
+            // The payer releases once it has checked the result; the timer has done its part.
+            return [.cancelWake]
         default:
             return []
         }

@@ -1,7 +1,7 @@
 /// Every table tau-node keeps, as migrations per domain, in the order they are applied.
 enum StoreSchema {
     static var migrations: [Migration] {
-        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes, agentSessions, agentMemory, agentAudit, agentRuns, ledger]
+        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes, agentSessions, agentMemory, agentAudit, agentRuns, ledger, ledgerEscrows]
     }
 
     static let identity = Migration(
@@ -150,6 +150,37 @@ enum StoreSchema {
                 PRIMARY KEY (entry_id, seq))
             """,
             "CREATE INDEX ledger_postings_account ON ledger_postings (account, currency)",
+        ])
+
+    /// Escrows, one row per escrow and side, with a version for optimistic writes and the
+    /// time their timer is due (Specs/escrow.md §5, §8).
+    static let ledgerEscrows = Migration(
+        domain: "ledger", version: 2, name: "escrows",
+        [
+            """
+            CREATE TABLE ledger_escrows (
+                id TEXT NOT NULL,
+                side TEXT NOT NULL,
+                payer TEXT NOT NULL,
+                payee TEXT NOT NULL,
+                agent TEXT NOT NULL,
+                amount_micros BIGINT NOT NULL,
+                currency TEXT NOT NULL,
+                task_hash TEXT NOT NULL,
+                deadline_ms BIGINT NOT NULL,
+                state TEXT NOT NULL,
+                invoice_micros BIGINT,
+                result_hash TEXT,
+                dispute_deadline_ms BIGINT,
+                receipts TEXT NOT NULL,
+                wake_at_ms BIGINT,
+                final BOOLEAN NOT NULL,
+                version BIGINT NOT NULL,
+                updated_at_ms BIGINT NOT NULL,
+                PRIMARY KEY (id, side))
+            """,
+            "CREATE INDEX ledger_escrows_due ON ledger_escrows (final, wake_at_ms)",
+            "CREATE INDEX ledger_escrows_updated ON ledger_escrows (updated_at_ms)",
         ])
 
     static let envelope = Migration(
