@@ -136,7 +136,7 @@ let package = Package(
             name: "tau-node",
             dependencies: [
                 "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore", "TauNode", "TauProviders", "TauAgent",
-                "CEditLine",
+                "TauLedger", "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

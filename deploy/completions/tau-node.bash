@@ -173,13 +173,13 @@ _tau-node() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|id|serve|peer|send-ping|keys|models|usage|run|chat|sessions|audit|help)
+    init|id|serve|peer|send-ping|keys|models|usage|run|chat|sessions|audit|wallet|escrow|help)
         # Offer subcommand argument completions
         "_tau-node_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init id serve peer send-ping keys models usage run chat sessions audit help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init id serve peer send-ping keys models usage run chat sessions audit wallet escrow help' -- "${cur}"))
         ;;
     esac
 }
@@ -892,6 +892,142 @@ _tau-node_audit() {
         return
         ;;
     '--limit')
+        return
+        ;;
+    esac
+}
+
+_tau-node_wallet() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __tau-node_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    balance|history|credit)
+        # Offer subcommand argument completions
+        "_tau-node_wallet_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'balance history credit' -- "${cur}"))
+        ;;
+    esac
+}
+
+_tau-node_wallet_balance() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __tau-node_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    esac
+}
+
+_tau-node_wallet_history() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --limit --escrow)
+    __tau-node_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    '--escrow')
+        return
+        ;;
+    esac
+}
+
+_tau-node_wallet_credit() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --key --memo)
+    __tau-node_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--memo')
+        return
+        ;;
+    esac
+}
+
+_tau-node_escrow() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __tau-node_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|show)
+        # Offer subcommand argument completions
+        "_tau-node_escrow_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list show' -- "${cur}"))
+        ;;
+    esac
+}
+
+_tau-node_escrow_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --limit)
+    __tau-node_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    esac
+}
+
+_tau-node_escrow_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home)
+    __tau-node_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
         return
         ;;
     esac

@@ -1,0 +1,53 @@
+import Foundation
+import TauCore
+import TauLedger
+import TauStore
+import TauTesting
+import Testing
+
+/// `tau-node wallet` and `tau-node escrow` as child processes, on a home whose ledger the test
+/// also writes through the store, as the delegation protocol will.
+@Suite(.serialized, .timeLimit(.minutes(10)))
+struct LedgerCLITests {
+    func tau(_ arguments: [String], home: String) async throws -> TauNodeProcess.Result {
+        try await TauNodeProcess.run(arguments + ["--home", home])
+    }
+
+    @Test func creditsBalancesHistoryAndEscrows() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let home = directory.appending("node")
+        let first = try await tau(["wallet", "credit", "25", "--key", "demo-1", "--json"], home: home)
+        #expect(first.exitCode == 0, "\(first.standardError)")
+        #expect(try JSONValue(parsing: first.standardOutput)["repeated"] == false)
+        let again = try await tau(["wallet", "credit", "25", "--key", "demo-1", "--json"], home: home)
+        #expect(try JSONValue(parsing: again.standardOutput)["repeated"] == true)
+        #expect(try await tau(["wallet", "credit", "30", "--key", "demo-1"], home: home).standardError.contains("idempotency_key_reused"))
+        #expect(try await tau(["wallet", "credit", "abc"], home: home).standardError.contains("money_invalid"))
+        #expect(try await tau(["wallet", "credit", "0"], home: home).standardError.contains("amount_invalid"))
+
+        // An escrow paid through the node's store shows in the CLI.
+        let store = try await Store.open(.sqlite(path: home + "/node.sqlite"))
+        let book = EscrowBook(escrows: store.escrows, now: { Date() })
+        _ = try await book.open(
+            id: "esc_000000000000000000000001", side: .payer, payer: "did:tau:me", payee: "did:tau:worker",
+            amount: Money(microunits: 4_000_000, currency: .credits), taskHash: "task", deadline: Date().addingTimeInterval(600), openMessageID: "m-open")
+        _ = try await book.transition("esc_000000000000000000000001", side: .payer) { escrow, time throws(LedgerError) in
+            _ = try escrow.result(hash: "r", invoice: Money(microunits: 3_000_000, currency: .credits), signer: "did:tau:worker", messageID: "m-result")
+            return try escrow.release(invoice: Money(microunits: 3_000_000, currency: .credits), signer: "did:tau:me", messageID: "m-release", now: time)
+        }
+        await store.close()
+
+        let balance = try JSONValue(parsing: try await tau(["wallet", "balance", "--json"], home: home).standardOutput)
+        #expect(balance["wallet"] == 22 && balance["paid"] == 3 && balance["held_in_escrow"] == 0 && balance["topped_up"] == 25)
+        let history = try JSONValue(parsing: try await tau(["wallet", "history", "--json"], home: home).standardOutput)
+        #expect(history["entries"]?.arrayValue?.map { $0["kind"]?.stringValue ?? "" } == ["release", "hold", "top_up"])
+        let listed = try await tau(["escrow", "list"], home: home)
+        #expect(listed.standardOutput.contains("esc_000000000000000000000001") && listed.standardOutput.contains("released"))
+        let shown = try JSONValue(parsing: try await tau(["escrow", "show", "esc_000000000000000000000001", "--json"], home: home).standardOutput)
+        #expect(shown["escrows"]?.arrayValue?.first?["receipts"] == ["m-open", "m-result", "m-release"])
+        #expect(shown["entries"]?.arrayValue?.count == 2)
+        let missing = try await tau(["escrow", "show", "esc_nope"], home: home)
+        #expect(missing.exitCode == 66 && missing.standardError.contains("escrow_not_found"))
+    }
+}
