@@ -136,6 +136,8 @@ public struct StoreAccess: Sendable {
     public var sessions: SQLSessionRepository { SQLSessionRepository(executor: executor) }
     /// The agent's full-text memory.
     public var memory: SQLMemoryRepository { SQLMemoryRepository(executor: executor) }
+    /// Evidence about peers, for their reputation.
+    public var reputation: SQLReputationRepository { SQLReputationRepository(executor: executor) }
     /// The node's double-entry ledger.
     public var ledger: SQLLedgerRepository { SQLLedgerRepository(executor: executor) }
     /// The node's escrows, stored with their postings.

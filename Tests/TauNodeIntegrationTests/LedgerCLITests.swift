@@ -1,6 +1,7 @@
 import Foundation
 import TauCore
 import TauLedger
+import TauMesh
 import TauStore
 import TauTesting
 import Testing
@@ -49,5 +50,28 @@ struct LedgerCLITests {
         #expect(shown["entries"]?.arrayValue?.count == 2)
         let missing = try await tau(["escrow", "show", "esc_nope"], home: home)
         #expect(missing.exitCode == 66 && missing.standardError.contains("escrow_not_found"))
+    }
+
+    @Test func peerShowListsTheScoreAndItsEvidence() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let home = directory.appending("node")
+        let peer = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+        #expect(try await tau(["peer", "show", peer], home: home).standardError.contains("peer_not_found"))
+        #expect(try await tau(["peer", "show", "not-a-did"], home: home).exitCode != 0)
+        let store = try await Store.open(.sqlite(path: home + "/node.sqlite"))
+        for (index, outcome) in [ReputationEvidence.Outcome.success, .success, .success, .timeout].enumerated() {
+            try await store.reputation.record(
+                ReputationEvidence(id: "rep_\(index)", peer: peer, outcome: outcome, latency: .milliseconds(400), time: Date(), receiptID: "m-\(index)"))
+        }
+        await store.close()
+        let shown = try await tau(["peer", "show", peer, "--json"], home: home)
+        #expect(shown.exitCode == 0, "\(shown.standardError)")
+        let json = try JSONValue(parsing: shown.standardOutput)
+        // A prior of one and one, three successes and a timeout, all fresh: 4 / 6.
+        let score = try #require(json["reputation"]?["score"]?.doubleValue)
+        #expect(abs(score - 4.0 / 6.0) < 0.001)
+        #expect(json["reputation"]?["counts"]?["timeout"] == 1 && json["evidence"]?.arrayValue?.count == 4)
+        #expect(try await tau(["peer", "show", peer], home: home).standardOutput.contains("score           0.667"))
     }
 }

@@ -100,6 +100,11 @@ extension ContractTests {
         try await Self.with(backend, memory: { InMemoryLedgerRepository() }, store: { $0.ledger }, contract.run)
     }
 
+    @Test(arguments: TestBackend.allCases, ReputationRepositoryContract.cases)
+    func reputation(_ backend: TestBackend, _ contract: ContractCase<any ReputationRepository>) async throws {
+        try await Self.with(backend, memory: { InMemoryReputationRepository() }, store: { $0.reputation }, contract.run)
+    }
+
     @Test(arguments: TestBackend.allCases, EscrowRepositoryContract.cases)
     func escrows(_ backend: TestBackend, _ contract: ContractCase<EscrowStoreUnderTest>) async throws {
         try await Self.with(

@@ -444,13 +444,13 @@ _tau-node_peer() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    add|list|remove)
+    add|list|show|remove)
         # Offer subcommand argument completions
         "_tau-node_peer_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'add list remove' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'add list show remove' -- "${cur}"))
         ;;
     esac
 }
@@ -483,6 +483,24 @@ _tau-node_peer_list() {
     # Offer option value completions
     case "${prev}" in
     '--home')
+        return
+        ;;
+    esac
+}
+
+_tau-node_peer_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--home --limit)
+    __tau-node_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--home')
+        return
+        ;;
+    '--limit')
         return
         ;;
     esac

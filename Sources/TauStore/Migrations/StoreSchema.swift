@@ -1,7 +1,7 @@
 /// Every table tau-node keeps, as migrations per domain, in the order they are applied.
 enum StoreSchema {
     static var migrations: [Migration] {
-        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes, agentSessions, agentMemory, agentAudit, agentRuns, ledger, ledgerEscrows]
+        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes, agentSessions, agentMemory, agentAudit, agentRuns, ledger, ledgerEscrows, reputation]
     }
 
     static let identity = Migration(
@@ -181,6 +181,23 @@ enum StoreSchema {
             """,
             "CREATE INDEX ledger_escrows_due ON ledger_escrows (final, wake_at_ms)",
             "CREATE INDEX ledger_escrows_updated ON ledger_escrows (updated_at_ms)",
+        ])
+
+    /// Evidence about peers (Specs/mesh.md, reputation): one row per outcome seen, at most one
+    /// per receipt.
+    static let reputation = Migration(
+        domain: "mesh", version: 2, name: "reputation",
+        [
+            """
+            CREATE TABLE mesh_reputation (
+                id TEXT PRIMARY KEY,
+                peer TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                latency_ms BIGINT,
+                time_ms BIGINT NOT NULL,
+                receipt_id TEXT UNIQUE)
+            """,
+            "CREATE INDEX mesh_reputation_peer ON mesh_reputation (peer, time_ms)",
         ])
 
     static let envelope = Migration(

@@ -11,7 +11,7 @@ struct PeerCommand: AsyncParsableCommand {
         commandName: "peer",
         abstract: "Manage the nodes this node gossips with.",
         discussion: "The peer table lives in node.sqlite; a running daemon picks up changes at its next gossip round.",
-        subcommands: [PeerAddCommand.self, PeerListCommand.self, PeerRemoveCommand.self])
+        subcommands: [PeerAddCommand.self, PeerListCommand.self, PeerShowCommand.self, PeerRemoveCommand.self])
 }
 
 struct PeerAddCommand: AsyncParsableCommand {
