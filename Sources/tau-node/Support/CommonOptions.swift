@@ -13,6 +13,22 @@ struct HomeOptions: ParsableArguments {
     var json = false
 
     var nodeHome: NodeHome { NodeHome.resolve(explicit: home) }
+
+    /// Runs a command body on the opened home (logs at error level), reporting failures with
+    /// their reason codes, and closes the store whatever happens.
+    func withContext(_ body: (NodeContext) async throws -> Void) async throws {
+        Logs.bootstrap(level: Logs.level(nil, default: .error))
+        try await Output.reporting(json: json) {
+            let context = try await NodeContext.open(nodeHome)
+            do {
+                try await body(context)
+            } catch {
+                await context.close()
+                throw error
+            }
+            await context.close()
+        }
+    }
 }
 
 /// Where the keystore passphrase comes from.

@@ -21,17 +21,7 @@ struct SessionsCommand: AsyncParsableCommand {
 
     /// Opens the home's store, runs `body` with the sessions, and closes it.
     static func withSessions(_ home: HomeOptions, _ body: (NodeContext, any SessionRepository) async throws -> Void) async throws {
-        Logs.bootstrap(level: Logs.level(nil, default: .error))
-        try await Output.reporting(json: home.json) {
-            let context = try await NodeContext.open(home.nodeHome)
-            do {
-                try await body(context, context.sessions)
-            } catch {
-                await context.close()
-                throw error
-            }
-            await context.close()
-        }
+        try await home.withContext { context in try await body(context, context.sessions) }
     }
 
     static func existing(_ id: String, in sessions: any SessionRepository) async throws -> Session {

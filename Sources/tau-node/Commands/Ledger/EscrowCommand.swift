@@ -31,7 +31,7 @@ struct EscrowListCommand: AsyncParsableCommand {
     var limit: Int = 20
 
     func run() async throws {
-        try await WalletCommand.withStore(homeOptions) { context in
+        try await homeOptions.withContext { context in
             let escrows = try await context.store.escrows.list(limit: max(1, min(limit, 10_000)))
             if homeOptions.json {
                 Output.json(["escrows": .array(escrows.map(EscrowCommand.json))])
@@ -59,7 +59,7 @@ struct EscrowShowCommand: AsyncParsableCommand {
     var id: String
 
     func run() async throws {
-        try await WalletCommand.withStore(homeOptions) { context in
+        try await homeOptions.withContext { context in
             var found: [Escrow] = []
             for side in [Escrow.Side.payer, .payee] {
                 if let escrow = try await context.store.escrows.escrow(id, side: side) { found.append(escrow) }

@@ -12,21 +12,6 @@ struct WalletCommand: AsyncParsableCommand {
         discussion: "Every move of credits is a balanced ledger entry in the node's store (Specs/escrow.md).",
         subcommands: [WalletBalanceCommand.self, WalletHistoryCommand.self, WalletCreditCommand.self])
 
-    /// Opens the home's store, runs `body`, and closes it.
-    static func withStore(_ home: HomeOptions, _ body: (NodeContext) async throws -> Void) async throws {
-        Logs.bootstrap(level: Logs.level(nil, default: .error))
-        try await Output.reporting(json: home.json) {
-            let context = try await NodeContext.open(home.nodeHome)
-            do {
-                try await body(context)
-            } catch {
-                await context.close()
-                throw error
-            }
-            await context.close()
-        }
-    }
-
     static func amount(_ money: Money) -> String {
         money.currency == .credits ? money.decimalString + " credits" : money.formatted()
     }
@@ -39,7 +24,7 @@ struct WalletBalanceCommand: AsyncParsableCommand {
     @OptionGroup var homeOptions: HomeOptions
 
     func run() async throws {
-        try await WalletCommand.withStore(homeOptions) { context in
+        try await homeOptions.withContext { context in
             let balances = try await context.store.ledger.balances(currency: .credits)
             func sum(_ prefix: String) -> Int64 {
                 balances.filter { $0.key.name.hasPrefix(prefix) }.reduce(0) { $0 + $1.value.microunits }
@@ -77,7 +62,7 @@ struct WalletHistoryCommand: AsyncParsableCommand {
     var escrow: String?
 
     func run() async throws {
-        try await WalletCommand.withStore(homeOptions) { context in
+        try await homeOptions.withContext { context in
             let entries = try await context.store.ledger.entries(escrowID: escrow, limit: max(1, min(limit, 10_000)))
             if homeOptions.json {
                 Output.json(["entries": .array(entries.map(Self.json))])
@@ -123,7 +108,7 @@ struct WalletCreditCommand: AsyncParsableCommand {
     var memo: String = "operator top-up"
 
     func run() async throws {
-        try await WalletCommand.withStore(homeOptions) { context in
+        try await homeOptions.withContext { context in
             let credits = try Money(parsing: amount, currency: .credits)
             let entry = try LedgerEntry.transfer(
                 credits, from: .topUp, to: .wallet, kind: .topUp, idempotencyKey: key ?? "topup/" + Hex.encode(SecureRandom.bytes(12)),
