@@ -124,7 +124,7 @@ let package = Package(
         .target(
             name: "TauNode",
             dependencies: [
-                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore", "TauGateway", "TauProviders", "TauAgent",
+                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore", "TauGateway", "TauProviders", "TauAgent", "TauLedger",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

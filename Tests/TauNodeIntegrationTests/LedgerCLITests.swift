@@ -74,4 +74,30 @@ struct LedgerCLITests {
         #expect(json["reputation"]?["counts"]?["timeout"] == 1 && json["evidence"]?.arrayValue?.count == 4)
         #expect(try await tau(["peer", "show", peer], home: home).standardOutput.contains("score           0.667"))
     }
+
+    @Test func aServerThatWasDownAtTheDeadlineRefundsWhenItStarts() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let home = directory.appending("node")
+        #expect(try await tau(["wallet", "credit", "10"], home: home).exitCode == 0)
+        let store = try await Store.open(.sqlite(path: home + "/node.sqlite"))
+        _ = try await EscrowBook(escrows: store.escrows, now: { Date() }).open(
+            id: "esc_000000000000000000000002", side: .payer, payer: "did:tau:me", payee: "did:tau:gone",
+            amount: Money(microunits: 4_000_000, currency: .credits), taskHash: "task", deadline: Date().addingTimeInterval(1), openMessageID: "m-open")
+        await store.close()
+        #expect(try JSONValue(parsing: try await tau(["wallet", "balance", "--json"], home: home).standardOutput)["held_in_escrow"] == 4)
+        // The node is down when the deadline passes, and settles the escrow as it comes back.
+        try await Task.sleep(for: .milliseconds(1_200))
+        let (state, _) = try await TauNodeProcess.withServer(home: home) { _ in
+            for _ in 0..<100 {
+                let shown = try JSONValue(parsing: try await tau(["escrow", "show", "esc_000000000000000000000002", "--json"], home: home).standardOutput)
+                if let state = shown["escrows"]?.arrayValue?.first?["state"]?.stringValue, state != "held" { return state }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return "held"
+        }
+        #expect(state == "refunded")
+        let balance = try JSONValue(parsing: try await tau(["wallet", "balance", "--json"], home: home).standardOutput)
+        #expect(balance["wallet"] == 10 && balance["held_in_escrow"] == 0)
+    }
 }

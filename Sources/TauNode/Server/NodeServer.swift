@@ -7,6 +7,7 @@ import TauCrypto
 import TauEnvelope
 import TauGateway
 import TauIdentity
+import TauLedger
 import TauMesh
 import TauProviders
 
@@ -51,6 +52,10 @@ public struct NodeServer: Sendable {
                     interval: context.settings.mesh.gossipInterval, clock: context.clock, timers: context.store.timers,
                     logger: logger))
         }
+        // Due escrows are settled here whether or not the mesh runs: a refund needs no peer.
+        services.append(
+            EscrowTimerService(
+                book: EscrowBook(escrows: context.store.escrows, now: context.clock.now), clock: context.clock, interval: .seconds(1), logger: logger))
         let catalogStore = CatalogStore(home: context.home, configuration: context.configuration, http: context.http, now: context.clock.now)
         let catalog = LiveCatalog(try catalogStore.load())
         if catalogStore.url != nil {
