@@ -82,6 +82,11 @@ struct NodeConfigurationTests {
         ("[routes]\nfast = []", "config.toml:2: routes.fast: must list at least one route"),
         ("[server]\nport = 1\nprot = 1", "config.toml:3: unknown keys: server.prot"),
         ("[catalog.models.\"gpt-5.2\"]\ncontext_window = -5", "config.toml:1: catalog.models.\"gpt-5.2\": context_window must be positive"),
+        ("[mesh.reputation]\nthreshold = 1.5", "config.toml:2: mesh.reputation.threshold: must be 0-1"),
+        ("[mesh.reputation]\nexplore_max_price = \"lots\"", "config.toml:2: mesh.reputation.explore_max_price:"),
+        ("[agent]\nprofile = \"yolo\"", "config.toml:2: agent.profile: must be one of permissive, balanced, strict"),
+        ("[agent]\nmax_runs = 0", "config.toml:2: agent.max_runs: must be 1-1000"),
+        ("[mcp.servers.x]\nargs = []", "config.toml:1: mcp.servers.x: set command (a stdio server) or url"),
     ])
     func errorsNameFileLineAndKey(text: String, expected: String) {
         do {

@@ -39,6 +39,8 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
         public var max_clock_skew: String?
         /// Peers contacted per gossip round.
         public var gossip_fanout: Int?
+        /// `[mesh.reputation]`: how peers are scored and chosen (NodeConfiguration+Reputation.swift).
+        public var reputation: Reputation?
     }
 
     /// `[outbound]`: which non-public addresses the node may fetch from.

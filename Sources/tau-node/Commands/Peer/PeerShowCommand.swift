@@ -9,9 +9,10 @@ struct PeerShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "One peer: its table entry, its reputation score and the evidence behind it.",
         discussion: """
-            The score is the mean of a Beta posterior: a prior of one success and one failure, plus \
-            every outcome this node saw or holds a receipt for, each weighing half as much per week \
-            of age (disputes count double). `delegate --to auto` skips peers below 0.5.
+            The score is the mean of a Beta posterior: a prior (one success and one failure by \
+            default), plus every outcome this node saw or holds a receipt for, each weighing half as \
+            much per half-life of age (7 days by default; disputes count double). Peers below the \
+            threshold (0.5 by default) are not chosen. See [mesh.reputation] in docs/configuration.md.
             """)
 
     @OptionGroup var homeOptions: HomeOptions
@@ -43,7 +44,7 @@ struct PeerShowCommand: AsyncParsableCommand {
         guard peer != nil || !all.isEmpty else {
             throw MeshError("peer_not_found", "\(subject) is not in the peer table and has no reputation", category: .notFound)
         }
-        let score = ReputationModel().score(subject.description, evidence: all, now: context.clock.now())
+        let score = context.reputationModel.score(subject.description, evidence: all, now: context.clock.now())
         let listed = all.prefix(max(0, limit))
         if homeOptions.json {
             Output.json([
