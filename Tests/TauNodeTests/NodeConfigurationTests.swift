@@ -98,6 +98,14 @@ struct NodeConfigurationTests {
         }
     }
 
+    @Test func reputationNumbersMayBeIntegersOrFloats() throws {
+        let configuration = try NodeConfiguration.parse("[mesh.reputation]\nprior_successes = 2\nprior_failures = 1\nhalf_life_days = 3.5\nthreshold = 0.75\n")
+        let reputation = try #require(configuration.mesh?.reputation)
+        #expect(reputation.prior_successes == ConfigNumber(2) && reputation.half_life_days == ConfigNumber(3.5))
+        #expect(reputation.threshold == ConfigNumber(0.75))
+        #expect(throws: NodeError.self) { try NodeConfiguration.parse("[mesh.reputation]\nthreshold = \"high\"\n") }
+    }
+
     @Test func theInitTemplateParses() throws {
         let configuration = try NodeConfiguration.parse(NodeConfiguration.template(name: "say \"hi\"\nnew\\line\u{7}", publicURL: nil))
         #expect(configuration.node?.name == "say \"hi\"\nnew\\line\u{7}")
