@@ -202,9 +202,15 @@ public struct ModelService: Sendable {
                 // A stream cut by the caller going away ends quietly, without a finish reason.
                 if accumulator.finishReason == nil { status = "cancelled" }
             } catch {
-                status = (error as? UpstreamFailure)?.code ?? (error is CancellationError ? "cancelled" : "stream_interrupted")
                 failure = error
-                logUpstream(error, route: routed.route.name)
+                if Task.isCancelled || error is CancellationError {
+                    // The caller went away (a client disconnecting, a cancelled agent run): the
+                    // transport then reports a broken stream, which is no upstream failure.
+                    status = "cancelled"
+                } else {
+                    status = (error as? UpstreamFailure)?.code ?? "stream_interrupted"
+                    logUpstream(error, route: routed.route.name)
+                }
             }
             let usage = chargedUsage(accumulator.usage, for: accumulator.response, complete: status == "ok", promptEstimate: estimate)
             // The caller's usage chunk shows what is charged, also when the upstream sent no counts.
