@@ -26,7 +26,7 @@ public actor InMemoryEscrowRepository: EscrowRepository {
             guard current == nil else { throw LedgerError("escrow_exists", "escrow \(escrow.id) exists", category: .conflict) }
         } else {
             guard current?.version == escrow.version else {
-                throw LedgerError("escrow_conflict", "escrow \(escrow.id) was changed by another writer", category: .conflict)
+                throw LedgerError.escrowConflict("escrow \(escrow.id) was changed by another writer")
             }
         }
         // All or nothing: check every entry before posting any.

@@ -43,16 +43,20 @@ public struct Agent: Sendable {
     ) async -> AgentRunSummary {
         await emit(.runStarted(runID: runID, sessionID: sessionID, model: configuration.model))
         let session: Session?
+        let branch: [SessionEntry]
         do {
             session = try await Task { try await sessions.session(sessionID) }.value
+            // Read once: from here on the run is the only writer of its branch (another writer
+            // moving the head ends the run with session_conflict), so the recorder keeps it.
+            branch = session == nil ? [] : try await Task { try await sessions.path(of: sessionID, to: session?.headID) }.value
         } catch {
             return await finish(runID, sessionID, .storeFailed, "the session could not be read: \(Self.describe(error))", recorder: nil, emit: emit)
         }
-        guard let session else {
+        guard session != nil else {
             await emit(.error(code: "session_not_found", message: "no session \(sessionID)"))
             return await finish(runID, sessionID, .storeFailed, "no session \(sessionID)", recorder: nil, emit: emit)
         }
-        let recorder = RunRecorder(sessions: sessions, sessionID: sessionID, head: session.headID, now: clock.now)
+        let recorder = RunRecorder(sessions: sessions, sessionID: sessionID, branch: branch, now: clock.now)
         let check = safety.map { SafetyCheck(safety: $0, sessionID: sessionID, runID: runID, now: clock.now, logger: logger) }
         let loop = RunLoop(agent: self, recorder: recorder, safety: check, emit: emit)
         let ending: RunEnding

@@ -22,10 +22,8 @@ extension RunLoop {
         let threshold = Int(Double(window) * configuration.compactionThreshold) - output
         guard agent.models.estimatedTokens(request) > threshold else { return false }
 
-        let head = await recorder.head
-        let sessions = agent.sessions
         let sessionID = recorder.sessionID
-        let path = try await Task { try await sessions.path(of: sessionID, to: head) }.value
+        let path = await recorder.branch
         let (previousSummary, visible) = Conversation.visibleEntries(path)
         let estimator = TokenEstimator()
         let keepBudget = Int(Double(window) * configuration.compactionKeepShare)

@@ -67,10 +67,7 @@ struct RunLoop: Sendable {
 
     /// The request for the next model call, from the session's branch up to the run's head.
     func request() async throws -> ChatRequest {
-        let recorder = recorder
-        let sessions = agent.sessions
-        let head = await recorder.head
-        let path = try await Task { try await sessions.path(of: recorder.sessionID, to: head) }.value
+        let path = await recorder.branch
         let tools = agent.runner.definitions
         return ChatRequest(
             model: configuration.model, messages: Conversation.messages(system: configuration.systemPrompt, path: path), tools: tools,

@@ -9,16 +9,18 @@ actor RunRecorder {
     let sessions: any SessionRepository
     let sessionID: String
     let now: @Sendable () -> Date
+    /// The session's branch up to the run's head, as written: the conversation the model sees.
+    private(set) var branch: [SessionEntry]
     /// The entry the next one follows.
-    private(set) var head: String?
+    var head: String? { branch.last?.id }
     private(set) var usage = Usage()
     private(set) var cost: Money = .zero(.usd)
     private(set) var turns = 0
 
-    init(sessions: any SessionRepository, sessionID: String, head: String?, now: @escaping @Sendable () -> Date) {
+    init(sessions: any SessionRepository, sessionID: String, branch: [SessionEntry], now: @escaping @Sendable () -> Date) {
         self.sessions = sessions
         self.sessionID = sessionID
-        self.head = head
+        self.branch = branch
         self.now = now
     }
 
@@ -33,7 +35,7 @@ actor RunRecorder {
         let expected = head
         // A task of its own: cancelling the run must not cut a write in half.
         try await Task { try await sessions.append(entry, to: sessionID, expectingHead: expected) }.value
-        head = entry.id
+        branch.append(entry)
         return entry.id
     }
 

@@ -86,7 +86,7 @@ extension AuditEvent {
         _ decision: ToolDecision, tool: String, sessionID: String? = nil, runID: String? = nil, at time: Date
     ) -> AuditEvent? {
         guard case .deny(let error) = decision else { return nil }
-        let kind: Kind = error.code == "tool_rate_limited" ? .toolRateLimited : .toolBlocked
+        let kind: Kind = error.isToolRateLimited ? .toolRateLimited : .toolBlocked
         return AuditEvent(
             time: time, kind: kind, sessionID: sessionID, runID: runID, tool: tool,
             detail: ["code": .string(error.code), "message": .string(error.message)])
@@ -136,7 +136,7 @@ extension AuditEvent {
     public static func toolError(
         _ error: AgentError, tool: String, sessionID: String? = nil, runID: String? = nil, at time: Date
     ) -> AuditEvent? {
-        guard error.code == "path_protected" || error.code == "path_outside_workspace" else { return nil }
+        guard error.isPathRefusal else { return nil }
         return AuditEvent(
             time: time, kind: .pathRefused, sessionID: sessionID, runID: runID, tool: tool,
             detail: ["code": .string(error.code), "message": .string(error.message)])

@@ -56,16 +56,13 @@ public struct ToolGate: Sendable {
             do {
                 decision = try await limiter.take("tool:\(scope):\(rule.tool)", limit: rule.limit, at: time)
             } catch {
-                return AgentError(
-                    "tool_rate_limited", "\(tool.prefix(128)): the rate limit of \"\(rule.tool)\" cannot be checked now (\(error))",
-                    category: .rateLimited, cause: error)
+                return .toolRateLimited(
+                    "\(tool.prefix(128)): the rate limit of \"\(rule.tool)\" cannot be checked now (\(error))", cause: error)
             }
             if case .refused(let retryAfter) = decision {
                 let seconds = Int(retryAfter.rounded(.up))
-                return AgentError(
-                    "tool_rate_limited",
-                    "\(tool.prefix(128)) is over its rate limit (\"\(rule.tool)\": \(rule.perMinute) per minute, burst \(rule.burst)); try again in \(seconds) s",
-                    category: .rateLimited)
+                return .toolRateLimited(
+                    "\(tool.prefix(128)) is over its rate limit (\"\(rule.tool)\": \(rule.perMinute) per minute, burst \(rule.burst)); try again in \(seconds) s")
             }
         }
         return nil
@@ -77,4 +74,16 @@ public struct ToolVerdict: Sendable, Equatable {
     public let decision: ToolDecision
     /// The event to record in the audit log, if the decision is one.
     public let event: AuditEvent?
+}
+
+extension CodedError where Domain == AgentErrors {
+    static let toolRateLimitedCode = "tool_rate_limited"
+
+    /// A call over a rate limit of its tool, or one whose limit cannot be checked.
+    static func toolRateLimited(_ message: String, cause: (any Error)? = nil) -> Self {
+        Self(toolRateLimitedCode, message, category: .rateLimited, cause: cause)
+    }
+
+    /// Whether a call was refused by a rate limit (audited as `tool_rate_limited`).
+    public var isToolRateLimited: Bool { code == Self.toolRateLimitedCode }
 }

@@ -36,11 +36,10 @@ public struct PathPolicy: Sendable, Equatable {
         let absolute = path.hasPrefix("/") ? path : workspace + "/" + path
         let resolved = Self.resolved(absolute)
         if protected.contains(where: { Self.isInside(resolved, $0) }) {
-            throw AgentError("path_protected", "\(path) is protected (the node's keys and data); no tool may read or write it", category: .unauthorized)
+            throw .pathProtected("\(path) is protected (the node's keys and data); no tool may read or write it")
         }
         guard roots.contains(where: { Self.isInside(resolved, $0) }) else {
-            throw AgentError(
-                "path_outside_workspace", "\(path) is outside the workspace \(workspace)", category: .unauthorized)
+            throw .pathOutsideWorkspace("\(path) is outside the workspace \(workspace)")
         }
         return resolved
     }
@@ -78,4 +77,17 @@ public struct PathPolicy: Sendable, Equatable {
         defer { free(pointer) }
         return String(cString: pointer)
     }
+}
+
+extension CodedError where Domain == AgentErrors {
+    static let pathProtectedCode = "path_protected"
+    static let pathOutsideWorkspaceCode = "path_outside_workspace"
+
+    /// A path inside a protected path (the node home), refused whatever the policy allows.
+    static func pathProtected(_ message: String) -> Self { Self(pathProtectedCode, message, category: .unauthorized) }
+    /// A path outside the workspace and the extra roots.
+    static func pathOutsideWorkspace(_ message: String) -> Self { Self(pathOutsideWorkspaceCode, message, category: .unauthorized) }
+
+    /// Whether a tool was refused a path by the path policy (audited as `path_refused`).
+    public var isPathRefusal: Bool { code == Self.pathProtectedCode || code == Self.pathOutsideWorkspaceCode }
 }

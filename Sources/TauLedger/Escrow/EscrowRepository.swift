@@ -62,11 +62,11 @@ public struct EscrowBook: Sendable {
             escrow.noteTimers(actions)
             do {
                 return try await escrows.apply(escrow, actions: actions, at: time)
-            } catch let error as LedgerError where error.code == "escrow_conflict" && attempt < Self.attempts {
+            } catch let error as LedgerError where error.isEscrowConflict && attempt < Self.attempts {
                 continue
             }
         }
-        throw LedgerError("escrow_conflict", "escrow \(id.prefix(64)) kept changing under this transition", category: .conflict)
+        throw LedgerError.escrowConflict("escrow \(id.prefix(64)) kept changing under this transition")
     }
 
     /// Wakes every escrow whose timer is due (on start-up and on each tick): refunds those
@@ -81,4 +81,14 @@ public struct EscrowBook: Sendable {
         }
         return changed
     }
+}
+
+extension CodedError where Domain == LedgerErrors {
+    static let escrowConflictCode = "escrow_conflict"
+
+    /// Another writer stored the escrow after it was read: read it again and retry.
+    public static func escrowConflict(_ message: String) -> Self { Self(escrowConflictCode, message, category: .conflict) }
+
+    /// Whether another writer stored the escrow first.
+    public var isEscrowConflict: Bool { code == Self.escrowConflictCode }
 }

@@ -51,7 +51,7 @@ public struct SQLEscrowRepository: EscrowRepository {
                     WHERE id = ? AND side = ? AND version = ? RETURNING id
                     """, values + [.text(escrow.id), .text(escrow.side.rawValue), .integer(Int64(escrow.version))])
                 guard !updated.isEmpty else {
-                    throw LedgerError("escrow_conflict", "escrow \(escrow.id) was changed by another writer", category: .conflict)
+                    throw LedgerError.escrowConflict("escrow \(escrow.id) was changed by another writer")
                 }
             }
             let ledger = SQLLedgerRepository(executor: tx)
