@@ -142,6 +142,10 @@ public struct StoreAccess: Sendable {
     public var ledger: SQLLedgerRepository { SQLLedgerRepository(executor: executor) }
     /// The node's escrows, stored with their postings.
     public var escrows: SQLEscrowRepository { SQLEscrowRepository(executor: executor) }
+    /// Signed messages kept as escrow receipts.
+    public var receipts: SQLEscrowReceiptRepository { SQLEscrowReceiptRepository(executor: executor) }
+    /// Delegated tasks, both sides; the payee's task queue.
+    public var delegations: SQLDelegationRepository { SQLDelegationRepository(executor: executor) }
     /// Runs of the runs API, shared by the replicas.
     public var agentRuns: SQLAgentRunRepository { SQLAgentRunRepository(executor: executor) }
     /// The agent's audit log of security-relevant events.

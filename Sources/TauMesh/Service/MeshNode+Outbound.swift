@@ -8,12 +8,15 @@ extension MeshNode {
     /// pull of the peer's log while checking the reply is taken from `pullBudget`.
     /// - Throws: ``MeshError`` `peer_unreachable`, `peer_refused` (with the peer's reason
     ///   code in the message) or `reply_invalid`.
+    /// - Parameter timeout: until the reply's head arrives (the configured request timeout by
+    ///   default; a model call waits for its model).
     public func send(
-        _ message: SignedMessage, to endpoint: String, expecting peer: DID, pullBudget: LogPullBudget = LogPullBudget()
+        _ message: SignedMessage, to endpoint: String, expecting peer: DID, pullBudget: LogPullBudget = LogPullBudget(),
+        timeout: Duration? = nil
     ) async throws(MeshError) -> VerifiedMessage {
         let request = OutboundRequest(
             method: "POST", url: Self.inboxURL(endpoint), headers: [("Content-Type", SignedMessage.mediaType)], body: message.bytes,
-            maximumResponseBytes: SignedMessage.maximumBytes, timeout: configuration.requestTimeout)
+            maximumResponseBytes: SignedMessage.maximumBytes, timeout: timeout ?? configuration.requestTimeout)
         let status: Int
         let body: [UInt8]
         do throws(OutboundError) {
@@ -24,7 +27,7 @@ extension MeshNode {
         }
         guard status == 200 else {
             let code = (try? JSONValue(parsing: body))?["error"]?["code"]?.stringValue ?? "http_\(status)"
-            throw MeshError("peer_refused", "\(endpoint) refused the message: \(code)", category: .unavailable)
+            throw MeshError("peer_refused", "\(endpoint) refused the message: \(code)", category: .unavailable, cause: PeerRefusal(code: code))
         }
         var firstAttempt: VerifiedMessage?
         var refusal: EnvelopeError?
@@ -178,4 +181,43 @@ extension MeshNode {
     }
 
     static func inboxURL(_ endpoint: String) -> String { base(endpoint) + "/mesh/v1/inbox" }
+}
+
+extension MeshNode {
+    /// Signs a message of `type` with `body` to `peer`, posts it to `endpoint` and verifies the
+    /// reply (section 7.1). Returns the message sent (to keep as a receipt) and the reply.
+    /// - Throws: ``MeshError`` `signing_unavailable`, `peer_unreachable`, `peer_refused`, `reply_invalid`.
+    public func request(
+        type: String, body: JSONValue, to peer: DID, at endpoint: String, timeout: Duration? = nil
+    ) async throws(MeshError) -> (sent: SignedMessage, reply: VerifiedMessage) {
+        let message = try await sign(type: type, body: body, to: peer)
+        return (message, try await send(message, to: endpoint, expecting: peer, timeout: timeout))
+    }
+
+    /// Signs a message of `type` with `body` to `peer` without sending it (a voucher, a
+    /// receipt handed over another channel).
+    public func signed(type: String, body: JSONValue, to peer: DID) async throws(MeshError) -> SignedMessage {
+        try await sign(type: type, body: body, to: peer)
+    }
+
+    /// Where `peer` is reached: its peer-table endpoint, if it has a row.
+    public func endpoint(of peer: DID) async throws -> String? {
+        try await peers.peer(peer)?.endpoint
+    }
+
+    /// The peers that advertise `capability` and are not known to be dead.
+    public func peers(offering capability: String) async throws -> [Peer] {
+        try await peers.all().filter { $0.state != .dead && $0.capabilities.contains(capability) }
+    }
+}
+
+/// The reason code a peer gave for refusing a message (the unsigned error body of its answer:
+/// report it, never trust it for anything that matters).
+public struct PeerRefusal: Error, Sendable, Equatable {
+    public let code: String
+}
+
+extension CodedError where Domain == MeshErrors {
+    /// The peer's reason code, when this is `peer_refused`.
+    public var peerRefusalCode: String? { (cause as? PeerRefusal)?.code }
 }

@@ -42,14 +42,16 @@ extension NodeContext {
     ///   - approval: overrides the approval mode of the profile and `[agent]`.
     ///   - approver: who answers approval questions; nil refuses calls that need one.
     ///   - callContext: who pays (an API key of the runs API; nil key for the operator's CLI).
+    ///   - policy: the tool policy, instead of `[agent]`'s (delegated tasks run under `[delegation] profile`).
+    ///   - runTimeout: overrides `[agent] run_timeout`.
     /// - Throws: ``NodeError`` `workspace_invalid` when the workspace is not a directory.
     public func makeAgent(
         models: NodeModels, workspace: String, model: String, maxTurns: Int? = nil, approval: ToolPolicy.Approval? = nil,
         approver: ToolApprover? = nil, callContext: CallContext = CallContext(), extraTools: [any AgentTool] = [],
-        logger: Logger = Logger(label: "tau.agent")
+        policy: ToolPolicy? = nil, runTimeout: Duration? = nil, logger: Logger = Logger(label: "tau.agent")
     ) throws(NodeError) -> Agent {
         let settings = agentSettings
-        let policy = toolPolicy(approval: approval)
+        let policy = policy ?? toolPolicy(approval: approval)
         let paths: ToolPaths
         do {
             // The node home holds the keystore, the database and the operator token: no tool,
@@ -66,7 +68,7 @@ extension NodeContext {
             approver: approver)
         let configuration = AgentConfiguration(
             model: model, systemPrompt: SystemPrompt.compose(workspace: paths.read.workspace, today: clock.now()), maxTurns: maxTurns ?? settings.maxTurns,
-            turnTimeout: settings.turnTimeout, toolTimeout: settings.toolTimeout, runTimeout: settings.runTimeout, callContext: callContext)
+            turnTimeout: settings.turnTimeout, toolTimeout: settings.toolTimeout, runTimeout: runTimeout ?? settings.runTimeout, callContext: callContext)
         let context = ToolContext(paths: paths.write, memory: store.memory, http: http, now: clock.now)
         return Agent(
             models: models.service, sessions: sessions, tools: builtinTools() + extraTools, toolContext: context,

@@ -82,6 +82,8 @@ public struct NodeConfiguration: Sendable, Equatable, Codable {
     public var agent: Agent?
     /// `[mcp]` (NodeConfiguration+Agent.swift).
     public var mcp: MCP?
+    /// `[delegation]` (NodeConfiguration+Delegation.swift).
+    public var delegation: Delegation?
 
     public init(node: Node? = nil, server: Server? = nil, resolver: Resolver? = nil, mesh: Mesh? = nil) {
         self.node = node

@@ -12,12 +12,15 @@ struct EscrowTimerService: Service {
     let clock: NodeClock
     let interval: Duration
     let logger: Logger
+    /// Told of every escrow a timer settled (the payer's record and the peer's reputation).
+    var onSettled: @Sendable (Escrow) async -> Void = { _ in }
 
     func run() async throws {
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
                 for escrow in try await book.wakeDue() {
                     logger.info("escrow settled by its timer", metadata: ["escrow": "\(escrow.id)", "state": "\(escrow.state.rawValue)"])
+                    await onSettled(escrow)
                 }
             } catch {
                 // A store that is down now is tried again on the next tick; nothing is lost.

@@ -53,9 +53,11 @@ public struct NodeServer: Sendable {
                     logger: logger))
         }
         // Due escrows are settled here whether or not the mesh runs: a refund needs no peer.
+        let desk = mesh.map { context.delegationDesk(node: $0, logger: logger) }
         services.append(
             EscrowTimerService(
-                book: EscrowBook(escrows: context.store.escrows, now: context.clock.now), clock: context.clock, interval: .seconds(1), logger: logger))
+                book: EscrowBook(escrows: context.store.escrows, now: context.clock.now), clock: context.clock, interval: .seconds(1), logger: logger,
+                onSettled: { escrow in await desk?.settledByTimer(escrow) }))
         let catalogStore = CatalogStore(home: context.home, configuration: context.configuration, http: context.http, now: context.clock.now)
         let catalog = LiveCatalog(try catalogStore.load())
         if catalogStore.url != nil {
@@ -75,6 +77,13 @@ public struct NodeServer: Sendable {
         } catch {
             await models.shutdown()
             throw error
+        }
+        if let desk {
+            // Delegated tasks, and deliveries to peers, are worked on every replica.
+            services.append(
+                DelegationWorker(
+                    desk: desk, runner: context.taskRunner(models: models, logger: logger), replica: agentGateway.runs.replica, clock: context.clock,
+                    interval: .milliseconds(250)))
         }
         logger.info(
             "model gateway ready",

@@ -122,6 +122,7 @@ extension NodeConfiguration {
         try catalog?.validate(problems)
         try agent?.validate(problems)
         try mesh?.reputation?.validate(problems)
+        try delegation?.validate(problems)
         try mcp?.validate(problems)
         try validateGateway(problems)
         try validateProviders(problems)

@@ -1,7 +1,7 @@
 /// Every table tau-node keeps, as migrations per domain, in the order they are applied.
 enum StoreSchema {
     static var migrations: [Migration] {
-        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes, agentSessions, agentMemory, agentAudit, agentRuns, ledger, ledgerEscrows, reputation]
+        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes, agentSessions, agentMemory, agentAudit, agentRuns, ledger, ledgerEscrows, reputation, delegations, ledgerReceipts]
     }
 
     static let identity = Migration(
@@ -198,6 +198,60 @@ enum StoreSchema {
                 receipt_id TEXT UNIQUE)
             """,
             "CREATE INDEX mesh_reputation_peer ON mesh_reputation (peer, time_ms)",
+        ])
+
+    /// Delegated tasks on both sides (Specs/mesh.md section 15); a payee's rows with work due
+    /// are its durable task queue, claimed with a lease.
+    static let delegations = Migration(
+        domain: "mesh", version: 3, name: "delegations",
+        [
+            """
+            CREATE TABLE mesh_delegations (
+                key TEXT PRIMARY KEY,
+                id TEXT NOT NULL,
+                role TEXT NOT NULL,
+                peer TEXT NOT NULL,
+                peer_endpoint TEXT,
+                skill TEXT NOT NULL,
+                prompt TEXT NOT NULL,
+                task_hash TEXT NOT NULL,
+                price_micros BIGINT NOT NULL,
+                currency TEXT NOT NULL,
+                deadline_ms BIGINT NOT NULL,
+                hops BIGINT NOT NULL,
+                visited TEXT NOT NULL,
+                state TEXT NOT NULL,
+                result TEXT,
+                result_hash TEXT,
+                invoice_micros BIGINT,
+                error_code TEXT,
+                detail TEXT,
+                created_ms BIGINT NOT NULL,
+                updated_ms BIGINT NOT NULL,
+                work TEXT,
+                due_ms BIGINT,
+                attempts BIGINT NOT NULL,
+                claimed_by TEXT,
+                claimed_until_ms BIGINT)
+            """,
+            "CREATE INDEX mesh_delegations_due ON mesh_delegations (due_ms)",
+            "CREATE INDEX mesh_delegations_updated ON mesh_delegations (updated_ms)",
+        ])
+
+    /// The signed messages kept as receipts of escrows (Specs/escrow.md §7).
+    static let ledgerReceipts = Migration(
+        domain: "ledger", version: 3, name: "receipts",
+        [
+            """
+            CREATE TABLE ledger_receipts (
+                escrow_id TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                signer TEXT NOT NULL,
+                type TEXT NOT NULL,
+                message TEXT NOT NULL,
+                time_ms BIGINT NOT NULL,
+                PRIMARY KEY (escrow_id, message_id))
+            """
         ])
 
     static let envelope = Migration(
