@@ -210,7 +210,7 @@ let package = Package(
             name: "TauNodeIntegrationTests",
             // Depends on the executable so that a plain `swift test` builds the binary it runs.
             dependencies: [
-                "tau-node", "tau-mcp-test-server", "TauTesting", "TauIdentity", "TauEnvelope", "TauNode",
+                "tau-node", "tau-mcp-test-server", "TauTesting", "TauIdentity", "TauEnvelope", "TauNode", "TauCrypto",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),

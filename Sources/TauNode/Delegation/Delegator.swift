@@ -171,7 +171,7 @@ public struct Delegator: Sendable {
         await desk.record(.failure, peer: held.payee, escrow: id)
     }
 
-    /// Waits until the task is settled (or disputed), running due escrow timers itself so that
+    /// Waits until the task is settled, disputed or holds a result to release, running due escrow timers itself so that
     /// a deadline refunds even when no `serve` replica runs.
     public func wait(for id: String, poll: Duration = .milliseconds(200), clock: NodeClock, progress: @Sendable (Delegation) -> Void = { _ in })
         async throws -> Delegation
@@ -185,7 +185,8 @@ public struct Delegator: Sendable {
                 progress(record)
                 last = record.state
             }
-            if record.state.isFinal || record.state == .disputed { return record }
+            // Settled, disputed, or a verified result held for the operator (auto_release off).
+            if record.state.isFinal || record.state == .disputed || (!desk.settings.autoRelease && record.state == .working && record.resultHash != nil) { return record }
             if desk.now() >= record.deadline {
                 for escrow in try await desk.book.wakeDue() { await desk.settledByTimer(escrow) }
             }

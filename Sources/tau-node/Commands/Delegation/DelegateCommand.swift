@@ -72,7 +72,8 @@ struct DelegateCommand: AsyncParsableCommand {
                 if record.state != .working { note("\(record.state.rawValue)") }
             }
             let receipts = try await context.store.receipts.receipts(of: record.id)
-            let paid = record.state == .completed
+            let held = record.state == .working && record.result != nil  // auto_release is off
+            let paid = record.state == .completed || held
             if json {
                 Output.json([
                     "escrow": .string(record.id), "peer": .string(record.peer), "state": .string(record.state.rawValue),
@@ -86,6 +87,7 @@ struct DelegateCommand: AsyncParsableCommand {
                 let receipt = receipts.last.map { $0.messageID } ?? "-"
                 Output.standardError("\(record.state.rawValue) by \(record.peer) · cost \(cost) · escrow \(record.id) · receipt \(receipt)\n")
                 if let code = record.errorCode, !paid { Output.standardError("reason: \(code)\n") }
+                if held { Output.standardError("the result is held: pay it with `tau-node escrow release \(record.id)` or contest it with `escrow dispute`\n") }
             }
             return paid
     }
