@@ -20,6 +20,7 @@ struct TauNodeCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, IdentityCommand.self, ServeCommand.self, PeerCommand.self, SendPingCommand.self, KeysCommand.self, ModelsCommand.self, UsageCommand.self,
             RunCommand.self, ChatCommand.self, SessionsCommand.self, AuditCommand.self, WalletCommand.self, EscrowCommand.self,
+            ReceiptsCommand.self,
         ]
     )
 
