@@ -19,7 +19,8 @@ struct TauNodeCommand: AsyncParsableCommand {
         version: tauNodeVersion,
         subcommands: [
             InitCommand.self, IdentityCommand.self, ServeCommand.self, PeerCommand.self, SendPingCommand.self, KeysCommand.self, ModelsCommand.self, UsageCommand.self,
-            RunCommand.self, ChatCommand.self, SessionsCommand.self, AuditCommand.self, WalletCommand.self, EscrowCommand.self, DelegateCommand.self,
+            RunCommand.self, ChatCommand.self, SessionsCommand.self, AuditCommand.self, WalletCommand.self, EscrowCommand.self,
+            DelegateCommand.self, ReceiptsCommand.self,
         ]
     )
 

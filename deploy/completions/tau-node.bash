@@ -173,13 +173,13 @@ _tau-node() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|id|serve|peer|send-ping|keys|models|usage|run|chat|sessions|audit|wallet|escrow|help)
+    init|id|serve|peer|send-ping|keys|models|usage|run|chat|sessions|audit|wallet|escrow|receipts|help)
         # Offer subcommand argument completions
         "_tau-node_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init id serve peer send-ping keys models usage run chat sessions audit wallet escrow help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init id serve peer send-ping keys models usage run chat sessions audit wallet escrow receipts help' -- "${cur}"))
         ;;
     esac
 }
@@ -1049,6 +1049,37 @@ _tau-node_escrow_show() {
         return
         ;;
     esac
+}
+
+_tau-node_receipts() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __tau-node_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    verify)
+        # Offer subcommand argument completions
+        "_tau-node_receipts_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'verify' -- "${cur}"))
+        ;;
+    esac
+}
+
+_tau-node_receipts_verify() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __tau-node_offer_flags_options 1
 }
 
 _tau-node_help() {

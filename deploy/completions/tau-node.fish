@@ -122,6 +122,12 @@ function __tau-node_parse_tokens -S
             case 'show'
                 __tau-node_parse_subcommand 1 'home=' 'json' 'version' 'h/help'
             end
+        case 'receipts'
+            __tau-node_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'verify'
+                __tau-node_parse_subcommand 1 'json' 'version' 'h/help'
+            end
         case 'help'
             __tau-node_parse_subcommand -r 1 'version'
         end
@@ -193,6 +199,7 @@ complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_positional "t
 complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_positional "tau-node" -eq 1' -fa 'audit' -d 'Show the agent\'s audit log: blocked and throttled tool calls, approvals, redactions, injections, refused paths.'
 complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_positional "tau-node" -eq 1' -fa 'wallet' -d 'The node\'s credits: balance, history, and operator top-ups.'
 complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_positional "tau-node" -eq 1' -fa 'escrow' -d 'The escrows this node pays or is paid through.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_positional "tau-node" -eq 1' -fa 'receipts' -d 'Check the signed receipts of an escrow.'
 complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_positional "tau-node" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node init" home' -l 'home' -d 'Node home directory (default: $TAU_HOME, else ~/.tau).' -rfka ''
 complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node init" json' -l 'json' -d 'Print machine-readable JSON instead of text.'
@@ -442,4 +449,10 @@ complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_opti
 complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node escrow show" json' -l 'json' -d 'Print machine-readable JSON instead of text.'
 complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node escrow show" version' -l 'version' -d 'Show the version.'
 complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node escrow show" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node receipts" version' -l 'version' -d 'Show the version.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node receipts" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_positional "tau-node receipts" -eq 1' -fa 'verify' -d 'Verify a receipt bundle (tau-receipts/1) offline.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node receipts verify" json' -l 'json' -d 'Print machine-readable JSON instead of text.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node receipts verify" version' -l 'version' -d 'Show the version.'
+complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node receipts verify" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'tau-node' -n '__tau-node_should_offer_completions_for_flags_or_options "tau-node help" version' -l 'version' -d 'Show the version.'
