@@ -109,6 +109,12 @@ struct DelegationTests {
                             let receiptsB = (shownB["escrows"]?.arrayValue?.first?["receipts"]?.arrayValue ?? []).compactMap(\.stringValue)
                             #expect(receiptsA.count == 3, "\(receiptsA)")
                             #expect(receiptsA == receiptsB)
+                            // Each side's bundle verifies offline.
+                            for (node, file) in [(a, directory.appending("a.receipts.json")), (b, directory.appending("b.receipts.json"))] {
+                                #expect(try await node.tau(["escrow", "receipts", escrow, "--output", file]).exitCode == 0)
+                                let verified = try await TauNodeProcess.run(["receipts", "verify", file])
+                                #expect(verified.exitCode == 0, "\(node.name): \(verified.standardOutput) \(verified.standardError)")
+                            }
 
                             // The next task goes to B again; B's model stalls and B is killed.
                             let pending = Task { try await a.tau(["delegate", "--to", "auto", "--timeout", "8", "--json", "A slow one"]) }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import TauCore
+import TauEnvelope
+import TauIdentity
 import TauLedger
 import TauNode
 
@@ -58,6 +60,40 @@ enum EscrowDecision {
             } else {
                 Output.line("escrow \(escrow.id) is \(escrow.state.rawValue)")
                 if !delivered { Output.standardError("the payee has not answered yet; `tau-node serve` keeps delivering it\n") }
+            }
+        }
+    }
+}
+
+struct EscrowReceiptsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "receipts",
+        abstract: "Write an escrow's signed messages, with their signers' DID logs, as a receipt bundle.",
+        discussion: "Check the bundle anywhere, offline, with `tau-node receipts verify <file>` (docs/receipts.md).")
+
+    @OptionGroup var homeOptions: HomeOptions
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the bundle to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Argument(help: "The escrow id (esc_…).")
+    var id: String
+
+    func run() async throws {
+        try await homeOptions.withContext { context in
+            let kept = try await context.store.receipts.receipts(of: id)
+            guard !kept.isEmpty else { throw LedgerError("escrow_not_found", "no receipts of escrow \(id.prefix(64))", category: .notFound) }
+            var logs: [DID: String] = [:]
+            for signer in Set(kept.map(\.signer)) {
+                guard let did = try? DID(signer), did.method == "tau" else { continue }
+                if let lines = try await context.logs.storedJSONLines(for: did) { logs[did] = lines }
+            }
+            let bundle = try ReceiptBundle(escrow: id, messages: kept.map { Array($0.message.utf8) }, logs: logs)
+            if let output {
+                try AtomicFile.write(String(decoding: bundle.bytes, as: UTF8.self) + "\n", to: output)
+                Output.standardError("wrote \(kept.count) receipts of \(id) to \(output)\n")
+            } else {
+                Output.line(String(decoding: bundle.bytes, as: UTF8.self))
             }
         }
     }
