@@ -86,6 +86,8 @@ async def main(base, key):
         document = resolution.get("didDocument", resolution)
         keys = {}
         for method in document.get("verificationMethod", []):
+            if not method.get("publicKeyMultibase", "").startswith("z6Mk"):
+                continue  # key agreement (X25519) keys do not sign
             method_id = method["id"] if method["id"].startswith("did:") else did + method["id"]
             keys[method_id] = ed25519_jwk(method["publicKeyMultibase"])
         verifier = create_signature_verifier(lambda kid, jku: keys[kid], ["EdDSA"])
