@@ -97,7 +97,7 @@ public enum Gateway {
         if let models = dependencies.models { OpenAIRoutes(dependencies: models).register(on: router) }
         if let agent = dependencies.agent { AgentRoutes(dependencies: agent).register(on: router) }
         if let agent = dependencies.agent, let a2a = dependencies.a2a {
-            A2ARoutes(dependencies: a2a, agent: agent, localDID: dependencies.localDID, version: dependencies.version).register(on: router)
+            A2ARoutes(dependencies: a2a, agent: agent, gateway: dependencies).register(on: router)
         }
         GatewayOperatorRoutes(dependencies: dependencies).register(on: router)
         return router

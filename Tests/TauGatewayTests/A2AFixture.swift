@@ -27,6 +27,8 @@ struct A2AFixture {
     let desk = TestPaymentDesk()
     let model: ScriptedModelServer
     let directory: TemporaryDirectory
+    /// Whether DID callers may start free skills (the node's default is no).
+    var freeSkillsForDIDs = true
 
     init(_ steps: [ScriptedModelServer.Step], then fallback: ScriptedModelServer.Step = .text("Done.")) throws {
         model = ScriptedModelServer(steps, then: fallback)
@@ -80,7 +82,7 @@ struct A2AFixture {
                 skills: [.agent, A2ASkill(id: "review", name: "Review", description: "Reviews a text.", tags: ["review"])]),
             signCard: { input in (node.keyID, node.key.signature(for: input)) },
             verifyRequest: { bytes in try await verifier.verify(bytes, recipient: node.did).plaintext.from.description },
-            payments: desk)
+            payments: desk, freeSkillsForDIDs: freeSkillsForDIDs)
         let repository = InMemoryDIDLogRepository()
         let dependencies = GatewayDependencies(
             localDID: { node.did }, logs: repository, resolver: DIDResolver(repository: repository), version: "test",

@@ -224,6 +224,28 @@ struct A2ATests {
         }
     }
 
+    @Test func byDefaultADIDCallerStartsOnlyPaidSkills() async throws {
+        var configured = try A2AFixture([.text("Paid review.")])
+        configured.freeSkillsForDIDs = false
+        let fixture = configured
+        try await fixture.run { client in
+            let sender = try A2AFixture.didKey()
+            func body(_ params: JSONValue) -> [UInt8] {
+                Array((["jsonrpc": "2.0", "id": 1, "method": "SendMessage", "params": params] as JSONValue).canonicalString().utf8)
+            }
+            let free = body(A2AMessages.send("run for free"))
+            let refused = try await client.a2aRaw(free, key: nil, headers: [.authorization: Self.didAuthorization(free, sender: sender, to: fixture.node.did)])
+            #expect(refused.status == .forbidden && refused.json["error"]?["code"] == "did_caller_must_pay")
+            let paid = body(A2AMessages.send("review this", skill: "review"))
+            let unpaid = try await client.a2aRaw(paid, key: nil, headers: [.authorization: Self.didAuthorization(paid, sender: sender, to: fixture.node.did)])
+            #expect(unpaid.status == .paymentRequired)
+            let answered = try await client.a2aRaw(
+                paid, key: nil,
+                headers: [.authorization: Self.didAuthorization(paid, sender: sender, to: fixture.node.did), A2ARoutes.paymentHeader: "good"])
+            #expect(answered.json["result"]?["task"]?["status"]?["state"] == "TASK_STATE_COMPLETED", "\(answered.json)")
+        }
+    }
+
     @Test func aPaidSkillAnswers402UntilAVoucherIsAccepted() async throws {
         let fixture = try A2AFixture([.text("Looks good to me.")])
         try await fixture.run { client in

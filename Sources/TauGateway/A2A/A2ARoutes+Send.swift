@@ -21,7 +21,13 @@ extension A2ARoutes {
     func send(_ rpc: A2ARPCRequest, caller: A2ACaller, request: Request, streaming: Bool) async throws -> Response {
         let send = try await read(rpc, caller: caller)
         var escrow: (id: String, requirement: A2APaymentRequirement)?
-        if let desk = dependencies.payments, let requirement = await desk.requirement(forSkill: send.skill) {
+        let requirement = await dependencies.payments?.requirement(forSkill: send.skill)
+        if case .did = caller, requirement == nil, !dependencies.freeSkillsForDIDs {
+            throw GatewayError(
+                status: .forbidden, code: "did_caller_must_pay",
+                message: "skill \(send.skill) is free for API keys only; a DID caller may start paid skills")
+        }
+        if let desk = dependencies.payments, let requirement {
             let resource = baseURL(request) + Self.path
             guard let voucher = request.headers[Self.paymentHeader], !voucher.isEmpty else {
                 throw A2APaymentRequired(body: A2APayment.requiredBody(requirement, resource: resource, error: "payment_required"))

@@ -23,14 +23,20 @@ public struct A2AGatewayDependencies: Sendable {
     public var verifyRequest: RequestVerifier?
     /// nil makes every skill free.
     public var payments: (any A2APaymentDesk)?
+    /// Whether a DID caller may start tasks of free skills. Anyone can make a DID, so by
+    /// default a DID caller starts only paid tasks (`did_caller_must_pay`); API keys are the
+    /// operator's grants and may call every skill.
+    public var freeSkillsForDIDs: Bool
 
     public init(
-        card: A2ACardDescription, signCard: CardSigner? = nil, verifyRequest: RequestVerifier? = nil, payments: (any A2APaymentDesk)? = nil
+        card: A2ACardDescription, signCard: CardSigner? = nil, verifyRequest: RequestVerifier? = nil, payments: (any A2APaymentDesk)? = nil,
+        freeSkillsForDIDs: Bool = false
     ) {
         self.card = card
         self.signCard = signCard
         self.verifyRequest = verifyRequest
         self.payments = payments
+        self.freeSkillsForDIDs = freeSkillsForDIDs
     }
 }
 
@@ -43,8 +49,8 @@ public struct A2AGatewayDependencies: Sendable {
 struct A2ARoutes {
     let dependencies: A2AGatewayDependencies
     let agent: AgentGatewayDependencies
-    let localDID: @Sendable () async throws -> DID?
-    let version: String
+    /// The node's DID, version and per-address limits.
+    let gateway: GatewayDependencies
     let state = A2AState()
     static let maximumBodyBytes = 1 << 20
     static let path = "/a2a"
@@ -53,13 +59,13 @@ struct A2ARoutes {
 
     func register(on router: Router<GatewayRequestContext>) {
         router.get(".well-known/agent-card.json") { request, _ in try await card(request) }
-        router.post("a2a") { request, _ in try await call(request) }
+        router.post("a2a") { request, context in try await call(request, client: context.clientAddress) }
     }
 
     // MARK: The card
 
     private func card(_ request: Request) async throws -> Response {
-        let did = try await localDID()?.description
+        let did = try await gateway.localDID()?.description
         var prices: [String: Money] = [:]
         if let desk = dependencies.payments {
             for skill in dependencies.card.skills {
@@ -67,7 +73,7 @@ struct A2ARoutes {
             }
         }
         let card = A2AAgentCard.card(
-            dependencies.card, baseURL: baseURL(request), version: version, did: did, prices: prices,
+            dependencies.card, baseURL: baseURL(request), version: gateway.version, did: did, prices: prices,
             didAuthentication: dependencies.verifyRequest != nil && did != nil)
         guard let signer = dependencies.signCard, did != nil else { return .json(card) }
         let (signed, kid) = try await A2AAgentCard.signed(card, signer: signer, knownKey: await state.cardKey)
@@ -83,7 +89,7 @@ struct A2ARoutes {
 
     // MARK: JSON-RPC
 
-    private func call(_ request: Request) async throws -> Response {
+    private func call(_ request: Request, client: String) async throws -> Response {
         let bytes: [UInt8]
         do {
             bytes = Array(buffer: try await request.body.collect(upTo: Self.maximumBodyBytes))
@@ -92,7 +98,7 @@ struct A2ARoutes {
                 A2ARPCResponse.error(.invalidRequest("request_too_large", "a request may have at most \(Self.maximumBodyBytes) bytes"), id: .null),
                 status: .contentTooLarge)
         }
-        let caller = try await authenticate(request, body: bytes)
+        let caller = try await authenticate(request, body: bytes, client: client)
         let rpc: A2ARPCRequest
         do {
             rpc = try A2ARPCRequest.parse(bytes)
@@ -138,12 +144,20 @@ struct A2ARoutes {
     // MARK: Authentication
 
     /// An API key (as the OpenAI and runs APIs admit it) or a DID-signed request.
-    private func authenticate(_ request: Request, body: [UInt8]) async throws -> A2ACaller {
+    private func authenticate(_ request: Request, body: [UInt8], client: String) async throws -> A2ACaller {
         let authorization = request.headers[.authorization]
         if let authorization, authorization.lowercased().hasPrefix(A2ADIDAuthentication.scheme) {
+            // Verifying resolves the sender's DID, which may fetch from the network: such
+            // requests share the per-address bucket of the resolution routes.
+            if case .refused(let wait) = try await gateway.clientLimiter.take("http/address/" + client, limit: gateway.clientLimit, at: gateway.now()) {
+                let seconds = String(Int(wait.rounded(.up)))
+                throw GatewayError(
+                    status: .tooManyRequests, code: "rate_limited", message: "too many requests from \(client); retry in \(seconds) s",
+                    headers: [.retryAfter: seconds])
+            }
             return .did(
                 try await A2ADIDAuthentication.verify(
-                    authorization: authorization, body: body, path: Self.path, nodeDID: try await localDID()?.description,
+                    authorization: authorization, body: body, path: Self.path, nodeDID: try await gateway.localDID()?.description,
                     verifier: dependencies.verifyRequest))
         }
         do {
