@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "TauGateway",
             dependencies: [
-                "TauCore", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore", "TauProviders", "TauAgent",
+                "TauCore", "TauCrypto", "TauIdentity", "TauEnvelope", "TauMesh", "TauStore", "TauProviders", "TauAgent",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

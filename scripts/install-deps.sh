@@ -15,8 +15,11 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 # The DIDComm interop tests need a virtual environment (see below); Debian's python3
 # makes one only with python3-venv installed.
 didcomm_venv="${TAU_DIDCOMM_VENV:-$HOME/.cache/tau-node/didcomm-venv}"
-if ! "$didcomm_venv/bin/python3" -c "import didcomm" >/dev/null 2>&1 && ! python3 -c "import ensurepip" >/dev/null 2>&1; then
-  missing+=(python3-venv)
+a2a_venv="${TAU_A2A_VENV:-$HOME/.cache/tau-node/a2a-venv}"
+if ! python3 -c "import ensurepip" >/dev/null 2>&1; then
+  if ! "$didcomm_venv/bin/python3" -c "import didcomm" >/dev/null 2>&1 || ! "$a2a_venv/bin/python3" -c "import a2a, jwt" >/dev/null 2>&1; then
+    missing+=(python3-venv)
+  fi
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -50,6 +53,18 @@ if ! "$didcomm_venv/bin/python3" -c "import didcomm" >/dev/null 2>&1; then
   mkdir -p "$(dirname "$didcomm_venv")"
   python3 -m venv "$didcomm_venv"
   "$didcomm_venv/bin/python3" -m pip install --quiet --disable-pip-version-check "didcomm==0.3.2" >/dev/null
+fi
+
+# Test-only: the official A2A Python SDK (PyPI `a2a-sdk` 1.3.0 with its `signing` extra and
+# `cryptography` for EdDSA) for the A2A interop test, in a virtual environment of its own
+# like didcomm's (its pydantic 2 and protobuf pins stay out of the system Python); the test
+# runs $TAU_A2A_VENV/bin/python3 (default ~/.cache/tau-node/a2a-venv).
+if ! "$a2a_venv/bin/python3" -c "import a2a, jwt, cryptography" >/dev/null 2>&1; then
+  echo "Installing a2a-sdk 1.3.0 in $a2a_venv (tests only) ..." >&2
+  rm -rf "$a2a_venv"
+  mkdir -p "$(dirname "$a2a_venv")"
+  python3 -m venv "$a2a_venv"
+  "$a2a_venv/bin/python3" -m pip install --quiet --disable-pip-version-check "a2a-sdk[signing]==1.3.0" cryptography >/dev/null
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

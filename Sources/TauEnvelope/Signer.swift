@@ -18,6 +18,12 @@ public struct EnvelopeSigner: Sendable {
         self.now = now
     }
 
+    /// A detached Ed25519 signature of `bytes` with the signing key, for a JWS over content
+    /// other than a message (the A2A agent card).
+    public func signature(for bytes: [UInt8]) -> [UInt8] {
+        key.signature(for: bytes)
+    }
+
     /// Builds and signs a message to `recipients`, valid for `lifetime` seconds.
     public func sign(
         type: String, body: JSONValue, to recipients: [DID], lifetime: TimeInterval = 300, threadID: String? = nil,

@@ -29,6 +29,8 @@ public struct GatewayDependencies: Sendable {
     public var models: ModelGatewayDependencies?
     /// The runs API; nil turns `/agent/v1/*` off.
     public var agent: AgentGatewayDependencies?
+    /// The A2A front door (`/.well-known/agent-card.json`, `POST /a2a`); needs ``agent``.
+    public var a2a: A2AGatewayDependencies?
     /// Throws (a coded error) when the node cannot serve, e.g. its database is down.
     public var checkHealth: @Sendable () async throws -> Void
     /// Which `Host` headers are answered; nil answers any (a node bound to a public address).
@@ -48,6 +50,7 @@ public struct GatewayDependencies: Sendable {
         version: String, mesh: MeshNode? = nil, peers: any PeerRepository,
         metrics: PrometheusExporter = PrometheusExporter(help: MeshMetrics.help.merging(GatewayMetrics.help) { first, _ in first }),
         operatorToken: String? = nil, models: ModelGatewayDependencies? = nil, agent: AgentGatewayDependencies? = nil,
+        a2a: A2AGatewayDependencies? = nil,
         checkHealth: @escaping @Sendable () async throws -> Void = {}, hostPolicy: HostPolicy? = nil,
         clientLimiter: any RateLimiter = InMemoryRateLimiter(), clientLimit: RateLimit = GatewayDependencies.defaultClientLimit,
         now: @escaping @Sendable () -> Date = { Date() }, metricsRequireOperator: Bool = false
@@ -68,6 +71,7 @@ public struct GatewayDependencies: Sendable {
         self.operatorToken = operatorToken
         self.models = models
         self.agent = agent
+        self.a2a = a2a
     }
 }
 
@@ -92,6 +96,9 @@ public enum Gateway {
         MeshRoutes(dependencies: dependencies).register(on: router)
         if let models = dependencies.models { OpenAIRoutes(dependencies: models).register(on: router) }
         if let agent = dependencies.agent { AgentRoutes(dependencies: agent).register(on: router) }
+        if let agent = dependencies.agent, let a2a = dependencies.a2a {
+            A2ARoutes(dependencies: a2a, agent: agent, gateway: dependencies).register(on: router)
+        }
         GatewayOperatorRoutes(dependencies: dependencies).register(on: router)
         return router
     }

@@ -65,6 +65,7 @@ public struct NodeServer: Sendable {
             services.append(CatalogRefreshService(store: catalogStore, live: catalog, clock: context.clock, logger: logger))
         }
         let operatorToken = try OperatorToken.loadOrCreate(in: context.home)
+        let a2a = try await a2aDependencies()
         // Last fallible step before the group runs, so the HTTP client is always shut down.
         let gatewayMetrics = GatewayMetrics(factory: exporter, isListed: NodeModels.listedNames(configuration: context.configuration))
         let models = try NodeModels.make(
@@ -91,7 +92,7 @@ public struct NodeServer: Sendable {
         let dependencies = GatewayDependencies(
             localDID: { try await logs.localDID() }, logs: logs, resolver: context.resolver, version: tauNodeVersion, mesh: mesh,
             peers: context.peers, metrics: exporter, operatorToken: operatorToken,
-            models: ModelGatewayDependencies(service: models.service, access: models.access, metrics: gatewayMetrics), agent: agentGateway,
+            models: ModelGatewayDependencies(service: models.service, access: models.access, metrics: gatewayMetrics), agent: agentGateway, a2a: a2a,
             checkHealth: { [health = HealthProbe(store: context.store, clock: context.clock)] in try await health.check() },
             hostPolicy: HostPolicy.forBinding(host, publicURL: context.settings.server.publicURL), now: context.clock.now,
             metricsRequireOperator: context.settings.metricsRequireOperator)
