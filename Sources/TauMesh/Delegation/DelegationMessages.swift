@@ -45,30 +45,22 @@ public enum DelegationProtocol {
     /// The task hash both sides compute: lowercase hex SHA-256 of the JCS serialization of
     /// `{"prompt": …, "skill": …}`.
     public static func taskHash(skill: String, prompt: String) -> String {
-        hex(SHA256.hash(JSONValue.object(["skill": .string(skill), "prompt": .string(prompt)]).canonicalBytes()))
+        Hex.encode(SHA256.hash(JSONValue.object(["skill": .string(skill), "prompt": .string(prompt)]).canonicalBytes()))
     }
 
     /// Lowercase hex SHA-256 of a result's UTF-8 bytes.
-    public static func resultHash(_ result: String) -> String { hex(SHA256.hash(Array(result.utf8))) }
+    public static func resultHash(_ result: String) -> String { Hex.encode(SHA256.hash(Array(result.utf8))) }
 
     /// A fresh escrow id: `esc_` and 24 hex digits.
-    public static func newEscrowID() -> String { "esc_" + hex(SecureRandom.bytes(12)) }
+    public static func newEscrowID() -> String { "esc_" + Hex.encode(SecureRandom.bytes(12)) }
 
     /// Whether `id` has the shape of an escrow id.
     public static func isEscrowID(_ id: String) -> Bool {
         id.utf8.count == 28 && id.hasPrefix("esc_") && id.utf8.dropFirst(4).allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    /// Lowercase hex SHA-256 of the JCS serialization of `json` (a model call and its response).
+    public static func jsonHash(_ json: JSONValue) -> String { Hex.encode(SHA256.hash(json.canonicalBytes())) }
 }
 
 /// Reads the members of a delegation body, refusing what does not fit with `body_invalid`.

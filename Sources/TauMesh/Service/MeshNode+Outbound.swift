@@ -205,9 +205,9 @@ extension MeshNode {
         try await peers.peer(peer)?.endpoint
     }
 
-    /// The peers that advertise `capability` and are not known to be dead.
-    public func peers(offering capability: String) async throws -> [Peer] {
-        try await peers.all().filter { $0.state != .dead && $0.capabilities.contains(capability) }
+    /// The peers that advertise `capability` (any, when nil) and are not known to be dead.
+    public func peers(offering capability: String?) async throws -> [Peer] {
+        try await peers.all().filter { $0.state != .dead && (capability.map($0.capabilities.contains) ?? true) }
     }
 }
 

@@ -19,6 +19,8 @@ struct DelegationDesk: Sendable {
     let receipts: any EscrowReceiptRepository
     let reputation: any ReputationRepository
     let settings: DelegationSettings
+    /// How peers are scored and chosen (`[mesh.reputation]`).
+    let reputationModel: ReputationModel
     let now: @Sendable () -> Date
     let logger: Logger
 

@@ -104,34 +104,12 @@ public struct Delegator: Sendable {
             throw MeshError("price_above_maximum", "\(quote.peer) asks \(quote.price.formatted()), above \(maximumPrice.formatted())", category: .conflict)
         }
         progress("\(quote.peer) asks \(quote.price.formatted())")
-        let wallet = try await desk.ledger.balance(of: .wallet, currency: quote.price.currency)
-        guard wallet.microunits >= quote.price.microunits else {
-            throw MeshError(
-                "insufficient_funds", "the wallet holds \(wallet.formatted()); the task costs \(quote.price.formatted())", category: .conflict)
-        }
-        let now = desk.now()
-        let deadline = now.addingTimeInterval(min(timeout ?? quote.deadline, DelegationProtocol.maximumDeadline).rounded(.up))
-        let id = DelegationProtocol.newEscrowID()
-        let hash = DelegationProtocol.taskHash(skill: "agent", prompt: prompt)
-        let me = desk.did.description
-        _ = try await desk.delegations.insert(
-            Delegation(
-                id: id, role: .payer, peer: quote.peer.description, peerEndpoint: quote.endpoint, skill: "agent", prompt: prompt, taskHash: hash,
-                price: quote.price, deadline: deadline, hops: DelegationProtocol.maximumHops, visited: [], state: .open, created: now))
-        let openBody: JSONValue = [
-            "escrow": .string(id), "amount": .microunits(quote.price), "currency": .string(quote.price.currency.code),
-            "payee": .string(quote.peer.description), "agent": .string(me), "task_hash": .string(hash),
-            "deadline": .number(deadline.timeIntervalSince1970.rounded(.up)),
-        ]
-        let openMessage = try await desk.node.signed(type: DelegationMessageType.escrowOpen, body: openBody, to: quote.peer)
-        try await desk.keep(openMessage, escrow: id)
-        _ = try await desk.book.open(
-            id: id, side: .payer, payer: me, payee: quote.peer.description, agent: me, amount: quote.price, taskHash: hash,
-            deadline: Date(timeIntervalSince1970: deadline.timeIntervalSince1970.rounded(.up)), openMessageID: openMessage.plaintext.id)
+        let deadline = desk.now().addingTimeInterval(min(timeout ?? quote.deadline, DelegationProtocol.maximumDeadline))
+        let id = try await desk.openHold(
+            payee: quote.peer, at: quote.endpoint, amount: quote.price, skill: "agent", prompt: prompt,
+            taskHash: DelegationProtocol.taskHash(skill: "agent", prompt: prompt), deadline: deadline)
         progress("holding \(quote.price.formatted()) in escrow \(id)")
         do {
-            let opened = try await desk.node.send(openMessage, to: quote.endpoint, expecting: quote.peer)
-            try await desk.keep(opened.message, escrow: id)
             var request: [String: JSONValue] = [
                 "escrow": .string(id), "skill": "agent", "prompt": .string(prompt), "hops": .number(Double(DelegationProtocol.maximumHops)),
                 "visited": [],
@@ -142,7 +120,7 @@ public struct Delegator: Sendable {
             try await desk.keep(sent, escrow: id)
             try await desk.keep(accepted.message, escrow: id)
         } catch {
-            try await giveUp(id, because: error)
+            try await desk.giveUp(id, because: error)
             throw error
         }
         progress("\(quote.peer) queued the task")
@@ -150,25 +128,6 @@ public struct Delegator: Sendable {
             throw MeshError("delegation_missing", "the record of \(id) disappeared", category: .internal)
         }
         return working
-    }
-
-    /// Refunds a hold the payee never took (this node is the escrow's agent), and notes why.
-    func giveUp(_ id: String, because error: any Error) async throws {
-        let code = (error as? any TauError)?.code ?? "delegation_failed"
-        let held = try await desk.escrow(id, side: .payer)
-        let refund = try await desk.node.signed(
-            type: DelegationMessageType.escrowRefund, body: ["escrow": .string(id), "reason": .string(code)], to: try DID(held.payee))
-        try await desk.keep(refund, escrow: id)
-        let (me, messageID) = (desk.did.description, refund.plaintext.id)
-        _ = try await desk.transition(id, side: .payer) { escrow, time throws(LedgerError) in
-            try escrow.refund(signer: me, messageID: messageID, now: time)
-        }
-        try await desk.update(id, role: .payer) {
-            $0.state = .failed
-            $0.errorCode = (error as? MeshError)?.peerRefusalCode ?? code
-            $0.detail = String("\(error)".prefix(500))
-        }
-        await desk.record(.failure, peer: held.payee, escrow: id)
     }
 
     /// Waits until the task is settled, disputed or holds a result to release, running due escrow timers itself so that

@@ -10,7 +10,7 @@ extension NodeContext {
     func delegationDesk(node: MeshNode, logger: Logger) -> DelegationDesk {
         DelegationDesk(
             node: node, delegations: store.delegations, book: EscrowBook(escrows: store.escrows, now: clock.now), escrows: store.escrows,
-            ledger: store.ledger, receipts: store.receipts, reputation: store.reputation, settings: delegationSettings, now: clock.now, logger: logger)
+            ledger: store.ledger, receipts: store.receipts, reputation: store.reputation, settings: delegationSettings, reputationModel: reputationModel, now: clock.now, logger: logger)
     }
 
     /// The mesh handlers of paid delegation (`Specs/mesh.md` section 15), each answering with

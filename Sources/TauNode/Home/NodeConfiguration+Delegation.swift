@@ -21,8 +21,8 @@ extension NodeConfiguration {
         public var auto_release: Bool?
         /// How long a dispute waits for the escrow agent before it refunds (default 86400 seconds).
         public var dispute_window_seconds: Int?
-        /// Answer `model/complete` for peers with this node's providers (default false).
-        public var serve_models: Bool?
+        /// Model names (aliases or catalog ids) this node serves to peers through `model/complete` (default none).
+        public var serve_models: [String]?
         /// Credits per million tokens (prompt and completion) a peer pays for a model call (default "2").
         public var model_price_per_million: String?
         /// The most this node pays for one fallback model call through a peer (default "1").
@@ -48,6 +48,9 @@ extension NodeConfiguration.Delegation {
         if let window = dispute_window_seconds, !(60...(90 * 86_400)).contains(window) {
             throw problems.invalid(["delegation", "dispute_window_seconds"], "must be 60-7776000")
         }
+        if let models = serve_models, models.count > 16 || models.contains(where: { $0.isEmpty || $0.utf8.count > 128 }) {
+            throw problems.invalid(["delegation", "serve_models"], "at most 16 model names of 1-128 bytes")
+        }
         if let profile, ToolPolicy.profile(named: profile) == nil {
             throw problems.invalid(["delegation", "profile"], "must be permissive, balanced or strict")
         }
@@ -64,7 +67,7 @@ public struct DelegationSettings: Sendable, Equatable {
     public var maxConcurrent: Int
     public var autoRelease: Bool
     public var disputeWindow: Duration
-    public var serveModels: Bool
+    public var serveModels: [String]
     public var modelPricePerMillion: Money
     public var fallbackMaximumPrice: Money
 
@@ -80,7 +83,7 @@ public struct DelegationSettings: Sendable, Equatable {
         maxConcurrent = table?.max_concurrent ?? 2
         autoRelease = table?.auto_release ?? true
         disputeWindow = .seconds(table?.dispute_window_seconds ?? 86_400)
-        serveModels = table?.serve_models ?? false
+        serveModels = table?.serve_models ?? []
         modelPricePerMillion = credits(table?.model_price_per_million, 2_000_000)
         fallbackMaximumPrice = credits(table?.fallback_max_price, 1_000_000)
     }

@@ -43,7 +43,24 @@ public struct NodeServer: Sendable {
         // Every module's metrics go through swift-metrics into this one exporter.
         let exporter = PrometheusExporter(
             help: MeshMetrics.help.merging(GatewayMetrics.help) { first, _ in first }, buckets: GatewayMetrics.buckets)
-        let mesh = try await makeMesh(metrics: MeshMetrics(factory: exporter))
+        let catalogStore = CatalogStore(home: context.home, configuration: context.configuration, http: context.http, now: context.clock.now)
+        let catalog = LiveCatalog(try catalogStore.load())
+        let operatorToken = try OperatorToken.loadOrCreate(in: context.home)
+        let a2a = try await a2aDependencies()
+        // The mesh route of each model (tried after the local ones) is filled in once the mesh runs.
+        let link = MeshModelLink()
+        // Last fallible step before the group runs, so the HTTP client is always shut down.
+        let gatewayMetrics = GatewayMetrics(factory: exporter, isListed: NodeModels.listedNames(configuration: context.configuration))
+        let models = try NodeModels.make(
+            context: context, catalog: catalog, bindHost: host, remote: { link.route(for: $0) }, onRecord: { gatewayMetrics.record($0) },
+            logger: logger)
+        let mesh: MeshNode?
+        do {
+            mesh = try await makeMesh(metrics: MeshMetrics(factory: exporter), models: models)
+        } catch {
+            await models.shutdown()
+            throw error
+        }
         var services: [any Service] = []
         if let mesh {
             services.append(
@@ -58,18 +75,14 @@ public struct NodeServer: Sendable {
             EscrowTimerService(
                 book: EscrowBook(escrows: context.store.escrows, now: context.clock.now), clock: context.clock, interval: .seconds(1), logger: logger,
                 onSettled: { escrow in await desk?.settledByTimer(escrow) }))
-        let catalogStore = CatalogStore(home: context.home, configuration: context.configuration, http: context.http, now: context.clock.now)
-        let catalog = LiveCatalog(try catalogStore.load())
+        if let desk {
+            link.attach(desk)
+            services.append(MeshModelDirectoryService(link: link, clock: context.clock, interval: .seconds(1)))
+        }
         if catalogStore.url != nil {
             // A ServiceGroup service must run until shutdown, so it only exists when there is something to refresh.
             services.append(CatalogRefreshService(store: catalogStore, live: catalog, clock: context.clock, logger: logger))
         }
-        let operatorToken = try OperatorToken.loadOrCreate(in: context.home)
-        let a2a = try await a2aDependencies()
-        // Last fallible step before the group runs, so the HTTP client is always shut down.
-        let gatewayMetrics = GatewayMetrics(factory: exporter, isListed: NodeModels.listedNames(configuration: context.configuration))
-        let models = try NodeModels.make(
-            context: context, catalog: catalog, bindHost: host, onRecord: { gatewayMetrics.record($0) }, logger: logger)
         let agentGateway: AgentGatewayDependencies
         let runService: AgentRunService
         do {
@@ -129,14 +142,18 @@ public struct NodeServer: Sendable {
     }
 
     /// The mesh node, when there is an identity and a passphrase that opens it.
-    private func makeMesh(metrics: MeshMetrics) async throws -> MeshNode? {
+    private func makeMesh(metrics: MeshMetrics, models: NodeModels) async throws -> MeshNode? {
         guard try await context.logs.localDID() != nil else { return nil }
         guard let passphrase else {
             logger.warning("no passphrase given: serving DIDs only, the mesh is off (set TAU_PASSPHRASE or --passphrase-file)")
             return nil
         }
+        // Models served to peers (`[delegation] serve_models`) are advertised and answered.
+        let served = context.delegationSettings.serveModels
         return try await context.meshNode(
-            signer: LocalSigner(context: context, passphrase: passphrase), metrics: metrics, logger: logger)
+            signer: LocalSigner(context: context, passphrase: passphrase), metrics: metrics,
+            extraHandlers: served.isEmpty ? [] : [context.modelHandler(service: models.service, logger: logger)],
+            extraCapabilities: served.map { MeshModelLink.capabilityPrefix + $0 }, logger: logger)
     }
 }
 
