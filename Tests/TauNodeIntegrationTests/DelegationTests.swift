@@ -15,9 +15,14 @@ struct DelegationTests {
         let name: String
         let home: String
         let did: String
+        /// Added to the environment of every command (a database URL).
+        var environment: [String: String] = [:]
+        var passphrase = DelegationTests.passphrase
 
         func tau(_ arguments: [String]) async throws -> TauNodeProcess.Result {
-            try await TauNodeProcess.run(arguments + ["--home", home], passphrase: DelegationTests.passphrase, environment: DelegationTests.environment)
+            try await TauNodeProcess.run(
+                arguments + ["--home", home], passphrase: passphrase,
+                environment: DelegationTests.environment.merging(environment) { $1 })
         }
 
         func json(_ arguments: [String]) async throws -> JSONValue {
