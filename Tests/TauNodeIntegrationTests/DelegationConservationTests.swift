@@ -68,7 +68,8 @@ struct DelegationConservationTests {
             switch Int.random(in: 0..<10, using: &random) {
             case 0: .error(status: 400, message: "bad request \(index)")
             case 1: .stall(.seconds(12))
-            default: .text("answer \(index)")
+            // Slow enough (about 1.5 s) that the SIGKILLs below land while tasks run.
+            default: .slowText(String(repeating: "answer \(index) ", count: 10), interval: .milliseconds(150))
             }
         }
         let model = ScriptedModelServer(steps, then: .text("late answer"))

@@ -120,7 +120,9 @@ extension A2ARoutes {
         var remaining: Money?
         if case .gateway(let gateway) = caller { remaining = try await agent.access.remainingBudget(gateway) }
         let context = CallContext(apiKeyID: caller.owner, sessionID: send.sessionID, remainingBudget: remaining, budget: caller.budget)
-        let (runAgent, model) = try agent.makeAgent(nil, context)
+        var factory = agent.makeAgent
+        if case .did = caller, let strangers = dependencies.makeDIDAgent { factory = strangers }
+        let (runAgent, model) = try factory(nil, context)
         if case .gateway(let gateway) = caller { try agent.access.authorize(gateway, request: ChatRequest(model: model, messages: [])) }
         return try await agent.runs.start(send.prompt, sessionID: send.sessionID, agent: runAgent, model: model, apiKeyID: caller.owner)
     }

@@ -27,11 +27,15 @@ public struct A2AGatewayDependencies: Sendable {
     /// default a DID caller starts only paid tasks (`did_caller_must_pay`); API keys are the
     /// operator's grants and may call every skill.
     public var freeSkillsForDIDs: Bool
+    /// The agent a DID caller's task runs on (a stranger's: the node's delegated-task policy);
+    /// nil: the same agent as for API keys.
+    public var makeDIDAgent: AgentGatewayDependencies.AgentFactory?
 
     public init(
         card: A2ACardDescription, signCard: CardSigner? = nil, verifyRequest: RequestVerifier? = nil, payments: (any A2APaymentDesk)? = nil,
-        freeSkillsForDIDs: Bool = false
+        freeSkillsForDIDs: Bool = false, makeDIDAgent: AgentGatewayDependencies.AgentFactory? = nil
     ) {
+        self.makeDIDAgent = makeDIDAgent
         self.card = card
         self.signCard = signCard
         self.verifyRequest = verifyRequest

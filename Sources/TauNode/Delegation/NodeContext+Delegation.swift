@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import TauAgent
 import TauCore
+import TauCrypto
+import TauGateway
 import TauLedger
 import TauMesh
 
@@ -23,6 +25,35 @@ extension NodeContext {
         }
     }
 
+    /// The tool policy of work done for strangers: `[delegation] profile` (strict by default),
+    /// with no approvals (nobody is there to give one).
+    var delegatedPolicy: ToolPolicy {
+        var policy = ToolPolicy.profile(named: delegationSettings.profile) ?? .strict
+        policy.approval = .never
+        return policy
+    }
+
+    /// A fresh workspace of its own for one piece of work done for a stranger.
+    func strangerWorkspace(_ name: String) throws -> String {
+        let workspace = NSTemporaryDirectory() + "tau-node-tasks/" + name
+        try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        return workspace
+    }
+
+    /// The agent of an A2A task started by a DID caller: the delegated-task policy, a fresh
+    /// workspace, `[delegation] max_turns`.
+    func strangerAgentFactory(models: NodeModels, logger: Logger) -> AgentGatewayDependencies.AgentFactory {
+        let settings = delegationSettings
+        return { requested, callContext in
+            let model = try models.agentModel(requested: requested, configured: agentSettings.model)
+            let workspace = try strangerWorkspace("a2a-" + Hex.encode(SecureRandom.bytes(8)))
+            let agent = try makeAgent(
+                models: models, workspace: workspace, model: model, maxTurns: settings.maxTurns, callContext: callContext, policy: delegatedPolicy,
+                runTimeout: .seconds(Int64(settings.deadline)), logger: logger)
+            return (agent, model)
+        }
+    }
+
     /// Runs a delegated task on the node's agent: `[delegation] profile` (strict by default)
     /// with no approvals, `max_turns`, a fresh workspace of its own, and a run timeout that
     /// ends before the escrow's deadline.
@@ -30,14 +61,11 @@ extension NodeContext {
         let settings = delegationSettings
         return { task in
             do {
-                var policy = ToolPolicy.profile(named: settings.profile) ?? .strict
-                policy.approval = .never
-                let workspace = NSTemporaryDirectory() + "tau-node-tasks/" + task.id
-                try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                let workspace = try strangerWorkspace(task.id)
                 let model = try models.agentModel(requested: nil, configured: agentSettings.model)
                 let remaining = max(1, task.deadline.timeIntervalSince(clock.now()) - 2)
                 let agent = try makeAgent(
-                    models: models, workspace: workspace, model: model, maxTurns: settings.maxTurns, policy: policy,
+                    models: models, workspace: workspace, model: model, maxTurns: settings.maxTurns, policy: delegatedPolicy,
                     runTimeout: .milliseconds(Int64(remaining * 1000)), logger: logger)
                 let session = Session(title: "delegated task \(task.id) from \(task.peer.prefix(80))", createdAt: clock.now())
                 try await sessions.create(session)

@@ -46,7 +46,6 @@ public struct NodeServer: Sendable {
         let catalogStore = CatalogStore(home: context.home, configuration: context.configuration, http: context.http, now: context.clock.now)
         let catalog = LiveCatalog(try catalogStore.load())
         let operatorToken = try OperatorToken.loadOrCreate(in: context.home)
-        let a2a = try await a2aDependencies()
         // The mesh route of each model (tried after the local ones) is filled in once the mesh runs.
         let link = MeshModelLink()
         // Last fallible step before the group runs, so the HTTP client is always shut down.
@@ -75,6 +74,13 @@ public struct NodeServer: Sendable {
             EscrowTimerService(
                 book: EscrowBook(escrows: context.store.escrows, now: context.clock.now), clock: context.clock, interval: .seconds(1), logger: logger,
                 onSettled: { escrow in await desk?.settledByTimer(escrow) }))
+        let a2a: A2AGatewayDependencies
+        do {
+            a2a = try await a2aDependencies(desk: desk, models: models)
+        } catch {
+            await models.shutdown()
+            throw error
+        }
         if let desk {
             link.attach(desk)
             services.append(MeshModelDirectoryService(link: link, clock: context.clock, interval: .seconds(1)))
