@@ -108,6 +108,24 @@ struct EscrowTests {
         #expect(undecided.state == .refunded && books.balance(.wallet) == 2_000_000)
     }
 
+    @Test func aThirdAgentKeepsTheEscrowAndNeverPosts() throws {
+        let (opened, openActions) = try Escrow.open(
+            id: "esc_1", side: .agent, payer: Self.payer, payee: Self.payee, agent: Self.agent, amount: Self.credits(2_000_000), taskHash: "h",
+            deadline: Self.deadline, openMessageID: "m-open", now: Self.start)
+        #expect(openActions == [.keepReceipt(messageID: "m-open"), .wake(at: Self.deadline)])
+        var judged = opened
+        _ = try judged.result(hash: "r", invoice: Self.credits(1_500_000), signer: Self.payee, messageID: "m-evidence")
+        _ = try judged.dispute(signer: Self.payer, messageID: "m-dispute", window: .seconds(60), now: Self.start)
+        var released = judged
+        let release = try released.release(invoice: Self.credits(1_500_000), signer: Self.agent, messageID: "m-decision", now: Self.start)
+        #expect(released.state == .released && !release.contains { if case .post = $0 { true } else { false } })
+        var refunded = judged
+        let refund = try refunded.refund(signer: Self.agent, messageID: "m-decision", now: Self.start)
+        #expect(refunded.state == .refunded && !refund.contains { if case .post = $0 { true } else { false } })
+        var expired = opened
+        #expect(try expired.wake(now: Self.deadline) == [.cancelWake] && expired.state == .refunded)
+    }
+
     @Test func entriesMustBalance() throws {
         #expect(Self.code { _ = try LedgerEntry(idempotencyKey: "k", kind: .hold, postings: [Posting(.wallet, Self.credits(5)), Posting(.fees, Self.credits(-4))], time: Self.start) } == "ledger_unbalanced")
         #expect(Self.code { _ = try LedgerEntry(idempotencyKey: "k", kind: .hold, postings: [Posting(.wallet, Self.credits(5))], time: Self.start) } == "ledger_unbalanced")

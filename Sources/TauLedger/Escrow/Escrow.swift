@@ -15,9 +15,10 @@ public struct Escrow: Sendable, Equatable {
         public var isFinal: Bool { self == .released || self == .refunded }
     }
 
-    /// Which side of the escrow this node is on.
+    /// Which side of the escrow this node is on. An escrow agent that is neither party keeps
+    /// the escrow to decide a dispute, and never posts.
     public enum Side: String, Sendable {
-        case payer, payee
+        case payer, payee, agent
     }
 
     /// `esc_` and 24 hex digits, chosen by the payer.
@@ -148,8 +149,8 @@ public struct Escrow: Sendable, Equatable {
         state = .released
         self.invoice = invoice
         receipts.append(messageID)
-        // A payee paid nothing has nothing to post.
-        let posting: [Action] = side == .payee && invoice.isZero ? [] : [.post(try releaseEntry(invoice, now: now))]
+        // A payee paid nothing, and an agent, have nothing to post.
+        let posting: [Action] = (side == .payee && invoice.isZero) || side == .agent ? [] : [.post(try releaseEntry(invoice, now: now))]
         return posting + [.keepReceipt(messageID: messageID), .cancelWake]
     }
 
@@ -209,7 +210,7 @@ public struct Escrow: Sendable, Equatable {
     private func releaseEntry(_ invoice: Money, now: Date) throws(LedgerError) -> LedgerEntry {
         let key = "\(id)/settle"
         switch side {
-        case .payee:
+        case .payee, .agent:
             return try LedgerEntry.transfer(invoice, from: .earned(from: payer), to: .wallet, kind: .earn, idempotencyKey: key, escrowID: id, time: now)
         case .payer:
             do {

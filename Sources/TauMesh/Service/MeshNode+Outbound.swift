@@ -197,7 +197,13 @@ extension MeshNode {
     /// Signs a message of `type` with `body` to `peer` without sending it (a voucher, a
     /// receipt handed over another channel).
     public func signed(type: String, body: JSONValue, to peer: DID) async throws(MeshError) -> SignedMessage {
-        try await sign(type: type, body: body, to: peer)
+        try await sign(type: type, body: body, to: [peer])
+    }
+
+    /// Signs a message to several recipients without sending it (one `escrow/open` for the
+    /// payee and the escrow agent, so both keep the same receipt).
+    public func signed(type: String, body: JSONValue, to peers: [DID]) async throws(MeshError) -> SignedMessage {
+        try await sign(type: type, body: body, to: peers)
     }
 
     /// Where `peer` is reached: its peer-table endpoint, if it has a row.
@@ -220,4 +226,12 @@ public struct PeerRefusal: Error, Sendable, Equatable {
 extension CodedError where Domain == MeshErrors {
     /// The peer's reason code, when this is `peer_refused`.
     public var peerRefusalCode: String? { (cause as? PeerRefusal)?.code }
+}
+
+extension MeshNode {
+    /// Verifies a stored signed message (a receipt handed over as evidence) as of when it was
+    /// signed, without recipient, expiry or replay checks (`Specs/envelope.md` section 6).
+    public func verifyStored(_ bytes: [UInt8]) async throws(EnvelopeError) -> VerifiedMessage {
+        try await verifier.verifyHistorical(bytes)
+    }
 }

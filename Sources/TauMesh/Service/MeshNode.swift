@@ -130,9 +130,14 @@ public actor MeshNode {
 
     /// Signs a message as this node.
     func sign(type: String, body: JSONValue, to recipient: DID, threadID: String? = nil) async throws(MeshError) -> SignedMessage {
+        try await sign(type: type, body: body, to: [recipient], threadID: threadID)
+    }
+
+    /// Signs a message to several recipients (an escrow's parties and its agent).
+    func sign(type: String, body: JSONValue, to recipients: [DID], threadID: String? = nil) async throws(MeshError) -> SignedMessage {
         do {
             return try await currentSigner().sign(
-                type: type, body: body, to: [recipient], lifetime: configuration.messageLifetime, threadID: threadID)
+                type: type, body: body, to: recipients, lifetime: configuration.messageLifetime, threadID: threadID)
         } catch {
             throw MeshError("signing_unavailable", "this node cannot sign: \(error)", category: .internal, cause: error)
         }

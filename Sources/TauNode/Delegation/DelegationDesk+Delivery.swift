@@ -74,7 +74,10 @@ extension DelegationDesk {
             guard let invoice = escrow.invoice, let hash = escrow.resultHash else { return nil }
             return (DelegationMessageType.escrowRelease, Self.releaseBody(id, invoice, hash))
         case (.payer, .disputed):
-            return (DelegationMessageType.escrowDispute, ["escrow": .string(id), "reason": .string(record.detail ?? "disputed")])
+            // The dispute as signed (it may carry the payee's result as evidence for an agent).
+            let kept = try await receipts.receipts(of: id).last { $0.type == DelegationMessageType.escrowDispute && $0.signer == did.description }
+            guard let kept, let signed = try? SignedMessage(bytes: Array(kept.message.utf8)) else { return nil }
+            return (DelegationMessageType.escrowDispute, signed.plaintext.body)
         default:
             return nil
         }

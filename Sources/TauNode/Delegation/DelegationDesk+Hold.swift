@@ -12,8 +12,11 @@ extension DelegationDesk {
     /// is given up at once (``giveUp(_:because:)``).
     /// - Returns: the escrow id.
     /// - Throws: `insufficient_funds`, the send's errors (after the refund).
+    /// - Parameter agent: a third node both parties trust to decide a dispute (it gets the same
+    ///   `escrow/open`); nil: this node.
     func openHold(
-        payee: DID, at endpoint: String, amount: Money, skill: String, prompt: String, taskHash: String, deadline requested: Date
+        payee: DID, at endpoint: String, amount: Money, skill: String, prompt: String, taskHash: String, deadline requested: Date,
+        agent: (did: DID, endpoint: String)? = nil
     ) async throws -> String {
         let wallet = try await ledger.balance(of: .wallet, currency: amount.currency)
         guard wallet.microunits >= amount.microunits else {
@@ -22,24 +25,30 @@ extension DelegationDesk {
         let deadline = Date(timeIntervalSince1970: requested.timeIntervalSince1970.rounded(.up))  // whole seconds on the wire
         let id = DelegationProtocol.newEscrowID()
         let me = did.description
+        let agentDID = agent?.did.description ?? me
         _ = try await delegations.insert(
             Delegation(
                 id: id, role: .payer, peer: payee.description, peerEndpoint: endpoint, skill: skill, prompt: prompt, taskHash: taskHash,
                 price: amount, deadline: deadline, hops: DelegationProtocol.maximumHops, visited: [], state: .open, created: now()))
         let body: JSONValue = [
             "escrow": .string(id), "amount": .microunits(amount), "currency": .string(amount.currency.code), "payee": .string(payee.description),
-            "agent": .string(me), "task_hash": .string(taskHash), "deadline": .number(deadline.timeIntervalSince1970),
+            "agent": .string(agentDID), "task_hash": .string(taskHash), "deadline": .number(deadline.timeIntervalSince1970),
         ]
-        let message = try await node.signed(type: DelegationMessageType.escrowOpen, body: body, to: payee)
+        let message = try await node.signed(type: DelegationMessageType.escrowOpen, body: body, to: [payee] + (agent.map { [$0.did] } ?? []))
         try await keep(message, escrow: id)
         do {
             _ = try await book.open(
-                id: id, side: .payer, payer: me, payee: payee.description, agent: me, amount: amount, taskHash: taskHash, deadline: deadline,
+                id: id, side: .payer, payer: me, payee: payee.description, agent: agentDID, amount: amount, taskHash: taskHash, deadline: deadline,
                 openMessageID: message.plaintext.id)
         } catch let error as LedgerError {
             throw MeshError(error.code, error.message, category: error.category)
         }
         do {
+            if let agent {
+                // The agent first: a payee must not start work on an escrow nobody can judge.
+                let held = try await node.send(message, to: agent.endpoint, expecting: agent.did)
+                try await keep(held.message, escrow: id)
+            }
             let receipt = try await node.send(message, to: endpoint, expecting: payee)
             try await keep(receipt.message, escrow: id)
         } catch {
@@ -53,6 +62,16 @@ extension DelegationDesk {
     func giveUp(_ id: String, because error: any Error) async throws {
         let code = (error as? any TauError)?.code ?? "delegation_failed"
         let held = try await escrow(id, side: .payer)
+        guard held.agent == did.description else {
+            // Only the third agent may refund now; without it the timer refunds at the deadline.
+            try await update(id, role: .payer) {
+                $0.state = .failed
+                $0.errorCode = (error as? MeshError)?.peerRefusalCode ?? code
+                $0.detail = "the hold returns at the deadline: \(String("\(error)".prefix(400)))"
+            }
+            await record(.failure, peer: held.payee, escrow: id)
+            return
+        }
         let refund = try await node.signed(
             type: DelegationMessageType.escrowRefund, body: ["escrow": .string(id), "reason": .string(code)], to: try DID(held.payee))
         try await keep(refund, escrow: id)

@@ -81,14 +81,24 @@ extension DelegationDesk {
         let agent = try body.did("agent")
         let hash = try body.string("task_hash", limit: 64)
         let deadline = Date(timeIntervalSince1970: TimeInterval(try body.integer("deadline", in: 0...4_102_444_800)))
-        guard payee == did else { throw MeshError("escrow_parties_invalid", "the escrow pays \(payee), not this node", category: .conflict) }
-        guard agent == context.sender || agent == did else {
-            throw MeshError("escrow_agent_unsupported", "this node accepts the payer or itself as escrow agent", category: .conflict)
+        let side: Escrow.Side
+        if payee == did {
+            side = .payee
+            guard agent == context.sender || agent == did || settings.escrowAgents.contains(agent.description) else {
+                throw MeshError(
+                    "escrow_agent_unsupported", "this node accepts the payer, itself or [delegation] escrow_agents as escrow agent",
+                    category: .conflict)
+            }
+        } else if agent == did, payee != context.sender {
+            guard settings.serveAsAgent else { throw MeshError("escrow_agent_declined", "this node does not act as an escrow agent", category: .conflict) }
+            side = .agent
+        } else {
+            throw MeshError("escrow_parties_invalid", "the escrow neither pays this node nor names it as agent", category: .conflict)
         }
         guard deadline.timeIntervalSince(now()) <= DelegationProtocol.maximumDeadline + 60 else {
             throw MeshError("deadline_invalid", "a deadline more than a day ahead", category: .invalidInput)
         }
-        if let held = try await escrows.escrow(id, side: .payee) {
+        if let held = try await escrows.escrow(id, side: side) {
             guard held.payer == context.sender.description, held.amount == amount, held.taskHash == hash else {
                 throw MeshError("escrow_exists", "escrow \(id) exists with other terms", category: .conflict)
             }
@@ -96,7 +106,7 @@ extension DelegationDesk {
         }
         do {
             _ = try await book.open(
-                id: id, side: .payee, payer: context.sender.description, payee: did.description, agent: agent.description, amount: amount,
+                id: id, side: side, payer: context.sender.description, payee: payee.description, agent: agent.description, amount: amount,
                 taskHash: hash, deadline: deadline, openMessageID: message.plaintext.id)
         } catch let error as LedgerError {
             throw MeshError(error.code, error.message, category: error.category)
@@ -148,24 +158,64 @@ extension DelegationDesk {
         let invoice = try body.amount("invoice")
         let signer = context.sender.description
         let messageID = message.plaintext.id
-        let escrow = try await transition(id, side: .payee) { escrow, time throws(LedgerError) in
+        // The payer hears of a release only from a third agent deciding a dispute.
+        let side: Escrow.Side = try await escrows.escrow(id, side: .payee) == nil ? .payer : .payee
+        if side == .payer {
+            let held = try await escrow(id, side: .payer)
+            guard signer == held.agent, held.agent != did.description else {
+                throw MeshError("escrow_signer_wrong", "only the escrow's agent releases it to the payee", category: .unauthorized)
+            }
+        }
+        let escrow = try await transition(id, side: side) { escrow, time throws(LedgerError) in
             try escrow.release(invoice: invoice, signer: signer, messageID: messageID, now: time)
         }
         try await keep(message.message, escrow: id)
-        try await update(id, role: .payee) { $0.state = .paid }
-        logger.info("escrow released to this node", metadata: ["escrow": "\(id)", "invoice": "\(invoice.formatted())"])
+        try await update(id, role: side == .payee ? .payee : .payer) {
+            $0.state = side == .payee ? .paid : .completed
+            $0.schedule(nil, at: nil)
+        }
+        logger.info("escrow released", metadata: ["escrow": "\(id)", "side": "\(side.rawValue)", "invoice": "\(invoice.formatted())"])
         return Self.receipt(for: message, escrow: id, state: escrow.state.rawValue)
     }
 
     func dispute(_ context: MeshContext) async throws -> MeshReply {
         let message = context.message
-        let id = try DelegationBody(message.plaintext.body).escrowID()
+        let body = try DelegationBody(message.plaintext.body)
+        let id = try body.escrowID()
         let (signer, messageID, window) = (context.sender.description, message.plaintext.id, settings.disputeWindow)
-        let escrow = try await transition(id, side: .payee) { escrow, time throws(LedgerError) in
+        let side: Escrow.Side = try await escrows.escrow(id, side: .agent) != nil ? .agent : .payee
+        if side == .agent { try await takeEvidence(body, escrow: id) }
+        let escrow = try await transition(id, side: side) { escrow, time throws(LedgerError) in
             try escrow.dispute(signer: signer, messageID: messageID, window: window, now: time)
         }
         try await keep(message.message, escrow: id)
         return Self.receipt(for: message, escrow: id, state: escrow.state.rawValue)
+    }
+
+    /// An agent learns the result it is to judge from the payee's signed `task/result` (or
+    /// `model/result`), which the payer's dispute carries as `evidence`.
+    private func takeEvidence(_ body: DelegationBody, escrow id: String) async throws {
+        guard let evidence = body.json["evidence"], case .object = evidence else {
+            throw MeshError("evidence_missing", "a dispute sent to the escrow agent carries the payee's signed result as evidence")
+        }
+        let held = try await escrow(id, side: .agent)
+        let result: VerifiedMessage
+        do {
+            result = try await node.verifyStored(evidence.canonicalBytes())
+        } catch {
+            throw MeshError("evidence_invalid", "the evidence was refused: \(error.code)", category: .unauthorized)
+        }
+        let facts = try DelegationBody(result.plaintext.body)
+        guard result.plaintext.from.description == held.payee, try facts.escrowID() == id,
+            result.plaintext.type == DelegationMessageType.result || result.plaintext.type == DelegationMessageType.modelResult
+        else {
+            throw MeshError("evidence_invalid", "the evidence is not the payee's result for escrow \(id)", category: .unauthorized)
+        }
+        let (hash, invoice, payee, resultID) = (try facts.string("result_hash", limit: 64), try facts.amount("invoice"), held.payee, result.plaintext.id)
+        _ = try await transition(id, side: .agent) { escrow, _ throws(LedgerError) in
+            try escrow.result(hash: hash, invoice: invoice, signer: payee, messageID: resultID)
+        }
+        try await keep(result.message, escrow: id)
     }
 
     func cancel(_ context: MeshContext) async throws -> MeshReply {
@@ -230,7 +280,21 @@ extension DelegationDesk {
         let body = try DelegationBody(message.plaintext.body)
         let id = try body.escrowID()
         let reason = try body.optionalString("reason", limit: 64)
-        let escrow = try await applyRefund(id, signer: context.sender, messageID: message.plaintext.id, reason: reason)
+        let escrow: Escrow
+        if try await escrows.escrow(id, side: .payer) != nil {
+            escrow = try await applyRefund(id, signer: context.sender, messageID: message.plaintext.id, reason: reason)
+        } else {
+            // A payee hears of a refund only from a third agent deciding a dispute.
+            let held = try await self.escrow(id, side: .payee)
+            guard context.sender.description == held.agent else {
+                throw MeshError("escrow_signer_wrong", "only the escrow's agent refunds it to the payer", category: .unauthorized)
+            }
+            let (signer, messageID) = (context.sender.description, message.plaintext.id)
+            escrow = try await transition(id, side: .payee) { escrow, time throws(LedgerError) in
+                try escrow.refund(signer: signer, messageID: messageID, now: time)
+            }
+            try await update(id, role: .payee) { $0.state = .refunded }
+        }
         try await keep(message.message, escrow: id)
         return Self.receipt(for: message, escrow: id, state: escrow.state.rawValue)
     }

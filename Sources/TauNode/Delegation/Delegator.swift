@@ -82,8 +82,11 @@ public struct Delegator: Sendable {
     /// error is thrown.
     /// - Throws: `no_peer_offers`, `no_peer_trusted`, `price_above_maximum`, `insufficient_funds`,
     ///   the peer's refusal (`peer_refused`), `peer_unreachable`.
+    /// - Parameter agent: a third node to hold the escrow's disputes (the payee must list it
+    ///   in `[delegation] escrow_agents`); nil: this node decides them.
     public func start(
-        _ target: Target, prompt: String, maximumPrice: Money?, timeout: TimeInterval?, progress: @Sendable (String) -> Void = { _ in }
+        _ target: Target, prompt: String, maximumPrice: Money?, timeout: TimeInterval?, agent: DID? = nil,
+        progress: @Sendable (String) -> Void = { _ in }
     ) async throws -> Delegation {
         guard !prompt.isEmpty, prompt.utf8.count <= DelegationProtocol.maximumPromptBytes else {
             throw MeshError("prompt_invalid", "a task is 1 to \(DelegationProtocol.maximumPromptBytes) bytes")
@@ -105,9 +108,16 @@ public struct Delegator: Sendable {
         }
         progress("\(quote.peer) asks \(quote.price.formatted())")
         let deadline = desk.now().addingTimeInterval(min(timeout ?? quote.deadline, DelegationProtocol.maximumDeadline))
+        var third: (did: DID, endpoint: String)?
+        if let agent, agent != desk.did {
+            guard let endpoint = try await desk.node.endpoint(of: agent) else {
+                throw MeshError("peer_unknown", "the escrow agent \(agent) is not in the peer table", category: .notFound)
+            }
+            third = (agent, endpoint)
+        }
         let id = try await desk.openHold(
             payee: quote.peer, at: quote.endpoint, amount: quote.price, skill: "agent", prompt: prompt,
-            taskHash: DelegationProtocol.taskHash(skill: "agent", prompt: prompt), deadline: deadline)
+            taskHash: DelegationProtocol.taskHash(skill: "agent", prompt: prompt), deadline: deadline, agent: third)
         progress("holding \(quote.price.formatted()) in escrow \(id)")
         do {
             var request: [String: JSONValue] = [
@@ -183,8 +193,19 @@ extension Delegator {
     /// decides or the dispute window refunds them.
     public func dispute(_ id: String, reason: String) async throws -> (escrow: Escrow, delivered: Bool) {
         let held = try await desk.escrow(id, side: .payer)
-        let body: JSONValue = ["escrow": .string(id), "reason": .string(String(reason.prefix(500)))]
-        let signed = try await desk.node.signed(type: DelegationMessageType.escrowDispute, body: body, to: try DID(held.payee))
+        var body: [String: JSONValue] = ["escrow": .string(id), "reason": .string(String(reason.prefix(500)))]
+        var recipients = [try DID(held.payee)]
+        let thirdAgent = held.agent == desk.did.description ? nil : try DID(held.agent)
+        if let thirdAgent {
+            // The agent judges the payee's own signed result.
+            let kept = try await desk.receipts.receipts(of: id)
+            guard let result = kept.last(where: { $0.type == DelegationMessageType.result && $0.signer == held.payee }),
+                let evidence = try? JSONValue(parsing: result.message)
+            else { throw MeshError("dispute_without_result", "there is no signed result to dispute", category: .conflict) }
+            body["evidence"] = evidence
+            recipients.append(thirdAgent)
+        }
+        let signed = try await desk.node.signed(type: DelegationMessageType.escrowDispute, body: .object(body), to: recipients)
         try await desk.keep(signed, escrow: id)
         let (me, messageID, window) = (desk.did.description, signed.plaintext.id, desk.settings.disputeWindow)
         let escrow = try await desk.transition(id, side: .payer) { escrow, time throws(LedgerError) in
@@ -197,7 +218,17 @@ extension Delegator {
             $0.schedule(.deliver, at: time)
         }
         await desk.record(.dispute, peer: held.payee, escrow: id, receipt: messageID)
-        return (escrow, try await deliverNow(id))
+        var delivered = try await deliverNow(id)
+        if let thirdAgent {
+            do {
+                guard let endpoint = try await desk.node.endpoint(of: thirdAgent) else { throw MeshError("peer_unknown", "no endpoint for \(thirdAgent)") }
+                _ = try await desk.node.send(signed, to: endpoint, expecting: thirdAgent)
+            } catch {
+                desk.logger.warning("the escrow agent did not take the dispute", metadata: ["escrow": "\(id)", "error": "\(error)"])
+                delivered = false
+            }
+        }
+        return (escrow, delivered)
     }
 
     private func deliverNow(_ id: String) async throws -> Bool {

@@ -1,6 +1,7 @@
 import Foundation
 import TauAgent
 import TauCore
+import TauIdentity
 
 extension NodeConfiguration {
     /// `[delegation]`: paid work for peers and this node's payments (docs/delegation.md).
@@ -27,6 +28,10 @@ extension NodeConfiguration {
         public var model_price_per_million: String?
         /// The most this node pays for one fallback model call through a peer (default "1").
         public var fallback_max_price: String?
+        /// Third nodes this node, as payee, accepts as escrow agents (default none: only the payer).
+        public var escrow_agents: [String]?
+        /// Hold escrows of others as their agent and decide their disputes (default false).
+        public var serve_as_agent: Bool?
     }
 }
 
@@ -51,6 +56,9 @@ extension NodeConfiguration.Delegation {
         if let models = serve_models, models.count > 16 || models.contains(where: { $0.isEmpty || $0.utf8.count > 128 }) {
             throw problems.invalid(["delegation", "serve_models"], "at most 16 model names of 1-128 bytes")
         }
+        for (index, agent) in (escrow_agents ?? []).enumerated() where (try? DID(agent)) == nil {
+            throw problems.invalid(["delegation", "escrow_agents"], "entry \(index + 1) is not a DID")
+        }
         if let profile, ToolPolicy.profile(named: profile) == nil {
             throw problems.invalid(["delegation", "profile"], "must be permissive, balanced or strict")
         }
@@ -70,6 +78,8 @@ public struct DelegationSettings: Sendable, Equatable {
     public var serveModels: [String]
     public var modelPricePerMillion: Money
     public var fallbackMaximumPrice: Money
+    public var escrowAgents: [String]
+    public var serveAsAgent: Bool
 
     public init(_ table: NodeConfiguration.Delegation?) {
         func credits(_ text: String?, _ fallback: Int64) -> Money {
@@ -86,6 +96,8 @@ public struct DelegationSettings: Sendable, Equatable {
         serveModels = table?.serve_models ?? []
         modelPricePerMillion = credits(table?.model_price_per_million, 2_000_000)
         fallbackMaximumPrice = credits(table?.fallback_max_price, 1_000_000)
+        escrowAgents = table?.escrow_agents ?? []
+        serveAsAgent = table?.serve_as_agent ?? false
     }
 }
 

@@ -34,6 +34,9 @@ struct DelegateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds the peer has before the hold is refunded (default: the peer's quote).", valueName: "seconds"))
     var timeout: Int?
 
+    @Option(help: ArgumentHelp("A third node to decide disputes (the payee must accept it); default: this node.", valueName: "did"))
+    var agent: String?
+
     @Argument(help: "The task; - reads it from standard input.")
     var task: String
 
@@ -66,7 +69,9 @@ struct DelegateCommand: AsyncParsableCommand {
             let logger = Logger(label: "tau.delegate")
             let delegator = context.delegator(node: try await context.meshNode(signer: signer, logger: logger), logger: logger)
             let note: @Sendable (String) -> Void = { line in if !json { Output.standardError("· \(line)\n") } }
-            let started = try await delegator.start(target, prompt: prompt, maximumPrice: ceiling, timeout: timeout.map(TimeInterval.init), progress: note)
+            let started = try await delegator.start(
+                target, prompt: prompt, maximumPrice: ceiling, timeout: timeout.map(TimeInterval.init), agent: try agent.map { try DID($0) },
+                progress: note)
             note("waiting for the result (deadline \(Timestamp.format(started.deadline)))")
             let record = try await delegator.wait(for: started.id, clock: context.clock) { record in
                 if record.state != .working { note("\(record.state.rawValue)") }

@@ -11,7 +11,7 @@ struct EscrowReleaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "release",
         abstract: "Pay the result an escrow holds (as its payer, or deciding a dispute as its agent).",
-        discussion: "Needed when [delegation] auto_release is false, or to settle a dispute in the payee's favour.")
+        discussion: "Needed when [delegation] auto_release is false, or to settle a dispute in the payee's favour. Run again to resend an agent's decision to a party that missed it.")
 
     @OptionGroup var homeOptions: HomeOptions
     @OptionGroup var passphraseOptions: PassphraseOptions
@@ -20,7 +20,24 @@ struct EscrowReleaseCommand: AsyncParsableCommand {
     var id: String
 
     func run() async throws {
-        try await EscrowDecision.run(homeOptions, passphraseOptions) { delegator in try await delegator.release(id) }
+        try await EscrowDecision.run(homeOptions, passphraseOptions) { delegator in try await delegator.decide(id, release: true) }
+    }
+}
+
+struct EscrowRefundCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "refund",
+        abstract: "Give an escrow's funds back to its payer, deciding as its escrow agent.",
+        discussion: "The escrow's agent is its payer unless both parties named a third node. Run again to resend the decision to a party that missed it.")
+
+    @OptionGroup var homeOptions: HomeOptions
+    @OptionGroup var passphraseOptions: PassphraseOptions
+
+    @Argument(help: "The escrow id (esc_…).")
+    var id: String
+
+    func run() async throws {
+        try await EscrowDecision.run(homeOptions, passphraseOptions) { delegator in try await delegator.decide(id, release: false) }
     }
 }
 

@@ -7,7 +7,7 @@ import TauNode
 struct EscrowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "escrow", abstract: "The escrows this node pays or is paid through.",
-        subcommands: [EscrowListCommand.self, EscrowShowCommand.self, EscrowReleaseCommand.self, EscrowDisputeCommand.self, EscrowReceiptsCommand.self])
+        subcommands: [EscrowListCommand.self, EscrowShowCommand.self, EscrowReleaseCommand.self, EscrowRefundCommand.self, EscrowDisputeCommand.self, EscrowReceiptsCommand.self])
 
     static func json(_ escrow: Escrow) -> JSONValue {
         [
