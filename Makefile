@@ -1,7 +1,7 @@
 # tau-node developer entry points. `make run` starts a node; `make test` runs every test.
 SWIFT ?= swift
 
-.PHONY: all deps build release run test fuzz bench-agent clean
+.PHONY: all deps build release run test fuzz bench-agent bench-escrow clean
 
 all: build
 
@@ -26,6 +26,11 @@ fuzz: deps
 # The agent loop's overhead per run (docs/agent-benchmark.md); not part of `make test`.
 bench-agent: deps
 	@scripts/bench-agent-loop.sh
+
+# Escrow open+result+release cycles per second on SQLite and PostgreSQL
+# (docs/escrow-benchmark.md); not part of `make test`.
+bench-escrow: deps
+	@scripts/bench-escrow.sh
 
 clean:
 	rm -rf .build .build-fuzz Benchmarks/.build

@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
-// Benchmarks of the agent loop's own overhead, with package-benchmark. A separate package
-// so that `make test` and CI never build it; run it with `make bench-agent`
-// (docs/agent-benchmark.md).
+// Benchmarks of the agent loop's own overhead and of escrow cycles on the store, with
+// package-benchmark. A separate package so that `make test` and CI never build it; run them
+// with `make bench-agent` (docs/agent-benchmark.md) and `make bench-escrow`
+// (docs/escrow-benchmark.md).
 import PackageDescription
 
 let package = Package(
@@ -29,6 +30,19 @@ let package = Package(
             // package-benchmark finds its targets under Benchmarks/ of the package.
             path: "Benchmarks/AgentLoop",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "EscrowCycles",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TauCore", package: "tau-node"),
+                .product(name: "TauLedger", package: "tau-node"),
+                .product(name: "TauStore", package: "tau-node"),
+                .product(name: "TauTesting", package: "tau-node"),
+            ],
+            path: "Benchmarks/EscrowCycles",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
