@@ -158,6 +158,14 @@ public struct Delegator: Sendable {
             if record.state.isFinal || record.state == .disputed || (!desk.settings.autoRelease && record.state == .working && record.resultHash != nil) { return record }
             if desk.now() >= record.deadline {
                 for escrow in try await desk.book.wakeDue() { await desk.settledByTimer(escrow) }
+                let late = desk.now().timeIntervalSince(record.deadline)
+                // A result that could not be paid at once stays held for `escrow release`.
+                if late >= 30, record.resultHash != nil { return record }
+                if late >= 120 {
+                    throw MeshError(
+                        "delegation_stalled", "escrow \(id) is still \(record.state.rawValue) two minutes after its deadline; see tau-node escrow show \(id)",
+                        category: .unavailable)
+                }
             }
             try await clock.sleep(for: poll)
         }

@@ -62,6 +62,8 @@ extension NodeContext {
         return { task in
             do {
                 let workspace = try strangerWorkspace(task.id)
+                // The answer is the product; the workspace is scratch space.
+                defer { try? FileManager.default.removeItem(atPath: workspace) }
                 let model = try models.agentModel(requested: nil, configured: agentSettings.model)
                 let remaining = max(1, task.deadline.timeIntervalSince(clock.now()) - 2)
                 let agent = try makeAgent(
