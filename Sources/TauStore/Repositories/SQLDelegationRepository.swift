@@ -95,12 +95,7 @@ public struct SQLDelegationRepository: DelegationRepository {
         guard let role = Delegation.Role(rawValue: roleText), let state = Delegation.State(rawValue: stateText) else {
             throw StoreError("store_failed", "a delegation has an unknown role or state (\(stateText.prefix(20))); a newer tau-node wrote it")
         }
-        let currency: Currency
-        do {
-            currency = try Currency(code: try row.string("currency"))
-        } catch {
-            throw StoreError("store_failed", "a delegation has an unknown currency; a newer tau-node wrote it")
-        }
+        let currency = try row.currency("currency", of: "a delegation")
         let visited = (try? JSONValue(parsing: try row.string("visited")))?.arrayValue?.compactMap(\.stringValue) ?? []
         var delegation = Delegation(
             id: try row.string("id"), role: role, peer: try row.string("peer"), peerEndpoint: row.optionalString("peer_endpoint"),

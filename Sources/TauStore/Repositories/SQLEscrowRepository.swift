@@ -74,12 +74,7 @@ public struct SQLEscrowRepository: EscrowRepository {
         guard let side = Escrow.Side(rawValue: sideText), let state = Escrow.State(rawValue: stateText) else {
             throw StoreError("store_failed", "an escrow has an unknown side or state (\(sideText.prefix(20)), \(stateText.prefix(20))); a newer tau-node wrote it")
         }
-        let currency: Currency
-        do {
-            currency = try Currency(code: try row.string("currency"))
-        } catch {
-            throw StoreError("store_failed", "an escrow has an unknown currency; a newer tau-node wrote it")
-        }
+        let currency = try row.currency("currency", of: "an escrow")
         let receipts = (try JSONValue(parsing: try row.string("receipts"))).arrayValue?.compactMap(\.stringValue) ?? []
         return Escrow.restore(
             id: try row.string("id"), side: side, payer: try row.string("payer"), payee: try row.string("payee"), agent: try row.string("agent"),

@@ -100,6 +100,16 @@ public struct SQLRow: Sendable, Hashable {
         return value
     }
 
+    /// A currency code column; a code this version does not know means a newer tau-node wrote
+    /// the row (`store_failed`, naming `what`).
+    public func currency(_ column: String, of what: String) throws(StoreError) -> Currency {
+        do {
+            return try Currency(code: try string(column))
+        } catch {
+            throw StoreError("store_failed", "\(what) has an unknown currency; a newer tau-node wrote it")
+        }
+    }
+
     public func optionalString(_ column: String) -> String? {
         if case .text(let value) = self[column] { return value }
         return nil
