@@ -61,8 +61,11 @@ extension PaidMesh {
             ).value
         }
 
-        @Test func concurrentDelegationsWithFailuresAndKillsConserveMoney() async throws {
-            guard let database = try await TestPostgres.createDatabase() else { return }
+        /// On PostgreSQL the payer runs two replicas; on SQLite one (its CLI shares the file).
+        @Test(arguments: [false, true])
+        func concurrentDelegationsWithFailuresAndKillsConserveMoney(onPostgres: Bool) async throws {
+            let database = onPostgres ? try await TestPostgres.createDatabase() : nil
+            if onPostgres, database == nil { return }
             var random = SystemRandomNumberGenerator()
             // Mostly answers; some refusals by the provider (the payee gives up) and stalls (deadline refunds).
             let steps: [ScriptedModelServer.Step] = (0..<40).map { index in
@@ -78,20 +81,32 @@ extension PaidMesh {
                 let directory = try TemporaryDirectory()
                 defer { directory.remove() }
                 let b = try await DelegationTests.makeNode(directory, "b", model: urlModel, price: "0.25", extra: "max_concurrent = 4\n")
-                // The payer: two replicas of one node on PostgreSQL; results go to the first, at a fixed port.
-                let (homeA1, homeA2, did) = try await ReplicaTests.makeReplicas(directory, database: database, upstream: urlModel)
+                // The payer; results go to its first replica, at a fixed port.
                 let portA1 = try PostgresServer.freePort()
                 let urlA1 = "http://127.0.0.1:\(portA1)"
-                for home in [homeA1, homeA2] {
+                let a1: DelegationTests.Node
+                let a2: DelegationTests.Node
+                if let database {
+                    let (homeA1, homeA2, did) = try await ReplicaTests.makeReplicas(directory, database: database, upstream: urlModel)
+                    let environment = ["TAU_DATABASE_URL": database]
+                    a1 = DelegationTests.Node(name: "a1", home: homeA1, did: did, environment: environment, passphrase: ReplicaTests.passphrase)
+                    a2 = DelegationTests.Node(name: "a2", home: homeA2, did: did, environment: environment, passphrase: ReplicaTests.passphrase)
+                } else {
+                    a1 = try await DelegationTests.makeNode(directory, "a")
+                    a2 = a1
+                }
+                for home in Set([a1.home, a2.home]) {
                     let config = try String(contentsOfFile: home + "/config.toml", encoding: .utf8)
                         .replacingOccurrences(of: "[node]\n", with: "[node]\npublic_url = \"\(urlA1)\"\n")
                     try AtomicFile.write(config, to: home + "/config.toml")
                 }
-                let a1 = DelegationTests.Node(name: "a1", home: homeA1, did: did, environment: ["TAU_DATABASE_URL": database], passphrase: ReplicaTests.passphrase)
-                let a2 = DelegationTests.Node(name: "a2", home: homeA2, did: did, environment: ["TAU_DATABASE_URL": database], passphrase: ReplicaTests.passphrase)
                 #expect(try await a1.tau(["wallet", "credit", "20"]).exitCode == 0)
+                // The second replica serves throughout (PostgreSQL only).
+                let secondReplica: @Sendable (@escaping @Sendable () async throws -> Void) async throws -> Void = { body in
+                    if onPostgres { try await Self.serve(a2, peers: []) { _ in try await body() } } else { try await body() }
+                }
 
-                try await Self.serve(a2, peers: []) { _ in
+                try await secondReplica {
                     try await DelegationTests.serve(b) { urlB in
                         // Round 1: both payer replicas up.
                         try await Self.serve(a1, peers: [urlB], port: portA1) { _ in
