@@ -80,8 +80,13 @@ struct A2ARoutes {
             dependencies.card, baseURL: baseURL(request), version: gateway.version, did: did, prices: prices,
             didAuthentication: dependencies.verifyRequest != nil && did != nil)
         guard let signer = dependencies.signCard, did != nil else { return .json(card) }
+        // Signing reads the node's log and key; a card that has not changed is served as signed
+        // for a minute, so the unauthenticated route stays cheap (a rotation shows within it).
+        let now = gateway.now()
+        if let cached = await state.signedCard(for: card, at: now) { return .json(cached) }
         let (signed, kid) = try await A2AAgentCard.signed(card, signer: signer, knownKey: await state.cardKey)
         await state.setCardKey(kid)
+        await state.keep(signed: signed, of: card, until: now.addingTimeInterval(60))
         return .json(signed)
     }
 
@@ -220,6 +225,16 @@ actor A2AState {
     func escrow(of taskID: String) -> String? { escrows[taskID] }
     func remember(escrow: String, of taskID: String) { escrows[taskID] = escrow }
     func setCardKey(_ kid: String) { cardKey = kid }
+
+    private var signed: (card: JSONValue, signed: JSONValue, until: Date)?
+
+    /// The signed form of `card` kept until its time ran out.
+    func signedCard(for card: JSONValue, at time: Date) -> JSONValue? {
+        guard let signed, signed.card == card, time < signed.until else { return nil }
+        return signed.signed
+    }
+
+    func keep(signed: JSONValue, of card: JSONValue, until: Date) { self.signed = (card, signed, until) }
 }
 
 extension HTTPResponse.Status {

@@ -107,7 +107,9 @@ struct AgentRuntime {
 final class InterruptHandler {
     private let source: any DispatchSourceSignal
 
-    init(onInterrupt: @escaping @Sendable () -> Void) {
+    init(
+        message: String = "\n(interrupted — stopping the run; press Ctrl-C again to quit at once)\n", onInterrupt: @escaping @Sendable () -> Void
+    ) {
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         let count = Mutex(0)
@@ -117,7 +119,7 @@ final class InterruptHandler {
                 return $0
             }
             if seen == 1 {
-                Output.standardError("\n(interrupted — stopping the run; press Ctrl-C again to quit at once)\n")
+                Output.standardError(message)
                 onInterrupt()
             } else {
                 exit(130)

@@ -73,6 +73,12 @@ struct DelegateCommand: AsyncParsableCommand {
                 target, prompt: prompt, maximumPrice: ceiling, timeout: timeout.map(TimeInterval.init), agent: try agent.map { try DID($0) },
                 progress: note)
             note("waiting for the result (deadline \(Timestamp.format(started.deadline)))")
+            // Leaving does not stop the task: the node's serve pays or refunds it.
+            let escrowID = started.id
+            let interrupt = InterruptHandler(message: "\n(interrupted — the task goes on; its outcome: tau-node escrow show \(escrowID))\n") {
+                Foundation.exit(130)
+            }
+            defer { interrupt.cancel() }
             let record = try await delegator.wait(for: started.id, clock: context.clock) { record in
                 if record.state != .working { note("\(record.state.rawValue)") }
             }
