@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Gateway overhead: the same streaming chat-completions request sent straight to a fast
-# local upstream (nginx answering a fixed OpenAI SSE stream) and through a tau-node
-# gateway in front of it. Prints p50 / p99 latency and requests/s for each, measured
-# with wrk on this machine in one run.
+# Gateway overhead: the same chat-completions request sent straight to a fast local
+# upstream (nginx answering a fixed OpenAI answer) and through a tau-node gateway in front
+# of it. Prints p50 / p99 latency and requests/s for each, and the node's own CPU time per
+# request (from /proc), measured with wrk on this machine in one run.
 #
-#   scripts/bench-gateway.sh [duration-seconds] [connections]
+#   scripts/bench-gateway.sh [duration-seconds] [connections] [stream|plain|both]
 #
-# BENCH_PROFILE=out.data records a `perf` profile of the node during its last run.
+# BENCH_PROFILE=out.data records a `perf` profile of the node during its last run (the
+# first mode named).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-10}"
 CONNECTIONS="${2:-16}"
+MODES="${3:-both}"
+[[ "$MODES" == both ]] && MODES="stream plain"
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need nginx || ! need wrk; then
@@ -29,6 +32,7 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 UPSTREAM_PORT="$(free_port)"
+PLAIN_PORT="$(free_port)"
 NODE_PORT="$(free_port)"
 
 # A realistic short answer: role chunk, 12 content chunks, finish chunk, usage chunk, [DONE].
@@ -46,6 +50,14 @@ out += chunk({}, finish="stop")
 out += chunk({}, usage={"prompt_tokens": 12, "completion_tokens": 12, "total_tokens": 24}, choices=False)
 out += "data: [DONE]\\n\\n"
 print(out.replace("'", "\\'"), end="")
+PY
+)"
+PLAIN="$(python3 - <<'PY'
+import json
+body = {"id": "chatcmpl-bench", "object": "chat.completion", "created": 1700000000, "model": "gpt-4.1-mini",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": " ".join(f"word{i}" for i in range(12))}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 12, "completion_tokens": 12, "total_tokens": 24}}
+print(json.dumps(body, separators=(",", ":")).replace("'", "\\'"), end="")
 PY
 )"
 cat > "$WORK/nginx.conf" <<CONF
@@ -67,13 +79,21 @@ http {
             return 200 '$SSE';
         }
     }
+    server {
+        listen 127.0.0.1:$PLAIN_PORT;
+        location = /v1/chat/completions {
+            default_type application/json;
+            return 200 '$PLAIN';
+        }
+    }
 }
 CONF
 nginx -c "$WORK/nginx.conf" -p "$WORK"
 
-HOME_DIR="$WORK/home"
-mkdir -p "$HOME_DIR"
-cat > "$HOME_DIR/config.toml" <<CONF
+start_node() { # upstream port
+    [[ -n "${NODE_PID:-}" ]] && { kill "$NODE_PID" 2>/dev/null || true; wait "$NODE_PID" 2>/dev/null || true; }
+    rm -rf "$WORK/home" && mkdir -p "$WORK/home"
+    cat > "$WORK/home/config.toml" <<CONF
 [server]
 host = "127.0.0.1"
 port = $NODE_PORT
@@ -82,47 +102,66 @@ port = $NODE_PORT
 auth = "localhost-dev"
 
 [providers.openai]
-base_url = "http://127.0.0.1:$UPSTREAM_PORT/v1"
+base_url = "http://127.0.0.1:$1/v1"
 api_key = "bench"
 CONF
-TAU_LOG_LEVEL=error "$BIN" serve --home "$HOME_DIR" >"$WORK/node.log" 2>&1 &
-NODE_PID=$!
-for _ in $(seq 1 100); do
-    curl -fsS "http://127.0.0.1:$NODE_PORT/healthz" >/dev/null 2>&1 && break
-    sleep 0.1
-done
+    TAU_LOG_LEVEL=error "$BIN" serve --home "$WORK/home" >"$WORK/node.log" 2>&1 &
+    NODE_PID=$!
+    for _ in $(seq 1 100); do
+        curl -fsS "http://127.0.0.1:$NODE_PORT/healthz" >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+}
 
-cat > "$WORK/post.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"model":"gpt-4.1-mini","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Count to twenty."}]}'
-LUA
+request_body() { # stream|plain
+    local stream=false
+    [[ "$1" == stream ]] && stream=true
+    printf '{"model":"gpt-4.1-mini","stream":%s,"stream_options":{"include_usage":true},"messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Count to twenty."}]}' "$stream"
+}
 
-# Sanity: both answer a complete stream.
-for url in "http://127.0.0.1:$UPSTREAM_PORT" "http://127.0.0.1:$NODE_PORT"; do
-    curl -fsS -X POST -H 'Content-Type: application/json' -d '{"model":"gpt-4.1-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}' \
-        "$url/v1/chat/completions" | grep -q '\[DONE\]' || { echo "no complete stream from $url" >&2; exit 1; }
-done
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$NODE_PID/stat"; }
 
-measure() { # name url connections
-    local out
-    out="$(wrk -t1 -c"$3" -d"${DURATION}s" --latency -s "$WORK/post.lua" "$2/v1/chat/completions")"
-    local p50 p99 rps errors
+measure() { # name url connections mode
+    local ticks_before out ticks requests
+    ticks_before="$(cpu_ticks)"
+    out="$(wrk -t1 -c"$3" -d"${DURATION}s" --latency -s "$WORK/$4.lua" "$2/v1/chat/completions")"
+    ticks=$(( $(cpu_ticks) - ticks_before ))
+    local p50 p99 rps errors cpu
     p50="$(awk '$1=="50%"{print $2}' <<<"$out")"
     p99="$(awk '$1=="99%"{print $2}' <<<"$out")"
     rps="$(awk '/Requests\/sec/{print $2}' <<<"$out")"
+    requests="$(awk '/requests in/{print $1}' <<<"$out")"
     errors="$(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr '\n' ' ' || true)"
-    printf '%-22s %6s conn  p50 %9s  p99 %9s  %10s req/s  %s\n' "$1" "$3" "$p50" "$p99" "$rps" "$errors"
+    cpu="-"
+    # The node's CPU only counts for runs through it; clock ticks are 1/100 s.
+    if [[ "$2" == *":$NODE_PORT" && "${requests:-0}" -gt 0 ]]; then
+        cpu="$(python3 -c "print(f'{$ticks * 10 / $requests:.3f} ms')")"
+    fi
+    printf '%-7s %-18s %3s conn  p50 %9s  p99 %9s  %9s req/s  node CPU/req %9s  %s\n' "$4" "$1" "$3" "$p50" "$p99" "$rps" "$cpu" "$errors"
 }
 
-if [[ -n "${BENCH_PROFILE:-}" ]]; then
-    perf record -g -o "$BENCH_PROFILE" -p "$NODE_PID" -- sleep "$DURATION" >/dev/null 2>&1 &
-    wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$WORK/post.lua" "http://127.0.0.1:$NODE_PORT/v1/chat/completions" >/dev/null
-    wait
-    exit 0
-fi
-echo "gateway overhead, streaming chat completion, ${DURATION}s per run, $(nproc) cores"
-for connections in 1 "$CONNECTIONS"; do
-    measure "direct (nginx)" "http://127.0.0.1:$UPSTREAM_PORT" "$connections"
-    measure "through tau-node" "http://127.0.0.1:$NODE_PORT" "$connections"
+for mode in stream plain; do
+    printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [[%s]]\n' "$(request_body $mode)" > "$WORK/$mode.lua"
+done
+
+echo "gateway overhead, chat completions, ${DURATION}s per run, $(nproc) cores"
+for mode in $MODES; do
+    upstream=$UPSTREAM_PORT
+    [[ "$mode" == plain ]] && upstream=$PLAIN_PORT
+    start_node "$upstream"
+    # Sanity: both answer.
+    for url in "http://127.0.0.1:$upstream" "http://127.0.0.1:$NODE_PORT"; do
+        curl -fsS -X POST -H 'Content-Type: application/json' -d "$(request_body $mode)" "$url/v1/chat/completions" | grep -q 'word11' \
+            || { echo "no complete $mode answer from $url" >&2; exit 1; }
+    done
+    if [[ -n "${BENCH_PROFILE:-}" ]]; then
+        perf record -g -o "$BENCH_PROFILE" -p "$NODE_PID" -- sleep "$DURATION" >/dev/null 2>&1 &
+        wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$WORK/$mode.lua" "http://127.0.0.1:$NODE_PORT/v1/chat/completions" >/dev/null
+        wait
+        exit 0
+    fi
+    for connections in 1 "$CONNECTIONS"; do
+        measure "direct (nginx)" "http://127.0.0.1:$upstream" "$connections" "$mode"
+        measure "through tau-node" "http://127.0.0.1:$NODE_PORT" "$connections" "$mode"
+    done
 done

@@ -12,6 +12,8 @@ public struct NodeModels: Sendable {
     public let service: ModelService
     public let access: GatewayAccess
     let http: HTTPClient
+    /// The usage ledger, writing in groups.
+    let ledger: GroupCommitLedger
     /// The providers found in `config.toml` and the environment (which have keys).
     let providers: ProviderDirectory
     /// `[routes]` aliases.
@@ -76,14 +78,17 @@ public struct NodeModels: Sendable {
                 breakers: BreakerBoard(
                     failureThreshold: settings.breakerFailures, cooldown: settings.breakerCooldown),
                 clock: clock ?? RouterClock(context.clock.monotonic), logger: logger)
+            // Usage is written in groups, off the request path; `shutdown()` writes the rest.
+            let ledger = GroupCommitLedger(context.usage, logger: logger)
             let service = ModelService(
-                resolve: resolve, served: served(), router: router, usage: context.usage,
+                resolve: resolve, served: served(), router: router, usage: ledger,
                 budgetedMaxOutputTokens: settings.budgetedMaxOutputTokens, now: context.clock.now, onRecord: onRecord,
                 logger: logger)
             let access = GatewayAccess(
-                mode: mode, keys: context.apiKeys, usage: context.usage, rateLimiter: context.store.rateLimiter, now: context.clock.now)
+                mode: mode, keys: context.apiKeys, usage: ledger, rateLimiter: context.store.rateLimiter, now: context.clock.now)
             return NodeModels(
-                service: service, access: access, http: http, providers: providers, aliasNames: aliases.keys.sorted(), catalog: live)
+                service: service, access: access, http: http, ledger: ledger, providers: providers, aliasNames: aliases.keys.sorted(),
+                catalog: live)
         } catch {
             try? http.syncShutdown()
             throw error
@@ -102,7 +107,9 @@ public struct NodeModels: Sendable {
     }
 
     /// Closes upstream connections.
+    /// Writes the usage records still queued, then closes the HTTP client.
     public func shutdown() async {
+        await ledger.flush()
         try? await http.shutdown()
     }
 

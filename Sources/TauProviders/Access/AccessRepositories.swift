@@ -109,4 +109,13 @@ public protocol BudgetLedger: UsageRepository {
     func place(_ hold: BudgetHold, budget: Money, now: Date) async throws -> Bool
     /// Records a call (adding its cost to its key's spending) and releases its hold, in one step.
     func record(_ record: UsageRecord, releasing hold: BudgetHold?) async throws
+    /// Records several calls, each as ``record(_:releasing:)`` does; a store writes them in
+    /// one transaction (all or none).
+    func recordAll(_ records: [(UsageRecord, BudgetHold?)]) async throws
+}
+
+extension BudgetLedger {
+    public func recordAll(_ records: [(UsageRecord, BudgetHold?)]) async throws {
+        for (record, hold) in records { try await self.record(record, releasing: hold) }
+    }
 }

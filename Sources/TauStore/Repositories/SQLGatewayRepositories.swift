@@ -61,31 +61,42 @@ public struct SQLUsageRepository: UsageRepository {
     }
 
     public func record(_ record: UsageRecord, releasing hold: BudgetHold?) async throws {
-        let cost = record.cost?.microunits
+        try await recordAll([(record, hold)])
+    }
+
+    /// Writes the records, releases their holds and adds their costs to their keys, in one
+    /// transaction (the group commit of ``GroupCommitLedger``).
+    public func recordAll(_ records: [(UsageRecord, BudgetHold?)]) async throws {
+        guard !records.isEmpty else { return }
         try await executor.atomically { tx in
+            for (record, hold) in records { try await Self.write(record, releasing: hold, in: tx) }
+        }
+    }
+
+    private static func write(_ record: UsageRecord, releasing hold: BudgetHold?, in tx: any SQLExecutor) async throws {
+        let cost = record.cost?.microunits
+        try await tx.execute(
+            """
+            INSERT INTO gateway_usage (time_ms, api_key_id, session_id, requested_model, model, route, input_tokens, output_tokens,
+                cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_micros, status, latency_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                record.time.sqlValue, record.apiKeyID.sqlValue, record.sessionID.sqlValue, .text(record.requestedModel),
+                .text(record.model), .text(record.route), record.usage.inputTokens.sqlValue, record.usage.outputTokens.sqlValue,
+                record.usage.cachedInputTokens.sqlValue, record.usage.cacheWriteTokens.sqlValue, record.usage.reasoningTokens.sqlValue,
+                cost.sqlValue, .text(record.status), record.latencyMilliseconds.sqlValue,
+            ])
+        // A hold already released (expired and swept) releases nothing.
+        var released: Int64 = 0
+        if let hold {
+            released = try await tx.query("DELETE FROM gateway_budget_holds WHERE id = ? RETURNING amount_micros", hold.id)
+                .reduce(Int64(0)) { $0 + (try $1.int64("amount_micros")) }
+        }
+        if let key = record.apiKeyID, (cost ?? 0) != 0 || released != 0 {
             try await tx.execute(
-                """
-                INSERT INTO gateway_usage (time_ms, api_key_id, session_id, requested_model, model, route, input_tokens, output_tokens,
-                    cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_micros, status, latency_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    record.time.sqlValue, record.apiKeyID.sqlValue, record.sessionID.sqlValue, .text(record.requestedModel),
-                    .text(record.model), .text(record.route), record.usage.inputTokens.sqlValue, record.usage.outputTokens.sqlValue,
-                    record.usage.cachedInputTokens.sqlValue, record.usage.cacheWriteTokens.sqlValue, record.usage.reasoningTokens.sqlValue,
-                    cost.sqlValue, .text(record.status), record.latencyMilliseconds.sqlValue,
-                ])
-            // A hold already released (expired and swept) releases nothing.
-            var released: Int64 = 0
-            if let hold {
-                released = try await tx.query("DELETE FROM gateway_budget_holds WHERE id = ? RETURNING amount_micros", hold.id)
-                    .reduce(Int64(0)) { $0 + (try $1.int64("amount_micros")) }
-            }
-            if let key = record.apiKeyID, (cost ?? 0) != 0 || released != 0 {
-                try await tx.execute(
-                    "UPDATE gateway_api_keys SET spent_micros = spent_micros + ?, held_micros = held_micros - ? WHERE id = ?",
-                    cost ?? 0, released, key)
-            }
+                "UPDATE gateway_api_keys SET spent_micros = spent_micros + ?, held_micros = held_micros - ? WHERE id = ?",
+                cost ?? 0, released, key)
         }
     }
 

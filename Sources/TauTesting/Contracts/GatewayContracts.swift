@@ -131,6 +131,21 @@ public enum BudgetLedgerContract {
             try await require(try await subject.ledger.place(hold(key, 750_000), budget: budget, now: now), "what is left can be held")
             try await require(try await !subject.ledger.place(hold(key, 1), budget: budget, now: now), "and no more")
         },
+        ContractCase("a group of records releases each hold and adds each cost") { subject in
+            let budget = usd(1_000_000)
+            let first = try await key(subject.keys, budget: budget)
+            let second = try await key(subject.keys, budget: budget)
+            let holds = [hold(first, 300_000), hold(first, 300_000), hold(second, 300_000)]
+            for placed in holds { try await require(try await subject.ledger.place(placed, budget: budget, now: now), "placed") }
+            try await subject.ledger.recordAll([
+                (record(first, cost: 100_000), holds[0]), (record(first, cost: 200_000), holds[1]), (record(second, cost: 50_000), holds[2]),
+                (record(second, cost: 0), nil),
+            ])
+            try await require(try await subject.ledger.spent(apiKeyID: first) == usd(300_000), "both costs of the first key")
+            try await require(try await subject.ledger.spent(apiKeyID: second) == usd(50_000), "the second key's")
+            try await require(try await subject.ledger.place(hold(first, 700_000), budget: budget, now: now), "the holds are released")
+            try await require(try await subject.ledger.totals(apiKeyID: second).requests == 2, "every record is kept")
+        },
         ContractCase("a spent budget holds nothing, not even alone") { subject in
             let budget = usd(100)
             let key = try await key(subject.keys, budget: budget)
