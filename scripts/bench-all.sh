@@ -11,10 +11,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root/Benchmarks"
-exports="$root/Benchmarks/.build/bench-exports"
-mkdir -p "$exports"
+rm -rf "$root"/Benchmarks/.benchmarkBaselines/*/current
 "$root/scripts/with-postgres.sh" swift package --allow-writing-to-package-directory benchmark baseline update current \
   --time-units microseconds --no-progress "$@"
-swift package --allow-writing-to-package-directory benchmark baseline read current --format jmh --path "$exports" >/dev/null
 echo
-python3 "$root/scripts/bench_report.py" summary "$exports/current.jmh.json"
+python3 "$root/scripts/bench_report.py" summary current

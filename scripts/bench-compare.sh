@@ -18,14 +18,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tolerance="${TAU_BENCH_TOLERANCE:-15}"
 cd "$root/Benchmarks"
-exports="$root/Benchmarks/.build/bench-exports"
-mkdir -p "$exports"
 if [ -z "${TAU_BENCH_SKIP_RUN:-}" ]; then
+  rm -rf "$root"/Benchmarks/.benchmarkBaselines/*/current
   "$root/scripts/with-postgres.sh" swift package --allow-writing-to-package-directory benchmark baseline update current \
     --time-units microseconds --no-progress "$@"
 fi
-for name in reference current; do
-  swift package --allow-writing-to-package-directory benchmark baseline read "$name" --format jmh --path "$exports" >/dev/null
-done
 echo
-python3 "$root/scripts/bench_report.py" compare "$exports/reference.jmh.json" "$exports/current.jmh.json" "$tolerance"
+python3 "$root/scripts/bench_report.py" compare reference current "$tolerance"

@@ -1,27 +1,81 @@
 #!/usr/bin/env python3
-"""Reads package-benchmark's JMH exports (`baseline read NAME --format jmh`) of the Benchmarks/
-package and prints the figures of docs/performance.md (`summary`) or compares a run against
-the checked-in baseline (`compare`). Used by scripts/bench-all.sh and scripts/bench-compare.sh."""
-import json
+"""Reads package-benchmark's baselines of the Benchmarks/ package
+(`.benchmarkBaselines/<target>/<name>/results.json`, written by `benchmark baseline update
+<name>`) and prints the figures of docs/performance.md (`summary NAME`) or compares a run with
+the checked-in baseline (`compare REFERENCE CURRENT TOLERANCE_PERCENT`). The percentiles are
+read from the HDR histograms the baselines hold, as package-benchmark computes them. Used by
+scripts/bench-all.sh and scripts/bench-compare.sh."""
+import glob
+import math
+import os
 import re
 import sys
 
 KIB = 1024
+BASELINES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Benchmarks", ".benchmarkBaselines")
+# package-benchmark's metric names (as it prints them) and the unit its histograms hold.
+METRICS = {"wallClock": ("Time (wall clock)", 1e-3), "cpuTotal": ("Time (total CPU)", 1e-3), "mallocCountTotal": ("Malloc (total)", 1)}
 
 
-def load(path):
-    """{(target, name): {metric: p50, metric + " mean": mean}} from a JMH export; times in µs."""
+def percentile(histogram, p):
+    """HdrHistogram's valueAtPercentile (hdrhistogram-swift 0.2.0), on the encoded histogram."""
+    counts, total = histogram["counts"], histogram["_totalCount"]
+    magnitude, unit = histogram["subBucketHalfCountMagnitude"], histogram["unitMagnitude"]
+    half = 1 << magnitude
+    smallest = 0 if counts and counts[0] > 0 else histogram["minNonZeroValue"]
+    wanted = max(1, math.ceil(math.nextafter(p, 0) * total / 100))
+    running = 0
+    for index, count in enumerate(counts):
+        running += count
+        if running >= wanted:
+            bucket, sub = (index >> magnitude) - 1, (index & (half - 1)) + half
+            if bucket < 0:
+                bucket, sub = 0, sub - half
+            highest = (sub << (bucket + unit)) + (1 << (bucket + unit)) - 1
+            return max(min(highest, histogram["maxValue"]), smallest)
+    return 0
+
+
+def mean(histogram):
+    counts, total = histogram["counts"], histogram["_totalCount"]
+    magnitude, unit = histogram["subBucketHalfCountMagnitude"], histogram["unitMagnitude"]
+    half = 1 << magnitude
+    weighted = 0
+    for index, count in enumerate(counts):
+        if count:
+            bucket, sub = (index >> magnitude) - 1, (index & (half - 1)) + half
+            if bucket < 0:
+                bucket, sub = 0, sub - half
+            weighted += count * ((sub << (bucket + unit)) + ((1 << (bucket + unit)) >> 1))
+    return weighted / total if total else 0
+
+
+def load(name):
+    """{(target, benchmark): {metric: p50, metric + " mean": mean}} of baseline `name`; times in µs."""
+    import json
+
     figures = {}
-    with open(path) as handle:
-        elements = json.load(handle)
-    for element in elements:
-        match = re.match(r"package\.benchmark\.([^.]+)\.(.*)$", element["benchmark"])
-        target, name = match.group(1), match.group(2).replace("_", " ")
-        metrics = {"throughput": element["primaryMetric"]["scorePercentiles"]["50.0"]}
-        for metric, values in (element.get("secondaryMetrics") or {}).items():
-            metrics[metric] = values["scorePercentiles"]["50.0"]
-            metrics[metric + " mean"] = values["score"]
-        figures[(target, name)] = metrics
+    paths = sorted(glob.glob(os.path.join(BASELINES, "*", name, "results.json")))
+    if not paths:
+        sys.exit(f"no baseline '{name}' in {os.path.normpath(BASELINES)}")
+    for path in paths:
+        with open(path) as handle:
+            results = json.load(handle)["results"]
+        # A dictionary with non-string keys is encoded as [key, value, key, value, ...].
+        for identifier, values in zip(results[0::2], results[1::2]):
+            metrics = {}
+            for result in values:
+                kind = next(iter(result["metric"]))
+                if kind == "custom":
+                    label, scale = result["metric"]["custom"]["_0"], 1
+                elif kind in METRICS:
+                    label, scale = METRICS[kind]
+                else:
+                    continue
+                histogram = result["statistics"]["histogram"]
+                metrics[label] = percentile(histogram, 50.0) * scale
+                metrics[label + " mean"] = mean(histogram) * scale
+            figures[(identifier["target"], identifier["name"])] = metrics
     return figures
 
 
@@ -38,10 +92,10 @@ def wall(metrics):
 
 def summary(path):
     figures = load(path)
-    print(f"{'benchmark':<72} {'p50 µs':>10} {'mallocs':>9}")
+    print(f"{'benchmark':<84} {'p50 µs':>10} {'mallocs':>9}")
     for (target, name), metrics in sorted(figures.items()):
         mallocs = metrics.get("Malloc (total)")
-        print(f"{target + ': ' + name:<72} {wall(metrics) or 0:>10.2f} {'' if mallocs is None else int(mallocs):>9}")
+        print(f"{target + ': ' + name:<84} {wall(metrics) or 0:>10.2f} {'' if mallocs is None else int(mallocs):>9}")
     print()
     print("Derived figures (p50):")
     raw = wall(find(figures, r"^ed25519 verify"))
@@ -93,10 +147,10 @@ COMPARED = [("Time (wall clock)", "µs"), ("Malloc (total)", "#"), ("bytes per e
 def compare(reference_path, current_path, tolerance):
     reference, current = load(reference_path), load(current_path)
     regressions = 0
-    print(f"{'benchmark':<70} {'metric':<18} {'baseline':>10} {'now':>10} {'change':>8}")
+    print(f"{'benchmark':<84} {'metric':<18} {'baseline':>10} {'now':>10} {'change':>8}")
     for key in sorted(current):
         if key not in reference:
-            print(f"{key[0] + ': ' + key[1]:<70} {'(new: no baseline)':<18}")
+            print(f"{key[0] + ': ' + key[1]:<84} {'(new: no baseline)':<18}")
             continue
         for metric, _ in COMPARED:
             before, now = reference[key].get(metric), current[key].get(metric)
@@ -107,7 +161,7 @@ def compare(reference_path, current_path, tolerance):
             worse = change > tolerance and (metric == "Time (wall clock)" or now - before > 2)
             regressions += worse
             flag = "  REGRESSION" if worse else ""
-            print(f"{key[0] + ': ' + key[1]:<70} {metric:<18} {before:>10.2f} {now:>10.2f} {change:>+8.1%}{flag}")
+            print(f"{key[0] + ': ' + key[1]:<84} {metric:<18} {before:>10.2f} {now:>10.2f} {change:>+8.1%}{flag}")
     print()
     if regressions:
         print(f"{regressions} figure(s) worse than the baseline by more than {tolerance:.0%} (p50).")
@@ -122,4 +176,4 @@ if __name__ == "__main__":
     elif len(sys.argv) == 5 and sys.argv[1] == "compare":
         sys.exit(compare(sys.argv[2], sys.argv[3], float(sys.argv[4]) / 100))
     else:
-        sys.exit("usage: bench_report.py summary EXPORT.json | compare BASELINE.json CURRENT.json TOLERANCE_PERCENT")
+        sys.exit("usage: bench_report.py summary NAME | compare REFERENCE CURRENT TOLERANCE_PERCENT")
