@@ -27,4 +27,22 @@ public actor InMemoryPeerRepository: PeerRepository {
         peers[did] = changed
         return changed
     }
+
+    @discardableResult
+    public func update(_ changes: [PeerChange]) async throws -> [Peer] {
+        var current = peers
+        for change in changes {
+            var peer = current[change.did]
+            change.change(&peer)
+            current[change.did] = peer
+        }
+        var written: [Peer] = []
+        for did in Set(changes.map(\.did)).sorted() {
+            guard var peer = current[did], peer != peers[did] else { continue }
+            peer.firstSeen = peers[did]?.firstSeen ?? peer.firstSeen
+            peers[did] = peer
+            written.append(peer)
+        }
+        return written
+    }
 }

@@ -51,6 +51,19 @@ struct EncodingTests {
         #expect(Base64URL.decode("a+b") == nil)
     }
 
+    /// The table-driven encoder agrees with Foundation's base64 (alphabet swapped, padding
+    /// dropped) for every length and tail, and decoding gives the bytes back.
+    @Test func base64URLMatchesFoundation() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<70 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let reference = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(Base64URL.encode(bytes) == reference, "length \(length)")
+            #expect(Base64URL.decode(Base64URL.encode(bytes)) == bytes, "length \(length)")
+        }
+    }
+
     @Test func timestamps() throws {
         let date = try Timestamp.parse("2026-11-23T15:49:35Z")
         #expect(Timestamp.format(date) == "2026-11-23T15:49:35Z")

@@ -181,7 +181,20 @@ private struct Reader {
 
     mutating func parseString() throws(CoreError) -> String {
         index += 1  // opening quote
+        // Fast path: a run of printable ASCII without escapes (nearly every string in a
+        // message) becomes a String in one step instead of scalar by scalar.
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                defer { index += 1 }
+                return String(decoding: bytes[start..<index], as: UTF8.self)
+            }
+            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { break }
+            index += 1
+        }
         var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: bytes[start..<index].map { Unicode.Scalar($0) })
         while true {
             guard index < bytes.count else { throw error("json_unterminated_string", "unterminated string") }
             let byte = bytes[index]

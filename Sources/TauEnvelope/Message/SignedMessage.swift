@@ -30,6 +30,10 @@ public struct SignedMessage: Sendable, Equatable {
 
     /// The JWS General JSON form, with the headers as they were signed or received.
     public var json: JSONValue {
+        Self.json(payload: payload, protectedHeader: protectedHeader, unprotectedHeader: unprotectedHeader, signature: signature)
+    }
+
+    private static func json(payload: [UInt8], protectedHeader: String, unprotectedHeader: JSONValue?, signature: [UInt8]) -> JSONValue {
         var entry: JSONValue = [
             "protected": .string(protectedHeader),
             "signature": .string(Base64URL.encode(signature)),
@@ -39,7 +43,10 @@ public struct SignedMessage: Sendable, Equatable {
     }
 
     /// The serialized message (canonical JSON), ready to send.
-    public var bytes: [UInt8] { json.canonicalBytes() }
+    public var bytes: [UInt8] { serialized ?? json.canonicalBytes() }
+    /// ``bytes`` of a message this node signed, serialized once when it was signed: it is
+    /// sent, counted and sometimes kept as a receipt, and serializing costs more than signing.
+    private let serialized: [UInt8]?
 
     /// The JWS signing input: `ASCII(BASE64URL(protected) || '.' || BASE64URL(payload))`.
     var signingInput: [UInt8] { Array((protectedHeader + "." + Base64URL.encode(payload)).utf8) }
@@ -50,9 +57,19 @@ public struct SignedMessage: Sendable, Equatable {
         let protectedHeader = Base64URL.encode(header.canonicalBytes())
         let payload = plaintext.json.canonicalBytes()
         let input = Array((protectedHeader + "." + Base64URL.encode(payload)).utf8)
+        let unprotectedHeader: JSONValue = ["kid": .string(keyID)]
+        let signature = key.signature(for: input)
+        let serialized = json(payload: payload, protectedHeader: protectedHeader, unprotectedHeader: unprotectedHeader, signature: signature)
         return SignedMessage(
             plaintext: plaintext, keyID: keyID, payload: payload, protectedHeader: protectedHeader,
-            unprotectedHeader: ["kid": .string(keyID)], signature: key.signature(for: input))
+            unprotectedHeader: unprotectedHeader, signature: signature, serialized: serialized.canonicalBytes())
+    }
+
+    /// Equal when the signed content and headers are (however the message was obtained).
+    public static func == (lhs: SignedMessage, rhs: SignedMessage) -> Bool {
+        lhs.plaintext == rhs.plaintext && lhs.keyID == rhs.keyID && lhs.payload == rhs.payload
+            && lhs.protectedHeader == rhs.protectedHeader && lhs.unprotectedHeader == rhs.unprotectedHeader
+            && lhs.signature == rhs.signature
     }
 
     /// Parses a signed message without checking the signature or any policy
@@ -105,12 +122,14 @@ public struct SignedMessage: Sendable, Equatable {
         self.protectedHeader = protectedHeader
         self.unprotectedHeader = unprotectedHeader
         self.signature = signature
+        self.serialized = nil
     }
 
     private init(
         plaintext: PlaintextMessage, keyID: String, payload: [UInt8], protectedHeader: String, unprotectedHeader: JSONValue?,
-        signature: [UInt8]
+        signature: [UInt8], serialized: [UInt8]?
     ) {
+        self.serialized = serialized
         self.plaintext = plaintext
         self.keyID = keyID
         self.payload = payload

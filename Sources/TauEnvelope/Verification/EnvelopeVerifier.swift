@@ -56,7 +56,13 @@ public struct EnvelopeVerifier: Sendable {
     /// - Throws: ``EnvelopeError`` with the reason code of the first failed check.
     public func verify(_ bytes: some Collection<UInt8>, recipient: DID) async throws(EnvelopeError) -> VerifiedMessage {
         // 1. Well-formed.
-        let message = try SignedMessage(bytes: bytes)
+        try await verify(try SignedMessage(bytes: bytes), recipient: recipient)
+    }
+
+    /// Verifies a message already parsed from the bytes received (check 1 passed), and
+    /// records it as seen: checks 2-9, for callers that had to parse it first.
+    /// - Throws: ``EnvelopeError`` with the reason code of the first failed check.
+    public func verify(_ message: SignedMessage, recipient: DID) async throws(EnvelopeError) -> VerifiedMessage {
         let plaintext = message.plaintext
         // 2-5. Sender, key and signature, against the sender's current document.
         let (document, versionId) = try await senderDocument(for: message, query: .latest)

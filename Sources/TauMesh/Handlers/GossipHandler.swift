@@ -7,8 +7,11 @@ struct GossipHandler: MeshHandler {
     func handle(_ context: MeshContext) async throws -> MeshReply {
         let advertised = try [PeerAdvertisement](gossipBody: context.message.plaintext.body)
         let relay = advertised.first { $0.did == context.sender }?.endpoints.first
-        try await context.learn(advertised, via: relay)
-        try await context.markSenderAlive()
+        // The merge and the sender's liveness are one write (section 6.1).
+        let time = context.now()
+        try await context.node.learnAll(
+            advertised, from: context.sender, via: relay, budget: context.pullBudget,
+            then: [PeerChange(context.sender) { $0?.recordSuccess(at: time) }])
         return MeshReply(type: MeshMessageType.gossip, body: try await context.knownPeers().gossipBody)
     }
 }

@@ -80,4 +80,34 @@ public protocol PeerRepository: Sendable {
     /// a peer inserts it. Returns what was written. `change` must not do I/O.
     @discardableResult
     func update(_ did: DID, _ change: @escaping @Sendable (inout Peer?) -> Void) async throws -> Peer?
+    /// Applies `changes` in order in one step (one transaction; on PostgreSQL the rows are
+    /// locked in DID order), so that merging one gossip list costs one write, not one per
+    /// peer. A change sees the row as stored, or as an earlier change of the same DID left
+    /// it; leaving nil writes nothing. Rows that end as they were read are not written.
+    /// Returns the rows written. The changes must not do I/O.
+    @discardableResult
+    func update(_ changes: [PeerChange]) async throws -> [Peer]
+}
+
+/// One change of ``PeerRepository/update(_:)-([PeerChange])``: what to do to the row of `did`.
+public struct PeerChange: Sendable {
+    public let did: DID
+    public let change: @Sendable (inout Peer?) -> Void
+
+    public init(_ did: DID, _ change: @escaping @Sendable (inout Peer?) -> Void) {
+        self.did = did
+        self.change = change
+    }
+}
+
+extension PeerRepository {
+    /// One ``update(_:_:)`` per change, for stores without transactions across rows.
+    @discardableResult
+    public func update(_ changes: [PeerChange]) async throws -> [Peer] {
+        var written: [Peer] = []
+        for change in changes {
+            if let peer = try await update(change.did, change.change) { written.append(peer) }
+        }
+        return written
+    }
 }

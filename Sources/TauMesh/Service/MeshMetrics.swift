@@ -7,6 +7,8 @@ public struct MeshMetrics: Sendable {
     let gossipRounds: CoreMetrics.Counter
     let peersAlive: Gauge
     let peersDead: Gauge
+    let gossipBytesSent: CoreMetrics.Counter
+    let gossipBytesReceived: CoreMetrics.Counter
 
     /// The names and help texts of the mesh's metrics, for exporters that print help.
     public static let help: [String: String] = [
@@ -15,6 +17,7 @@ public struct MeshMetrics: Sendable {
         "tau_mesh_peers_dead": "Peers marked dead after repeated failures",
         "tau_mesh_messages_accepted_total": "Inbound mesh messages accepted",
         "tau_mesh_messages_rejected_total": "Inbound mesh messages refused",
+        "tau_mesh_gossip_bytes_total": "Bytes of signed peer/gossip messages and their replies, sent and received",
     ]
 
     public init(factory: any MetricsFactory) {
@@ -22,6 +25,9 @@ public struct MeshMetrics: Sendable {
         gossipRounds = CoreMetrics.Counter(label: "tau_mesh_gossip_rounds_total", factory: factory)
         peersAlive = Gauge(label: "tau_mesh_peers_alive", factory: factory)
         peersDead = Gauge(label: "tau_mesh_peers_dead", factory: factory)
+        gossipBytesSent = CoreMetrics.Counter(label: "tau_mesh_gossip_bytes_total", dimensions: [("direction", "sent")], factory: factory)
+        gossipBytesReceived = CoreMetrics.Counter(
+            label: "tau_mesh_gossip_bytes_total", dimensions: [("direction", "received")], factory: factory)
     }
 
     /// Metrics that go nowhere, for nodes nobody scrapes (CLI commands).
@@ -38,6 +44,13 @@ public struct MeshMetrics: Sendable {
     /// the mesh sees the message, such as an oversize body).
     public func rejected(reason: String) {
         CoreMetrics.Counter(label: "tau_mesh_messages_rejected_total", dimensions: [("reason", reason)], factory: factory).increment()
+    }
+
+    /// Counts the bytes of one gossip exchange as seen by this node (its message and the
+    /// reply, whichever side it was on).
+    func gossipBytes(sent: Int, received: Int) {
+        gossipBytesSent.increment(by: sent)
+        gossipBytesReceived.increment(by: received)
     }
 
     func peers(alive: Int, dead: Int) {

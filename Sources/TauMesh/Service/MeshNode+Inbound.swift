@@ -32,7 +32,7 @@ extension MeshNode {
         let budget = LogPullBudget()
         var firstAttempt: VerifiedMessage?
         do {
-            firstAttempt = try await verifier.verify(bytes, recipient: did)
+            firstAttempt = try await verifier.verify(unverified, recipient: did)
         } catch {
             guard error.mayBeCuredByFresherLog else { throw error }
         }
@@ -48,7 +48,7 @@ extension MeshNode {
             if try await mayPull(for: clientAddress ?? "unknown") {
                 await pullLog(of: unverified.plaintext.from, from: try await senderEndpoints(unverified.plaintext), budget: budget)
             }
-            verified = try await verifier.verify(bytes, recipient: did)
+            verified = try await verifier.verify(unverified, recipient: did)
         }
         let message = verified.plaintext
         try await admit(message.from)
@@ -64,7 +64,9 @@ extension MeshNode {
             logger: messageLogger, node: self, now: now)
         let reply = try await handler.handle(context)
         metrics.accepted(type: message.type)
-        return try await sign(type: reply.type, body: reply.body, to: message.from, threadID: message.id)
+        let signed = try await sign(type: reply.type, body: reply.body, to: message.from, threadID: message.id)
+        if message.type == MeshMessageType.gossip { metrics.gossipBytes(sent: signed.bytes.count, received: bytes.count) }
+        return signed
     }
 
     /// Takes a token from the client address's bucket `mesh/address/<ip>` (traffic before

@@ -31,16 +31,20 @@ extension MeshNode {
         }
         var firstAttempt: VerifiedMessage?
         var refusal: EnvelopeError?
+        // Parsed once, verified at most twice.
+        var parsed: SignedMessage?
         do {
-            firstAttempt = try await verifier.verify(body, recipient: did)
+            let reply = try SignedMessage(bytes: body)
+            parsed = reply
+            firstAttempt = try await verifier.verify(reply, recipient: did)
         } catch {
             refusal = error
         }
-        if let refusal, refusal.mayBeCuredByFresherLog {
+        if let refusal, refusal.mayBeCuredByFresherLog, let parsed {
             // The peer rotated (or is new): fetch its log from it and check once more.
             await pullLog(of: peer, from: [endpoint], budget: pullBudget)
             do {
-                firstAttempt = try await verifier.verify(body, recipient: did)
+                firstAttempt = try await verifier.verify(parsed, recipient: did)
             } catch {
                 throw MeshError("reply_invalid", "the reply from \(endpoint) was refused: \(error.code)", category: .unavailable)
             }
@@ -114,13 +118,16 @@ extension MeshNode {
             do {
                 let message = try await sign(type: MeshMessageType.gossip, body: body, to: peer.did)
                 let reply = try await send(message, to: peer.endpoint, expecting: peer.did, pullBudget: budget)
+                metrics.gossipBytes(sent: message.bytes.count, received: reply.message.bytes.count)
                 guard reply.plaintext.type == MeshMessageType.gossip else {
                     throw MeshError("reply_invalid", "\(peer.did) answered gossip with \(reply.plaintext.type)", category: .unavailable)
                 }
                 let advertised = try [PeerAdvertisement](gossipBody: reply.plaintext.body)
-                try await learnAll(advertised, from: peer.did, via: peer.endpoint, budget: budget)
+                // The merge and the success are written together, after the network work.
                 let time = now()
-                _ = try? await peers.update(peer.did) { $0?.recordSuccess(at: time) }
+                try await learnAll(
+                    advertised, from: peer.did, via: peer.endpoint, budget: budget,
+                    then: [PeerChange(peer.did) { $0?.recordSuccess(at: time) }])
             } catch {
                 let time = now()
                 let baseDelay = configuration.gossipInterval.timeInterval

@@ -168,10 +168,43 @@ public actor MeshNode {
     /// `firstHand` means the advertisement is the node's own, in a message it signed.
     /// Pulls are taken from `budget`.
     func learn(_ advertisement: PeerAdvertisement, via sender: String?, firstHand: Bool = false, budget: LogPullBudget) async throws {
-        guard advertisement.did != did else { return }
+        try await learnAll([advertisement], from: firstHand ? advertisement.did : nil, via: sender, budget: budget)
+    }
+
+    /// Learns a gossip list from `sender` (reached at `endpoint`): its own entry first-hand,
+    /// the rest as hearsay, and at most ``newPeersPerMessage`` peers it did not know.
+    ///
+    /// The table is read once; the pulls (network) come first; then every row change of the
+    /// list, and `then` (the exchange's liveness record), is written in one transaction, and
+    /// rows the list does not change are not written (`Specs/mesh.md` section 6.1).
+    func learnAll(
+        _ advertised: [PeerAdvertisement], from sender: DID?, via endpoint: String?, budget: LogPullBudget,
+        then extra: [PeerChange] = []
+    ) async throws {
+        let table = try await peers.all()
+        var known = Set(table.map(\.did))
+        var added = 0
+        var changes: [PeerChange] = []
+        for advertisement in advertised where advertisement.did != did {
+            let firstHand = advertisement.did == sender
+            if !known.contains(advertisement.did) {
+                if !firstHand {
+                    guard added < MeshNode.newPeersPerMessage else { continue }
+                    added += 1
+                    // Hearsay adds no row to a full table (the rows planned so far count).
+                    guard known.count < MeshNode.maximumPeers else { continue }
+                }
+                known.insert(advertisement.did)
+            }
+            changes.append(await merge(advertisement, via: endpoint, firstHand: firstHand, budget: budget))
+        }
+        try await peers.update(changes + extra)
+    }
+
+    /// Pulls the log of an advertised node if its advertised head is newer than the one held,
+    /// and returns the row change of `Specs/mesh.md` section 6.2, steps 3-7.
+    private func merge(_ advertisement: PeerAdvertisement, via sender: String?, firstHand: Bool, budget: LogPullBudget) async -> PeerChange {
         let clock = now()
-        let known = try await peers.peer(advertisement.did)
-        if known == nil, !firstHand, try await peers.all().count >= MeshNode.maximumPeers { return }
         // Only what is held: merging a list must not make the resolver ask every source.
         var held = await resolver.heldLog(for: advertisement.did)?.head
         if let advertised = advertisement.logHeadNumber, advertised > (held?.number ?? 0) {
@@ -180,9 +213,8 @@ public actor MeshNode {
                 budget: budget)
             held = await resolver.heldLog(for: advertisement.did)?.head
         }
-        // The network work is done; the row is changed in one step, as it is now.
         let headVersionId = held?.versionId
-        try await peers.update(advertisement.did) { stored in
+        return PeerChange(advertisement.did) { stored in
             var peer = stored ?? Peer(did: advertisement.did, endpoint: advertisement.endpoints[0], firstSeen: clock)
             // A node that moved: believe its own word at once, hearsay only once the old address failed.
             if peer.endpoint != advertisement.endpoints[0], firstHand || peer.state == .dead {
@@ -194,20 +226,6 @@ public actor MeshNode {
             // The table records the head this node has verified, never a claimed one.
             if let headVersionId { peer.logHead = headVersionId }
             stored = peer
-        }
-    }
-
-    /// Learns a gossip list from `sender` (reached at `endpoint`): its own entry first-hand,
-    /// the rest as hearsay, and at most ``newPeersPerMessage`` peers it did not know.
-    func learnAll(_ advertised: [PeerAdvertisement], from sender: DID, via endpoint: String?, budget: LogPullBudget) async throws {
-        var added = 0
-        for advertisement in advertised {
-            let known = try await peers.peer(advertisement.did)
-            if advertisement.did != did, advertisement.did != sender, known == nil {
-                guard added < MeshNode.newPeersPerMessage else { continue }
-                added += 1
-            }
-            try await learn(advertisement, via: endpoint, firstHand: advertisement.did == sender, budget: budget)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TauCore
 import TauIdentity
 
@@ -11,6 +12,9 @@ import TauIdentity
 public struct SQLDIDLogRepository: DIDLogRepository {
     let executor: any SQLExecutor
     let now: @Sendable () -> Date
+    /// The logs parsed last, by DID with their text: the resolver reads a log for every
+    /// message it checks and signs, and parsing costs more than the read.
+    private let parsed = ParsedLogs()
 
     init(executor: any SQLExecutor, now: @escaping @Sendable () -> Date) {
         self.executor = executor
@@ -23,7 +27,14 @@ public struct SQLDIDLogRepository: DIDLogRepository {
                 "SELECT origin, log_jsonl, checked_at_ms FROM identity_did_logs WHERE did = ?", did.description)
         else { return nil }
         let origin = DIDLogOrigin(rawValue: try row.string("origin")) ?? .resolved
-        let log = try DIDTauLog(jsonLines: Array(try row.string("log_jsonl").utf8))
+        let text = try row.string("log_jsonl")
+        let log: DIDTauLog
+        if let known = parsed.log(for: did, text: text) {
+            log = known
+        } else {
+            log = try DIDTauLog(jsonLines: Array(text.utf8))
+            parsed.remember(log, for: did, text: text)
+        }
         return StoredDIDLog(log: log, origin: origin, checkedAt: row.optionalDate("checked_at_ms"))
     }
 
@@ -94,5 +105,27 @@ public struct SQLDIDLogRepository: DIDLogRepository {
     public func localDID() async throws -> DID? {
         try await executor.queryOne("SELECT did FROM identity_did_logs WHERE origin = 'local' LIMIT 1")
             .flatMap { $0.optionalString("did") }.flatMap { try? DID($0) }
+    }
+}
+
+/// Parsed logs keyed by DID and exact stored text: a text that changed in any way (another
+/// process saved a longer log) is parsed again. Only parsing is skipped, never verification.
+final class ParsedLogs: Sendable {
+    /// Beyond this many DIDs the memo starts over (it only saves work).
+    static let limit = 1_024
+    private let entries = Mutex<[DID: (text: String, log: DIDTauLog)]>([:])
+
+    func log(for did: DID, text: String) -> DIDTauLog? {
+        entries.withLock { entries in
+            guard let entry = entries[did], entry.text == text else { return nil }
+            return entry.log
+        }
+    }
+
+    func remember(_ log: DIDTauLog, for did: DID, text: String) {
+        entries.withLock { entries in
+            if entries[did] == nil, entries.count >= ParsedLogs.limit { entries.removeAll() }
+            entries[did] = (text, log)
+        }
     }
 }

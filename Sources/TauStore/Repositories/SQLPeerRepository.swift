@@ -29,10 +29,44 @@ public struct SQLPeerRepository: PeerRepository {
             var peer = try await tx.queryOne(
                 "SELECT * FROM mesh_peers WHERE did = ?" + tx.dialect.forUpdate, did.description
             ).flatMap(SQLPeerRepository.peer(from:))
+            let stored = peer
             change(&peer)
             guard let peer else { return nil }
+            // A change that changes nothing costs no write (and no fsync).
+            if peer == stored { return stored }
             try await Self.save(peer, on: tx)
             return try await tx.queryOne("SELECT * FROM mesh_peers WHERE did = ?", did.description).flatMap(SQLPeerRepository.peer(from:))
+        }
+    }
+
+    @discardableResult
+    public func update(_ changes: [PeerChange]) async throws -> [Peer] {
+        let dids = Set(changes.map(\.did)).sorted()
+        guard !dids.isEmpty else { return [] }
+        return try await executor.atomically { tx in
+            // One statement locks every row the changes touch, in DID order, so two replicas
+            // merging overlapping lists wait for each other instead of deadlocking.
+            let placeholders = Array(repeating: "?", count: dids.count).joined(separator: ", ")
+            let rows = try await tx.query(
+                "SELECT * FROM mesh_peers WHERE did IN (\(placeholders)) ORDER BY did" + tx.dialect.forUpdate,
+                dids.map { SQLValue.text($0.description) })
+            var stored: [DID: Peer] = [:]
+            for case let peer? in rows.map(SQLPeerRepository.peer(from:)) { stored[peer.did] = peer }
+            var current = stored
+            for change in changes {
+                var peer = current[change.did]
+                change.change(&peer)
+                current[change.did] = peer
+            }
+            var written: [Peer] = []
+            for did in dids {
+                guard var peer = current[did], peer != stored[did] else { continue }
+                // As in a single update, the first sighting stays the stored one.
+                peer.firstSeen = stored[did]?.firstSeen ?? peer.firstSeen
+                try await Self.save(peer, on: tx)
+                written.append(peer)
+            }
+            return written
         }
     }
 

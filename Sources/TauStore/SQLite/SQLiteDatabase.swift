@@ -116,6 +116,11 @@ final class SQLiteDatabase: SQLDatabase {
         return "\(error)"
     }
 
+    static func isCacheable(_ sql: String) -> Bool {
+        let head = sql.drop { $0.isWhitespace }.prefix(6).uppercased()
+        return ["SELECT", "INSERT", "UPDATE", "DELETE"].contains(head)
+    }
+
     static func isRead(_ sql: String) -> Bool {
         let head = sql.drop { $0.isWhitespace }.prefix(6).uppercased()
         return head == "SELECT"
@@ -132,7 +137,11 @@ final class SQLiteDatabase: SQLDatabase {
             case .blob(let bytes): return Data(bytes).databaseValue
             }
         }
-        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values)).map { row in
+        // Data statements are prepared once per connection and reused: preparing (parsing,
+        // planning, GRDB's authorizer) cost more than running them. Their texts are fixed
+        // (values are always arguments), so the cache stays small; schema statements are not kept.
+        let statement = isCacheable(sql) ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+        return try Row.fetchAll(statement, arguments: StatementArguments(values)).map { row in
             SQLRow(
                 columns: Array(row.columnNames),
                 values: row.databaseValues.map { value in

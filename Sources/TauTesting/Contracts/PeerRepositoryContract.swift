@@ -70,5 +70,41 @@ extension PeerRepositoryContract {
             let failures = try await peers.peer(did)?.failures
             try await require(failures == 20, "20 concurrent increments, \(failures ?? -1) kept")
         },
+        ContractCase("a batch applies its changes in order and writes only rows that change") { peers in
+            let alice = try ContractDIDs.alice()
+            let bob = try ContractDIDs.bob()
+            try await peers.save(Peer(did: bob, endpoint: "http://127.0.0.1:7001", firstSeen: seen, capabilities: ["mesh/1"]))
+            let written = try await peers.update([
+                PeerChange(alice) { $0 = $0 ?? Peer(did: alice, endpoint: "http://127.0.0.1:7002", firstSeen: seen) },
+                PeerChange(bob) { $0?.failures += 1 },
+                PeerChange(alice) { $0?.endpoint = "http://127.0.0.1:7003" },
+                PeerChange(bob) { $0?.failures *= 5 },
+            ])
+            try await require(written.map(\.did) == [alice, bob].sorted(), "both rows written once, in DID order")
+            let stored = try await peers.all()
+            try await require(stored.first { $0.did == alice }?.endpoint == "http://127.0.0.1:7003", "a later change sees an earlier one")
+            try await require(stored.first { $0.did == bob }?.failures == 5, "changes of one row apply in order")
+            let unchanged = try await peers.update([
+                PeerChange(bob) { $0?.capabilities = ["mesh/1"] }, PeerChange(alice) { _ in },
+                PeerChange(try DID("did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp")) { _ in },
+            ])
+            try await require(unchanged.isEmpty, "nothing written when nothing changes, nor for an unknown peer left nil")
+            try await require(try await peers.all().count == 2, "no row added")
+        },
+        ContractCase("concurrent batches over the same peers are all kept") { peers in
+            let alice = try ContractDIDs.alice()
+            let bob = try ContractDIDs.bob()
+            for did in [alice, bob] { try await peers.save(Peer(did: did, endpoint: "http://127.0.0.1:7001", firstSeen: seen)) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<10 {
+                    // Opposite orders: the rows are locked in DID order whatever the order given.
+                    let order = index.isMultiple(of: 2) ? [alice, bob] : [bob, alice]
+                    group.addTask { try await peers.update(order.map { PeerChange($0) { $0?.failures += 1 } }) }
+                }
+                try await group.waitForAll()
+            }
+            let failures = try await peers.all().map(\.failures)
+            try await require(failures == [10, 10], "10 concurrent batches on both rows, \(failures) kept")
+        },
     ]
 }
