@@ -23,4 +23,11 @@ extension CodedError where Domain == EnvelopeErrors {
     /// Whether a fresher copy of the sender's DID log may cure this refusal: the sender is
     /// unknown here, or signed with a key that the held log does not list as current.
     public var mayBeCuredByFresherLog: Bool { code == Self.kidNotCurrentCode || code == Self.senderUnknownCode }
+
+    /// `envelope_too_large`: more bytes than a signed message may have.
+    static let tooLargeCode = "envelope_too_large"
+    static func tooLarge(_ why: String) -> EnvelopeError { EnvelopeError(tooLargeCode, why, category: .invalidInput) }
+
+    /// Whether the message was refused for its size alone.
+    public var isTooLarge: Bool { code == Self.tooLargeCode }
 }

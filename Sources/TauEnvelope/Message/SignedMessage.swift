@@ -77,7 +77,7 @@ public struct SignedMessage: Sendable, Equatable {
     /// - Throws: ``EnvelopeError`` `envelope_too_large`, `envelope_malformed` or `unsupported_algorithm`.
     public init(bytes: some Collection<UInt8>) throws(EnvelopeError) {
         guard bytes.count <= SignedMessage.maximumBytes else {
-            throw EnvelopeError("envelope_too_large", "a signed message may have at most \(SignedMessage.maximumBytes) bytes", category: .invalidInput)
+            throw EnvelopeError.tooLarge("a signed message may have at most \(SignedMessage.maximumBytes) bytes")
         }
         let json: JSONValue
         do { json = try JSONValue(parsing: bytes) } catch { throw .malformed("not JSON: \(error.message)") }

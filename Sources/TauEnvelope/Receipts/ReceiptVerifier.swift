@@ -70,7 +70,7 @@ public struct ReceiptVerifier: Sendable {
         do {
             message = try SignedMessage(bytes: json.canonicalBytes())
         } catch {
-            let reason: ReceiptReason = error.code == "envelope_too_large" ? .tooLarge : .malformed
+            let reason: ReceiptReason = error.isTooLarge ? .tooLarge : .malformed
             return ReceiptCheck(
                 index: index, id: nil, type: nil, from: nil, createdTime: nil, keyID: nil, versionId: nil,
                 failure: ReceiptError(reason, "message \(index + 1): \(error.code): \(error.message)"))

@@ -228,11 +228,25 @@ extension MeshNode {
 /// report it, never trust it for anything that matters).
 public struct PeerRefusal: Error, Sendable, Equatable {
     public let code: String
+
+    /// The refusals a sender acts on.
+    public enum Known: String, Sendable {
+        /// The peer has the escrow settled already: a delivery it answered before.
+        case escrowSettled = "escrow_settled"
+        /// The peer accepted these very bytes before: send a fresh copy.
+        case replayed
+    }
+
+    /// The refusal, when it is one a sender acts on.
+    public var known: Known? { Known(rawValue: code) }
 }
 
 extension CodedError where Domain == MeshErrors {
     /// The peer's reason code, when this is `peer_refused`.
     public var peerRefusalCode: String? { (cause as? PeerRefusal)?.code }
+
+    /// The peer's refusal, when this is `peer_refused` with a code a sender acts on.
+    public var peerRefusal: PeerRefusal.Known? { (cause as? PeerRefusal)?.known }
 }
 
 extension MeshNode {

@@ -21,7 +21,7 @@ extension DelegationDesk {
             let endpoint = try await endpoint(of: record.peer, recorded: record.peerEndpoint)
             try await send(type, body, of: record.id, to: peer, at: endpoint)
             next.schedule(nil, at: nil)
-        } catch let error as MeshError where error.peerRefusalCode == "escrow_settled" {
+        } catch let error as MeshError where error.peerRefusal == .escrowSettled {
             next.schedule(nil, at: nil)  // the peer has it settled: delivered before, its answer lost
         } catch {
             let now = now()
@@ -54,7 +54,7 @@ extension DelegationDesk {
             } catch {
                 refusal = error
             }
-            guard refusal.peerRefusalCode == "replayed" else { throw refusal }
+            guard refusal.peerRefusal == .replayed else { throw refusal }
         }
         let (sent, _) = try await node.request(type: type, body: body, to: peer, at: endpoint)
         try await keep(sent, escrow: escrowID)

@@ -37,7 +37,7 @@ extension DelegationDesk {
     }
 
     /// Refuses tasks when `[delegation] accept_tasks` is off, and tasks that looped or ran out of hops.
-    func admitTask(_ body: DelegationBody, from sender: DID) throws -> (skill: String, hops: Int, visited: [String]) {
+    func admitTask(_ body: DelegationBody) throws -> (skill: String, hops: Int, visited: [String]) {
         guard settings.acceptTasks else {
             throw MeshError("task_declined", "\(did) does not take paid tasks", category: .unavailable)
         }
@@ -56,7 +56,7 @@ extension DelegationDesk {
 
     func quote(_ context: MeshContext) async throws -> MeshReply {
         let body = try DelegationBody(context.message.plaintext.body)
-        let (skill, _, _) = try admitTask(body, from: context.sender)
+        let (skill, _, _) = try admitTask(body)
         let hash = try body.string("task_hash", limit: 64)
         if body.json["max_price"] != nil {
             let ceiling = try body.amount("max_price")
@@ -119,7 +119,7 @@ extension DelegationDesk {
         let message = context.message
         let body = try DelegationBody(message.plaintext.body)
         let id = try body.escrowID()
-        let (skill, hops, visited) = try admitTask(body, from: context.sender)
+        let (skill, hops, visited) = try admitTask(body)
         let prompt = try body.string("prompt", limit: DelegationProtocol.maximumPromptBytes)
         let replyTo = try body.optionalString("reply_to")
         if let replyTo, !(replyTo.hasPrefix("http://") || replyTo.hasPrefix("https://")) {

@@ -8,10 +8,16 @@ import TauIdentity
 import TauLedger
 import TauMesh
 
-/// What a payee's agent made of a task: the answer, or the reason code of its failure.
+/// What became of a payee's task: the agent's answer, its failure (with the reason code sent
+/// to the payer), the escrow's deadline passing first, or the payer's `task/cancel`.
 enum TaskOutcome: Sendable {
     case answered(String)
     case failed(code: String, message: String)
+    case deadlinePassed
+    case cancelled
+
+    /// The reason code of a task its deadline ended, sent to the payer and kept on the record.
+    static let deadlineCode = "task_deadline"
 }
 
 /// Runs one delegated task (the node's agent under `[delegation]`'s policy). Returns when the
@@ -74,7 +80,7 @@ struct DelegationWorker: Service {
         guard clock.now() < task.deadline else {
             // Its escrow's timer refunds it; there is no time left to earn it.
             task.state = .expired
-            task.errorCode = "task_deadline"
+            task.errorCode = TaskOutcome.deadlineCode
             task.schedule(nil, at: nil)
             _ = try? await desk.delegations.save(task, claimer: replica)
             return
@@ -91,9 +97,9 @@ struct DelegationWorker: Service {
                     try? await clock.sleep(for: .seconds(Self.lease / 3))
                     if Task.isCancelled { return nil }
                     let now = clock.now()
-                    if now >= running.deadline { return .failed(code: "task_deadline", message: "the escrow's deadline passed") }
+                    if now >= running.deadline { return .deadlinePassed }
                     let held = (try? await desk.delegations.extendClaim(running.id, role: .payee, claimer: replica, until: now.addingTimeInterval(Self.lease)))
-                    if held == false { return .failed(code: "cancelled", message: "the payer cancelled the task") }
+                    if held == false { return .cancelled }
                 }
                 return nil
             }
@@ -137,8 +143,14 @@ struct DelegationWorker: Service {
             done.result = text
             done.resultHash = hash
             done.invoice = invoiceMoney
-        case .failed(let code, let message):
-            if code == "cancelled" { return }  // task/cancel refunded it already
+        case .cancelled:
+            return  // task/cancel refunded it already
+        case .failed, .deadlinePassed:
+            let (code, message, state): (String, String, Delegation.State) =
+                switch outcome {
+                case .failed(let code, let message): (code, message, .failed)
+                default: (TaskOutcome.deadlineCode, "the escrow's deadline passed", .expired)
+                }
             let signed = try await desk.node.signed(
                 type: DelegationMessageType.escrowRefund, body: ["escrow": .string(task.id), "reason": .string(code)], to: payer)
             try await desk.keep(signed, escrow: task.id)
@@ -146,7 +158,7 @@ struct DelegationWorker: Service {
             _ = try await desk.transition(task.id, side: .payee) { escrow, time throws(LedgerError) in
                 try escrow.refund(signer: me, messageID: messageID, now: time)
             }
-            done.state = code == "task_deadline" ? .expired : .failed
+            done.state = state
             done.errorCode = code
             done.detail = String(message.prefix(500))
         }

@@ -81,7 +81,7 @@ extension Delegator {
                 guard let endpoint = try await desk.node.endpoint(of: party) else { throw MeshError("peer_unknown", "no endpoint for \(party)") }
                 let reply = try await desk.node.send(message, to: endpoint, expecting: party)
                 try await desk.keep(reply.message, escrow: id)
-            } catch let error as MeshError where error.peerRefusalCode == "escrow_settled" {
+            } catch let error as MeshError where error.peerRefusal == .escrowSettled {
                 continue
             } catch {
                 desk.logger.warning("a party did not take the agent's decision", metadata: ["escrow": "\(id)", "party": "\(party)", "error": "\(error)"])
