@@ -12,6 +12,7 @@ import Testing
         "identity/1-did-logs", "envelope/1-replay-cache", "mesh/1-peers", "limits/1-rate-buckets", "gateway/1-api-keys-usage-holds",
         "legacy/1-import-0.1-sqlite", "timers/1-due", "identity/2-log-sizes", "agent/1-sessions", "agent/2-memory", "agent/3-audit",
         "agent/4-runs", "ledger/1-entries", "ledger/2-escrows", "mesh/2-reputation", "mesh/3-delegations", "ledger/3-receipts",
+        "mesh/4-peer-changes",
     ]
 
     @Test(arguments: TestBackend.databases)

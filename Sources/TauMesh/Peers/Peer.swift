@@ -28,10 +28,15 @@ public struct Peer: Sendable, Equatable {
     public var nextAttempt: Date
     public var capabilities: [String]
     public var nodeVersion: String?
+    /// When what this node advertises about the peer (endpoint, log head, capabilities,
+    /// version) last changed here; nil for never since its first sighting. Recent changes
+    /// are listed in every gossip message (``GossipPolicy/view(own:table:at:using:)``).
+    public var changedAt: Date?
 
     public init(
         did: DID, endpoint: String, firstSeen: Date, lastSeen: Date? = nil, logHead: String? = nil, state: State = .suspect,
-        failures: Int = 0, nextAttempt: Date = .distantPast, capabilities: [String] = [], nodeVersion: String? = nil
+        failures: Int = 0, nextAttempt: Date = .distantPast, capabilities: [String] = [], nodeVersion: String? = nil,
+        changedAt: Date? = nil
     ) {
         self.did = did
         self.endpoint = endpoint
@@ -43,6 +48,7 @@ public struct Peer: Sendable, Equatable {
         self.nextAttempt = nextAttempt
         self.capabilities = capabilities
         self.nodeVersion = nodeVersion
+        self.changedAt = changedAt
     }
 
     /// The peer as `peer list --json` and `GET /mesh/v1/peers` show it.

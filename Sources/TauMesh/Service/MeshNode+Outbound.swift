@@ -90,7 +90,8 @@ extension MeshNode {
         try await learn(advertisement, via: base, budget: budget)
         let time = now()
         let updated = try await peers.update(peerDID) { peer in
-            var known = peer ?? Peer(did: peerDID, endpoint: base, firstSeen: time)
+            var known = peer ?? Peer(did: peerDID, endpoint: base, firstSeen: time, changedAt: time)
+            if known.endpoint != base { known.changedAt = time }
             known.endpoint = base
             known.recordSuccess(at: time)
             peer = known
@@ -103,15 +104,17 @@ extension MeshNode {
     public func gossipRound() async {
         metrics.gossipRounds.increment()
         let clock = now()
-        guard var all = try? await peers.all() else { return }
+        guard let all = try? await peers.all() else { return }
+        let policy = configuration.gossipPolicy
         // Peers dead for a week are forgotten; they can come back with a hello.
-        for peer in all where peer.state == .dead && clock.timeIntervalSince(peer.lastSeen ?? peer.firstSeen) > Peer.forgetDeadAfter {
-            _ = try? await peers.remove(peer.did)
-            logger.info("forgot dead peer", metadata: ["peer": "\(peer.did)", "endpoint": "\(peer.endpoint)"])
+        for forgotten in policy.forgotten(in: all, at: clock) {
+            _ = try? await peers.remove(forgotten)
+            logger.info("forgot dead peer", metadata: ["peer": "\(forgotten)"])
         }
-        all.removeAll { $0.state == .dead && clock.timeIntervalSince($0.lastSeen ?? $0.firstSeen) > Peer.forgetDeadAfter }
-        let due = all.filter { $0.did != did && $0.isDue(at: clock) }.shuffled().prefix(configuration.gossipFanout)
-        guard let body = try? await advertisements().gossipBody else { return }
+        var generator = SystemRandomNumberGenerator()
+        let due = policy.targets(in: all, own: did, at: clock, using: &generator)
+        // One view per round: the same body goes to every peer contacted.
+        let body = policy.view(own: await selfAdvertisement(), table: all, at: clock, using: &generator).gossipBody
         for peer in due {
             // Each exchange has a budget of its own.
             let budget = LogPullBudget()

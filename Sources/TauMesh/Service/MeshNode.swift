@@ -26,6 +26,11 @@ public actor MeshNode {
         /// Deadline of one outbound request.
         public var requestTimeout: Duration
 
+        /// The gossip decisions these settings make.
+        public var gossipPolicy: GossipPolicy {
+            GossipPolicy(fanout: gossipFanout, interval: gossipInterval.timeInterval)
+        }
+
         public init(
             endpoint: String, nodeVersion: String, capabilities: [String] = ["mesh/1"], gossipInterval: Duration = .seconds(30),
             gossipFanout: Int = 3, messageLifetime: TimeInterval = 120, rateLimitBurst: Double = 60,
@@ -71,10 +76,6 @@ public actor MeshNode {
     public static let unverifiedPullLimit = RateLimit(capacity: 10, refillPerSecond: 10.0 / 60)
     /// The handlers inbound messages are dispatched to, by type.
     let handlers: MeshHandlerRegistry
-    /// New peers one gossip message may add.
-    static let newPeersPerMessage = 16
-    /// The largest peer table hearsay may grow.
-    static let maximumPeers = 1_000
     /// Where this node is reached; set once the server listens (the port may be ephemeral).
     var endpoint: String
     private var listening = false
@@ -151,16 +152,10 @@ public actor MeshNode {
             nodeVersion: configuration.nodeVersion)
     }
 
-    /// The peers to share in gossip: this node and every peer not known to be dead.
+    /// The gossip view this node sends and answers with (``GossipPolicy/view(own:table:at:using:)``).
     func advertisements() async throws -> [PeerAdvertisement] {
-        var list = [await selfAdvertisement()]
-        for peer in try await peers.all() where peer.state != .dead {
-            list.append(
-                PeerAdvertisement(
-                    did: peer.did, endpoints: [peer.endpoint], logHead: peer.logHead, capabilities: peer.capabilities,
-                    nodeVersion: peer.nodeVersion))
-        }
-        return list
+        var generator = SystemRandomNumberGenerator()
+        return configuration.gossipPolicy.view(own: await selfAdvertisement(), table: try await peers.all(), at: now(), using: &generator)
     }
 
     /// Records what an advertisement says about a node, and pulls its DID log when the
@@ -172,7 +167,7 @@ public actor MeshNode {
     }
 
     /// Learns a gossip list from `sender` (reached at `endpoint`): its own entry first-hand,
-    /// the rest as hearsay, and at most ``newPeersPerMessage`` peers it did not know.
+    /// the rest as hearsay, admitted by ``GossipPolicy/admitted(_:from:own:known:)``.
     ///
     /// The table is read once; the pulls (network) come first; then every row change of the
     /// list, and `then` (the exchange's liveness record), is written in one transaction, and
@@ -182,21 +177,10 @@ public actor MeshNode {
         then extra: [PeerChange] = []
     ) async throws {
         let table = try await peers.all()
-        var known = Set(table.map(\.did))
-        var added = 0
+        let admitted = configuration.gossipPolicy.admitted(advertised, from: sender, own: did, known: Set(table.map(\.did)))
         var changes: [PeerChange] = []
-        for advertisement in advertised where advertisement.did != did {
-            let firstHand = advertisement.did == sender
-            if !known.contains(advertisement.did) {
-                if !firstHand {
-                    guard added < MeshNode.newPeersPerMessage else { continue }
-                    added += 1
-                    // Hearsay adds no row to a full table (the rows planned so far count).
-                    guard known.count < MeshNode.maximumPeers else { continue }
-                }
-                known.insert(advertisement.did)
-            }
-            changes.append(await merge(advertisement, via: endpoint, firstHand: firstHand, budget: budget))
+        for admission in admitted {
+            changes.append(await merge(admission.advertisement, via: endpoint, firstHand: admission.firstHand, budget: budget))
         }
         try await peers.update(changes + extra)
     }
@@ -207,25 +191,15 @@ public actor MeshNode {
         let clock = now()
         // Only what is held: merging a list must not make the resolver ask every source.
         var held = await resolver.heldLog(for: advertisement.did)?.head
-        if let advertised = advertisement.logHeadNumber, advertised > (held?.number ?? 0) {
+        if GossipPolicy.needsPull(advertised: advertisement.logHeadNumber, held: held?.number) {
             await pullLog(
-                of: advertisement.did, from: [sender].compactMap { $0 } + advertisement.endpoints.prefix(2), wanting: advertised,
-                budget: budget)
+                of: advertisement.did, from: [sender].compactMap { $0 } + advertisement.endpoints.prefix(2),
+                wanting: advertisement.logHeadNumber, budget: budget)
             held = await resolver.heldLog(for: advertisement.did)?.head
         }
         let headVersionId = held?.versionId
         return PeerChange(advertisement.did) { stored in
-            var peer = stored ?? Peer(did: advertisement.did, endpoint: advertisement.endpoints[0], firstSeen: clock)
-            // A node that moved: believe its own word at once, hearsay only once the old address failed.
-            if peer.endpoint != advertisement.endpoints[0], firstHand || peer.state == .dead {
-                peer.endpoint = advertisement.endpoints[0]
-                peer.nextAttempt = clock
-            }
-            if !advertisement.capabilities.isEmpty { peer.capabilities = advertisement.capabilities }
-            peer.nodeVersion = advertisement.nodeVersion ?? peer.nodeVersion
-            // The table records the head this node has verified, never a claimed one.
-            if let headVersionId { peer.logHead = headVersionId }
-            stored = peer
+            stored = Peer.merged(stored, with: advertisement, verifiedHead: headVersionId, firstHand: firstHand, at: clock)
         }
     }
 

@@ -1,7 +1,7 @@
 /// Every table tau-node keeps, as migrations per domain, in the order they are applied.
 enum StoreSchema {
     static var migrations: [Migration] {
-        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes, agentSessions, agentMemory, agentAudit, agentRuns, ledger, ledgerEscrows, reputation, delegations, ledgerReceipts]
+        [identity, envelope, mesh, limits] + gateway + [LegacyImport.migration, timers, identityLogSizes, agentSessions, agentMemory, agentAudit, agentRuns, ledger, ledgerEscrows, reputation, delegations, ledgerReceipts, peerChanges]
     }
 
     static let identity = Migration(
@@ -237,6 +237,12 @@ enum StoreSchema {
             "CREATE INDEX mesh_delegations_due ON mesh_delegations (due_ms)",
             "CREATE INDEX mesh_delegations_updated ON mesh_delegations (updated_ms)",
         ])
+
+    /// When what a node advertises about a peer last changed (Specs/mesh.md section 6.1):
+    /// gossip lists recent changes first. Null for rows older than the column: their first sighting.
+    static let peerChanges = Migration(
+        domain: "mesh", version: 4, name: "peer-changes",
+        ["ALTER TABLE mesh_peers ADD COLUMN changed_ms BIGINT"])
 
     /// The signed messages kept as receipts of escrows (Specs/escrow.md §7).
     static let ledgerReceipts = Migration(

@@ -73,12 +73,12 @@ public struct SQLPeerRepository: PeerRepository {
     static func save(_ peer: Peer, on executor: any SQLExecutor) async throws {
         try await executor.execute(
             """
-            INSERT INTO mesh_peers (did, endpoint, first_seen_ms, last_seen_ms, log_head, state, failures, next_attempt_ms, capabilities, node_version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO mesh_peers (did, endpoint, first_seen_ms, last_seen_ms, log_head, state, failures, next_attempt_ms, capabilities, node_version, changed_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (did) DO UPDATE SET
                 endpoint = excluded.endpoint, last_seen_ms = excluded.last_seen_ms, log_head = excluded.log_head,
                 state = excluded.state, failures = excluded.failures, next_attempt_ms = excluded.next_attempt_ms,
-                capabilities = excluded.capabilities, node_version = excluded.node_version
+                capabilities = excluded.capabilities, node_version = excluded.node_version, changed_ms = excluded.changed_ms
             """, SQLPeerRepository.arguments(peer))
     }
 
@@ -96,7 +96,7 @@ public struct SQLPeerRepository: PeerRepository {
         return [
             .text(peer.did.description), .text(peer.endpoint), peer.firstSeen.sqlValue, peer.lastSeen.sqlValue, peer.logHead.sqlValue,
             .text(peer.state.rawValue), .integer(Int64(peer.failures)), peer.nextAttempt.sqlValue, .text(capabilities),
-            peer.nodeVersion.sqlValue,
+            peer.nodeVersion.sqlValue, peer.changedAt.sqlValue,
         ]
     }
 
@@ -109,6 +109,6 @@ public struct SQLPeerRepository: PeerRepository {
             did: did, endpoint: endpoint, firstSeen: firstSeen, lastSeen: row.optionalDate("last_seen_ms"),
             logHead: row.optionalString("log_head"), state: Peer.State(rawValue: row.optionalString("state") ?? "") ?? .suspect,
             failures: row.optionalInt("failures") ?? 0, nextAttempt: nextAttempt, capabilities: capabilities,
-            nodeVersion: row.optionalString("node_version"))
+            nodeVersion: row.optionalString("node_version"), changedAt: row.optionalDate("changed_ms"))
     }
 }

@@ -21,7 +21,7 @@ public enum PeerRepositoryContract {
             let peer = Peer(
                 did: try ContractDIDs.alice(), endpoint: "https://alice.example", firstSeen: seen, lastSeen: seen.addingTimeInterval(5),
                 logHead: "3-zQm", state: .dead, failures: 4, nextAttempt: seen.addingTimeInterval(300),
-                capabilities: ["mesh/1", "model/complete"], nodeVersion: "0.1.0")
+                capabilities: ["mesh/1", "model/complete"], nodeVersion: "0.1.0", changedAt: seen.addingTimeInterval(7))
             try await peers.save(peer)
             let stored = try await peers.peer(peer.did)
             try await require(stored?.endpoint == peer.endpoint && stored?.logHead == "3-zQm" && stored?.state == .dead, "text fields")
@@ -29,6 +29,7 @@ public enum PeerRepositoryContract {
             try await require(stored.map { abs($0.firstSeen.timeIntervalSince(seen)) < 0.001 } == true, "firstSeen to the millisecond")
             try await require(stored.map { abs(($0.lastSeen ?? .distantPast).timeIntervalSince(peer.lastSeen ?? seen)) < 0.001 } == true, "lastSeen")
             try await require(stored.map { abs($0.nextAttempt.timeIntervalSince(peer.nextAttempt)) < 0.001 } == true, "nextAttempt")
+            try await require(stored.map { abs(($0.changedAt ?? .distantPast).timeIntervalSince(seen.addingTimeInterval(7))) < 0.001 } == true, "changedAt")
         },
         ContractCase("a save replaces what is known but not when it was first seen") { peers in
             let did = try ContractDIDs.alice()

@@ -1,0 +1,156 @@
+import Foundation
+import TauIdentity
+
+/// The decisions of gossip (`Specs/mesh.md` sections 4.4, 6.2 and 7.3) as plain functions of
+/// the peer table, with no I/O: which peers a round contacts, what a message advertises, which
+/// advertised entries a node merges and how a merge changes a row.
+///
+/// ``MeshNode`` runs them against its store; the gossip simulator runs the very same code
+/// against simulated tables, so what it shows about spreading holds for the node.
+public struct GossipPolicy: Sendable, Equatable {
+    /// Peers contacted per round.
+    public var fanout: Int
+    /// Time between rounds.
+    public var interval: TimeInterval
+    /// The most entries one message lists (the receiver refuses longer lists).
+    public var maximumAdvertised: Int
+    /// Entries a message lists beyond the recently changed ones: a random sample of the rest
+    /// of the table, so that a view that tells nothing new stays small whatever the table's size.
+    public var sampleSize: Int
+    /// How long a row whose advertised content changed is listed in every message, in
+    /// intervals: a change spreads like a rumor, then falls back to the random sample.
+    public var hotIntervals: Double
+    /// New peers one message may add.
+    public var newPeersPerMessage: Int
+    /// The largest table hearsay may grow.
+    public var maximumPeers: Int
+    /// How long a dead peer is kept before it is dropped.
+    public var forgetDeadAfter: TimeInterval
+
+    public init(
+        fanout: Int = 3, interval: TimeInterval = 30, maximumAdvertised: Int = maximumGossipPeers, sampleSize: Int = 16,
+        hotIntervals: Double = 8, newPeersPerMessage: Int = 16, maximumPeers: Int = 1_000,
+        forgetDeadAfter: TimeInterval = Peer.forgetDeadAfter
+    ) {
+        self.fanout = fanout
+        self.interval = interval
+        self.maximumAdvertised = maximumAdvertised
+        self.sampleSize = sampleSize
+        self.hotIntervals = hotIntervals
+        self.newPeersPerMessage = newPeersPerMessage
+        self.maximumPeers = maximumPeers
+        self.forgetDeadAfter = forgetDeadAfter
+    }
+
+    /// How long a changed row stays hot.
+    public var hotWindow: TimeInterval { interval * hotIntervals }
+
+    /// The peers dead for longer than ``forgetDeadAfter``: dropped before a round.
+    public func forgotten(in table: [Peer], at now: Date) -> [DID] {
+        table.filter { isForgotten($0, at: now) }.map(\.did)
+    }
+
+    func isForgotten(_ peer: Peer, at now: Date) -> Bool {
+        peer.state == .dead && now.timeIntervalSince(peer.lastSeen ?? peer.firstSeen) > forgetDeadAfter
+    }
+
+    /// The peers a round contacts: the due peers other than `own` and not forgotten, in a
+    /// uniformly random order, the first ``fanout``.
+    public func targets(
+        in table: [Peer], own: DID, at now: Date, using generator: inout some RandomNumberGenerator
+    ) -> [Peer] {
+        let due = table.filter { $0.did != own && $0.isDue(at: now) && !isForgotten($0, at: now) }
+        return Array(due.shuffled(using: &generator).prefix(fanout))
+    }
+
+    /// What a message lists (`Specs/mesh.md` section 4.4): `own` first; then the peers not
+    /// dead whose advertised content changed within the ``hotWindow``, newest change first;
+    /// then a uniformly random sample of ``sampleSize`` of the other peers not dead; at most
+    /// ``maximumAdvertised`` in all.
+    public func view(
+        own: PeerAdvertisement, table: [Peer], at now: Date, using generator: inout some RandomNumberGenerator
+    ) -> [PeerAdvertisement] {
+        let limit = max(1, maximumAdvertised)
+        let live = table.filter { $0.state != .dead && $0.did != own.did }
+        let since = now.addingTimeInterval(-hotWindow)
+        var hot = live.filter { $0.changed >= since }
+        // Newest first; DID order among equal times keeps the cut deterministic.
+        hot.sort { ($0.changed, $1.did.description) > ($1.changed, $0.did.description) }
+        var listed = [own] + hot.prefix(limit - 1).map(\.advertisement)
+        let cold = live.filter { $0.changed < since }
+        let room = min(sampleSize, limit - listed.count)
+        if room > 0 {
+            listed += cold.shuffled(using: &generator).prefix(room).map(\.advertisement)
+        }
+        return listed
+    }
+
+    /// One element of a received list that is to be merged.
+    public struct Admission: Sendable, Equatable {
+        public var advertisement: PeerAdvertisement
+        /// The element describes the message's sender.
+        public var firstHand: Bool
+    }
+
+    /// The elements of a list from `sender` that are merged (`Specs/mesh.md` sections 4.4
+    /// and 6.2, steps 1–2): never `own`; the sender's own elements always; elements of known
+    /// peers always; at most ``newPeersPerMessage`` unknown ones counted in list order, and
+    /// those only while the table (with the rows planned so far) is below ``maximumPeers``.
+    public func admitted(
+        _ advertised: [PeerAdvertisement], from sender: DID?, own: DID, known: Set<DID>
+    ) -> [Admission] {
+        var known = known
+        var added = 0
+        var admitted: [Admission] = []
+        for advertisement in advertised where advertisement.did != own {
+            let firstHand = advertisement.did == sender
+            if !known.contains(advertisement.did) {
+                if !firstHand {
+                    guard added < newPeersPerMessage else { continue }
+                    added += 1
+                    guard known.count < maximumPeers else { continue }
+                }
+                known.insert(advertisement.did)
+            }
+            admitted.append(Admission(advertisement: advertisement, firstHand: firstHand))
+        }
+        return admitted
+    }
+
+    /// Whether an advertised head calls for a pull: its number is above the held one's.
+    public static func needsPull(advertised: Int?, held: Int?) -> Bool {
+        guard let advertised else { return false }
+        return advertised > (held ?? 0)
+    }
+}
+
+extension Peer {
+    /// When what this node advertises about the peer last changed (its first sighting if never).
+    public var changed: Date { changedAt ?? firstSeen }
+
+    /// The advertisement this node lists for the peer.
+    public var advertisement: PeerAdvertisement {
+        PeerAdvertisement(did: did, endpoints: [endpoint], logHead: logHead, capabilities: capabilities, nodeVersion: nodeVersion)
+    }
+
+    /// The row after merging `advertisement` (`Specs/mesh.md` section 6.2, steps 2–7):
+    /// `stored` (nil for a new row) with the endpoint moved when the peer says so itself or
+    /// the stored one is dead, capabilities and version as advertised, and the log head set to
+    /// `verifiedHead`, the head this node holds (never the advertised one). A change of what is
+    /// advertised about the peer sets ``changedAt``; liveness is left as it was.
+    public static func merged(
+        _ stored: Peer?, with advertisement: PeerAdvertisement, verifiedHead: String?, firstHand: Bool, at now: Date
+    ) -> Peer {
+        var peer = stored ?? Peer(did: advertisement.did, endpoint: advertisement.endpoints[0], firstSeen: now, changedAt: now)
+        let before = peer.advertisement
+        if peer.endpoint != advertisement.endpoints[0], firstHand || peer.state == .dead {
+            peer.endpoint = advertisement.endpoints[0]
+            peer.nextAttempt = now
+        }
+        if !advertisement.capabilities.isEmpty { peer.capabilities = advertisement.capabilities }
+        peer.nodeVersion = advertisement.nodeVersion ?? peer.nodeVersion
+        if let verifiedHead { peer.logHead = verifiedHead }
+        if stored != nil, peer.advertisement != before { peer.changedAt = now }
+        return peer
+    }
+}
