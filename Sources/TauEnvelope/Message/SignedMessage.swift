@@ -24,44 +24,56 @@ public struct SignedMessage: Sendable, Equatable {
     public let payload: [UInt8]
     /// base64url of the protected header, as received.
     let protectedHeader: String
+    /// base64url of ``payload``, as received (kept: the signing input is made of it).
+    let encodedPayload: String
     /// The unprotected per-signature header, as received (nil when there was none).
     let unprotectedHeader: JSONValue?
     let signature: [UInt8]
 
     /// The JWS General JSON form, with the headers as they were signed or received.
     public var json: JSONValue {
-        Self.json(payload: payload, protectedHeader: protectedHeader, unprotectedHeader: unprotectedHeader, signature: signature)
+        Self.json(encodedPayload: encodedPayload, protectedHeader: protectedHeader, unprotectedHeader: unprotectedHeader, signature: signature)
     }
 
-    private static func json(payload: [UInt8], protectedHeader: String, unprotectedHeader: JSONValue?, signature: [UInt8]) -> JSONValue {
+    private static func json(encodedPayload: String, protectedHeader: String, unprotectedHeader: JSONValue?, signature: [UInt8]) -> JSONValue {
         var entry: JSONValue = [
             "protected": .string(protectedHeader),
             "signature": .string(Base64URL.encode(signature)),
         ]
         if let unprotectedHeader { entry["header"] = unprotectedHeader }
-        return ["payload": .string(Base64URL.encode(payload)), "signatures": [entry]]
+        return ["payload": .string(encodedPayload), "signatures": [entry]]
     }
 
-    /// The serialized message (canonical JSON), ready to send.
-    public var bytes: [UInt8] { serialized ?? json.canonicalBytes() }
-    /// ``bytes`` of a message this node signed, serialized once when it was signed: it is
-    /// sent, counted and sometimes kept as a receipt, and serializing costs more than signing.
-    private let serialized: [UInt8]?
+    /// The serialized message: canonical JSON for a message signed here, the bytes as received
+    /// for one parsed (what the signature covers is the same either way).
+    public var bytes: [UInt8] { serialized }
+    /// Kept rather than made on each access: a message is sent, counted and sometimes kept as
+    /// a receipt, and serializing costs more than signing.
+    private let serialized: [UInt8]
 
     /// The JWS signing input: `ASCII(BASE64URL(protected) || '.' || BASE64URL(payload))`.
-    var signingInput: [UInt8] { Array((protectedHeader + "." + Base64URL.encode(payload)).utf8) }
+    var signingInput: [UInt8] {
+        var input: [UInt8] = []
+        input.reserveCapacity(protectedHeader.utf8.count + 1 + encodedPayload.utf8.count)
+        input += protectedHeader.utf8
+        input.append(UInt8(ascii: "."))
+        input += encodedPayload.utf8
+        return input
+    }
 
     /// Signs `plaintext` with `key`, naming `keyID` as the signer in the unprotected header.
     public static func sign(_ plaintext: PlaintextMessage, keyID: String, key: Ed25519.PrivateKey) -> SignedMessage {
         let header: JSONValue = ["alg": "EdDSA", "typ": .string(mediaType)]
         let protectedHeader = Base64URL.encode(header.canonicalBytes())
         let payload = plaintext.json.canonicalBytes()
-        let input = Array((protectedHeader + "." + Base64URL.encode(payload)).utf8)
+        let encodedPayload = Base64URL.encode(payload)
+        let input = Array((protectedHeader + "." + encodedPayload).utf8)
         let unprotectedHeader: JSONValue = ["kid": .string(keyID)]
         let signature = key.signature(for: input)
-        let serialized = json(payload: payload, protectedHeader: protectedHeader, unprotectedHeader: unprotectedHeader, signature: signature)
+        let serialized = json(
+            encodedPayload: encodedPayload, protectedHeader: protectedHeader, unprotectedHeader: unprotectedHeader, signature: signature)
         return SignedMessage(
-            plaintext: plaintext, keyID: keyID, payload: payload, protectedHeader: protectedHeader,
+            plaintext: plaintext, keyID: keyID, payload: payload, encodedPayload: encodedPayload, protectedHeader: protectedHeader,
             unprotectedHeader: unprotectedHeader, signature: signature, serialized: serialized.canonicalBytes())
     }
 
@@ -119,16 +131,18 @@ public struct SignedMessage: Sendable, Equatable {
         self.plaintext = try PlaintextMessage(json: plaintextJSON)
         self.keyID = keyID
         self.payload = payload
+        self.encodedPayload = payloadText
         self.protectedHeader = protectedHeader
         self.unprotectedHeader = unprotectedHeader
         self.signature = signature
-        self.serialized = nil
+        self.serialized = Array(bytes)
     }
 
     private init(
-        plaintext: PlaintextMessage, keyID: String, payload: [UInt8], protectedHeader: String, unprotectedHeader: JSONValue?,
-        signature: [UInt8], serialized: [UInt8]?
+        plaintext: PlaintextMessage, keyID: String, payload: [UInt8], encodedPayload: String, protectedHeader: String,
+        unprotectedHeader: JSONValue?, signature: [UInt8], serialized: [UInt8]
     ) {
+        self.encodedPayload = encodedPayload
         self.serialized = serialized
         self.plaintext = plaintext
         self.keyID = keyID

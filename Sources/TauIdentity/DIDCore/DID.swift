@@ -7,6 +7,8 @@ public struct DID: Sendable, Hashable, CustomStringConvertible, Comparable {
     public let method: String
     /// Everything after `did:<method>:`.
     public let methodSpecificID: String
+    /// The whole DID, kept because it is written, compared and hashed far more often than made.
+    public let description: String
 
     /// Parses a DID (without path, query or fragment).
     /// - Throws: ``IdentityError`` `malformed_did`.
@@ -39,15 +41,18 @@ public struct DID: Sendable, Hashable, CustomStringConvertible, Comparable {
         }
         self.method = String(method)
         self.methodSpecificID = String(identifier)
+        self.description = text
     }
 
     /// For identifiers built from alphabets that are known to be valid (base58btc).
     init(validatedMethod method: String, methodSpecificID: String) {
         self.method = method
         self.methodSpecificID = methodSpecificID
+        self.description = "did:\(method):\(methodSpecificID)"
     }
 
-    public var description: String { "did:\(method):\(methodSpecificID)" }
+    public static func == (lhs: DID, rhs: DID) -> Bool { lhs.description == rhs.description }
+    public func hash(into hasher: inout Hasher) { hasher.combine(description) }
 
     public static func < (lhs: DID, rhs: DID) -> Bool { lhs.description < rhs.description }
 

@@ -53,6 +53,12 @@ public actor DIDResolver {
     let now: @Sendable () -> Date
     let logger: Logger
     var cache: [DID: (value: Cached, expires: Date)] = [:]
+    /// did:key documents already derived: they never change, and deriving one (base58,
+    /// the key's checks, the document) costs more than the signature check it serves.
+    var keyDocuments: [DID: DIDDocument] = [:]
+    /// DIDs whose log is this node's own (stored with origin `local`): read from storage on
+    /// every resolution, never answered from the cache alone.
+    var localDIDs: Set<DID> = []
     /// Remote fetches in flight, one per DID: concurrent resolutions of one DID wait for
     /// the same fetch instead of asking every source again.
     var tauFetches: [DID: Task<Result<Refresh, any Error>, Never>] = [:]
@@ -98,7 +104,7 @@ public actor DIDResolver {
                 guard query == .latest else {
                     throw IdentityError("version_not_found", "did:key documents have a single version", category: .notFound)
                 }
-                return DIDResolutionResult(document: try DIDKey.document(for: did), metadata: .init())
+                return DIDResolutionResult(document: try keyDocument(for: did), metadata: .init())
             case "tau":
                 return try await verifiedLog(for: did).resolve(query)
             case "web":
@@ -116,6 +122,15 @@ public actor DIDResolver {
         }
     }
 
+    func keyDocument(for did: DID) throws(IdentityError) -> DIDDocument {
+        if let document = keyDocuments[did] { return document }
+        let document = try DIDKey.document(for: did)
+        // Bounded like the cache; starting over is cheap, since each entry is derived again on use.
+        if keyDocuments.count >= DIDResolver.cacheLimit { keyDocuments.removeAll(keepingCapacity: true) }
+        keyDocuments[did] = document
+        return document
+    }
+
     /// The verified log of a did:tau DID, refreshed from remote sources when the
     /// cached copy is older than the TTL.
     /// - Throws: ``IdentityError`` (`did_not_found`, any verification code, `log_forked`).
@@ -123,8 +138,12 @@ public actor DIDResolver {
         let cached = cache[did]
         var cachedLog: VerifiedDIDTauLog?
         if case .tau(let log)? = cached?.value { cachedLog = log }
-        // Storage is read every time: another process (the CLI) may have rotated the
-        // node's own DID, and the node's own log is never fetched from elsewhere.
+        // A fresh copy of another node's log is used as it is: storage changes only when a
+        // log is accepted (here, or by a replica, which this one learns within the TTL or
+        // from the first message signed with a key it does not hold).
+        if let cachedLog, !localDIDs.contains(did), (cached?.expires ?? .distantPast) > now() { return cachedLog }
+        // Storage is read every time for this node's own DIDs: another process (the CLI) may
+        // have rotated one, and the node's own log is never fetched from elsewhere.
         let stored = try await repository?.log(for: did)
         var held: VerifiedDIDTauLog?
         if let stored {
@@ -144,6 +163,7 @@ public actor DIDResolver {
                 }
             }
             if stored.origin == .local, let held {
+                localDIDs.insert(did)
                 remember(.tau(held), for: did)
                 return held
             }
@@ -176,8 +196,9 @@ public actor DIDResolver {
     public func heldLog(for did: DID) async -> VerifiedDIDTauLog? {
         if case .tau(let log)? = cache[did]?.value { return log }
         let time = now()
-        guard let stored = try? await repository?.log(for: did),
-            let verified = try? await verification.run({ () throws(IdentityError) in
+        guard let stored = try? await repository?.log(for: did) else { return nil }
+        if stored.origin == .local { localDIDs.insert(did) }
+        guard let verified = try? await verification.run({ () throws(IdentityError) in
                 try stored.log.verify(did: did, now: time, maximumClockSkew: .infinity)
             })
         else { return nil }
@@ -195,7 +216,9 @@ public actor DIDResolver {
             try log.verify(did: did, now: time, maximumClockSkew: skew)
         }
         var current = verified
+        if origin == .local { localDIDs.insert(verified.did) }
         if let stored = try await repository?.log(for: verified.did) {
+            if stored.origin == .local { localDIDs.insert(verified.did) }
             try verified.checkContinues(stored.log)
             if stored.log.entries.count >= verified.log.entries.count {
                 current = try await verification.run { () throws(IdentityError) in
