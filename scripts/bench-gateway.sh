@@ -19,8 +19,13 @@ need() { command -v "$1" >/dev/null 2>&1; }
 if ! need nginx || ! need wrk; then
     apt-get install -y nginx-light wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y nginx-light wrk >/dev/null; }
 fi
-swift build -c release --product tau-node >/dev/null
-BIN="$(swift build -c release --show-bin-path)/tau-node"
+# TAU_NODE_BINARY: a tau-node binary to measure instead of building the release one.
+if [[ -n "${TAU_NODE_BINARY:-}" ]]; then
+    BIN="$TAU_NODE_BINARY"
+else
+    swift build -c release --product tau-node >/dev/null
+    BIN="$(swift build -c release --show-bin-path)/tau-node"
+fi
 
 WORK="$(mktemp -d)"
 cleanup() {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import TauNode
 
-@main
 struct TauNodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tau-node",
@@ -24,7 +23,8 @@ struct TauNodeCommand: AsyncParsableCommand {
         ]
     )
 
-    static func main() async {
+    /// The program's entry point (main.swift).
+    static func runFromCommandLine() async {
         Output.ignoreBrokenPipes()
         await main(nil)
     }

@@ -70,13 +70,21 @@ struct GroupCommitLedgerTests {
         #expect(try await store.recent(limit: 100).count == 3, "and written once")
     }
 
-    @Test func beyondTheQueueLimitTheOldestAreDropped() async throws {
+    @Test func aFullQueueMakesCallsWaitAndLosesNothing() async throws {
         let store = CountingLedger(failing: 1_000)
         let ledger = GroupCommitLedger(store, window: .seconds(30), maximumQueued: 5)
-        for index in 0..<8 { try await ledger.record(Self.record(index), releasing: nil) }
+        for index in 0..<5 { try await ledger.record(Self.record(index), releasing: nil) }
+        // The queue is full and the store fails: three more calls wait for room.
+        let waiting = Task {
+            for index in 5..<8 { try await ledger.record(Self.record(index), releasing: nil) }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try await store.recent(limit: 100).isEmpty, "nothing written while the store fails")
         store.failures.withLock { $0 = 0 }
+        // The writer retries a second after its last failure, then makes room for the waiting calls.
+        try await waiting.value
         await ledger.flush()
         let kept = try await store.recent(limit: 100).map(\.time.epochMilliseconds).sorted()
-        #expect(kept == (3..<8).map { 1_790_000_000_000 + Int64($0) })
+        #expect(kept == (0..<8).map { 1_790_000_000_000 + Int64($0) }, "every record, once")
     }
 }

@@ -1,4 +1,5 @@
 import CoreMetrics
+import Synchronization
 import TauCore
 import TauProviders
 
@@ -15,6 +16,11 @@ public final class GatewayMetrics: Sendable {
     private let breakersHalfOpen: Gauge
     private let breakersFailing: Gauge
     private let runsRunning: Gauge
+    /// The metric handles made so far, by metric and labels: looking a series up in the
+    /// factory (a lock and a key built of strings for each metric) cost more than the counting.
+    /// Bounded, because the labels are (see above). Made on first use, as before, so that a
+    /// series appears on `/metrics` only once it has counted something.
+    private let handles = Mutex<[String: any Sendable]>([:])
 
     /// Help texts by metric name, for the exporter.
     public static let help: [String: String] = [
@@ -65,28 +71,43 @@ public final class GatewayMetrics: Sendable {
     public func record(_ record: UsageRecord) {
         let model = isListed(record.requestedModel) ? record.requestedModel : "other"
         let provider = record.route == "-" ? "none" : String(record.route.prefix { $0 != ":" })
-        CoreMetrics.Counter(
-            label: "tau_gateway_requests_total", dimensions: [("model", model), ("provider", provider), ("status", record.status)],
-            factory: factory
-        ).increment()
+        handle("requests", model, provider, record.status) {
+            CoreMetrics.Counter(
+                label: "tau_gateway_requests_total", dimensions: [("model", model), ("provider", provider), ("status", record.status)],
+                factory: factory)
+        }.increment()
         for (kind, count) in [("input", record.usage.inputTokens), ("cached", record.usage.cachedInputTokens), ("output", record.usage.outputTokens)]
         where count > 0 {
-            CoreMetrics.Counter(
-                label: "tau_gateway_tokens_total", dimensions: [("model", model), ("provider", provider), ("type", kind)], factory: factory
-            ).increment(by: Int64(count))
+            handle("tokens", model, provider, kind) {
+                CoreMetrics.Counter(
+                    label: "tau_gateway_tokens_total", dimensions: [("model", model), ("provider", provider), ("type", kind)], factory: factory)
+            }.increment(by: Int64(count))
         }
         if let cost = record.cost, cost.isPositive {
             // Prometheus counters are doubles: the one place an amount becomes one.
-            FloatingPointCounter(label: "tau_gateway_cost_usd_total", dimensions: [("model", model), ("provider", provider)], factory: factory)
-                .increment(by: Double(cost.microunits) / Double(Money.microunitsPerUnit))
+            handle("cost", model, provider) {
+                FloatingPointCounter(label: "tau_gateway_cost_usd_total", dimensions: [("model", model), ("provider", provider)], factory: factory)
+            }.increment(by: Double(cost.microunits) / Double(Money.microunitsPerUnit))
         }
-        CoreMetrics.Timer(label: "tau_gateway_request_duration_seconds", dimensions: [("model", model)], factory: factory)
-            .recordNanoseconds(Int64(record.latencyMilliseconds) * 1_000_000)
+        handle("duration", model) {
+            CoreMetrics.Timer(label: "tau_gateway_request_duration_seconds", dimensions: [("model", model)], factory: factory)
+        }.recordNanoseconds(Int64(record.latencyMilliseconds) * 1_000_000)
+    }
+
+    /// The handle of one series, made by `make` the first time.
+    private func handle<Handle: Sendable>(_ parts: String..., make: () -> Handle) -> Handle {
+        let key = parts.joined(separator: "\u{0}")
+        if let known = handles.withLock({ $0[key] as? Handle }) { return known }
+        let made = make()
+        // Two calls may make one series at once; the factory gives both the same series.
+        handles.withLock { $0[key] = made }
+        return made
     }
 
     /// Counts an error answer of the OpenAI-compatible API, by reason code.
     public func error(code: String) {
-        CoreMetrics.Counter(label: "tau_gateway_errors_total", dimensions: [("code", code)], factory: factory).increment()
+        handle("errors", code) { CoreMetrics.Counter(label: "tau_gateway_errors_total", dimensions: [("code", code)], factory: factory) }
+            .increment()
     }
 
     /// Sets the breaker gauges from the router's view of its breakers.

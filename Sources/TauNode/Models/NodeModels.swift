@@ -90,7 +90,9 @@ public struct NodeModels: Sendable {
                 service: service, access: access, http: http, ledger: ledger, providers: providers, aliasNames: aliases.keys.sorted(),
                 catalog: live)
         } catch {
-            try? http.syncShutdown()
+            // Not syncShutdown: this may run on an event loop thread, where waiting is forbidden.
+            let client = http
+            Task { try? await client.shutdown() }
             throw error
         }
     }

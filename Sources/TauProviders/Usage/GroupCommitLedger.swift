@@ -18,13 +18,14 @@ public actor GroupCommitLedger: BudgetLedger {
     public let window: Duration
     /// The most records of one transaction.
     public let maximumGroup: Int
-    /// Records kept when the store keeps failing; beyond, the oldest are dropped (and logged).
+    /// The most records queued: beyond it a call waits for the writer (backpressure) instead
+    /// of a record being dropped.
     public let maximumQueued: Int
     private let logger: Logger
-    /// Queued records in arrival order, numbered so that a group written while others were
-    /// queued or dropped is removed exactly.
-    private var queue: [(number: Int, record: UsageRecord, hold: BudgetHold?)] = []
-    private var nextNumber = 0
+    /// Queued records in arrival order; a group written is always the queue's first records.
+    private var queue: [(record: UsageRecord, hold: BudgetHold?)] = []
+    /// Calls waiting for room in a full queue, resumed as groups are written.
+    private var waitingForRoom: [CheckedContinuation<Void, Never>] = []
     /// Wakes a writer ``window`` after the first record of a group (or a second after a failure).
     private var timer: Task<Void, Never>?
     /// Whether a writer is writing now (one at a time, so no record is written twice).
@@ -45,17 +46,17 @@ public actor GroupCommitLedger: BudgetLedger {
         try await self.record(record, releasing: nil)
     }
 
-    /// Queues the record; it is written with its group.
+    /// Queues the record; it is written with its group. When the queue is full (the store is
+    /// slower than the calls, or failing), waits until a group has been written: the calls slow
+    /// down to the store's pace and no record is ever dropped.
     public func record(_ record: UsageRecord, releasing hold: BudgetHold?) async throws {
-        queue.append((nextNumber, record, hold))
-        nextNumber += 1
-        if queue.count > maximumQueued {
-            let dropped = queue.count - maximumQueued
-            queue.removeFirst(dropped)
-            logger.error("usage records dropped: the store has not taken them", metadata: ["dropped": "\(dropped)"])
+        while queue.count >= maximumQueued {
+            if !writing { Task { await self.writeQueued() } }
+            await withCheckedContinuation { waitingForRoom.append($0) }
         }
+        queue.append((record, hold))
         if queue.count >= maximumGroup {
-            Task { await self.writeQueued() }
+            if !writing { Task { await self.writeQueued() } }
         } else {
             wake(after: window)
         }
@@ -88,9 +89,10 @@ public actor GroupCommitLedger: BudgetLedger {
         while !queue.isEmpty {
             let group = Array(queue.prefix(maximumGroup))
             do {
-                try await base.recordAll(group.map { ($0.record, $0.hold) })
-                let last = group[group.count - 1].number
-                queue.removeAll { $0.number <= last }
+                try await base.recordAll(group)
+                // Only this writer removes records, and calls only append: the group is still first.
+                queue.removeFirst(group.count)
+                resumeWaiting()
             } catch {
                 // Kept for the next attempt; the holds keep their budgets covered meanwhile.
                 logger.error("could not write usage records; will retry", metadata: ["records": "\(group.count)", "error": "\(error)"])
@@ -98,6 +100,14 @@ public actor GroupCommitLedger: BudgetLedger {
                 return
             }
         }
+    }
+
+    private func resumeWaiting() {
+        let room = maximumQueued - queue.count
+        guard room > 0, !waitingForRoom.isEmpty else { return }
+        let resumed = waitingForRoom.prefix(room)
+        waitingForRoom.removeFirst(resumed.count)
+        for waiting in resumed { waiting.resume() }
     }
 
     public func totals(apiKeyID: String) async throws -> UsageTotals {

@@ -65,38 +65,65 @@ public struct SQLUsageRepository: UsageRepository {
     }
 
     /// Writes the records, releases their holds and adds their costs to their keys, in one
-    /// transaction (the group commit of ``GroupCommitLedger``).
+    /// transaction (the group commit of ``GroupCommitLedger``) of a few statements whatever the
+    /// number of records: each statement is a hop to the database, and under load a hop waits
+    /// behind the whole server's work.
     public func recordAll(_ records: [(UsageRecord, BudgetHold?)]) async throws {
         guard !records.isEmpty else { return }
         try await executor.atomically { tx in
-            for (record, hold) in records { try await Self.write(record, releasing: hold, in: tx) }
+            var start = 0
+            while start < records.count {
+                let chunk = records[start..<min(start + Self.recordsPerStatement, records.count)]
+                try await Self.write(chunk, in: tx)
+                start += chunk.count
+            }
         }
     }
 
-    private static func write(_ record: UsageRecord, releasing hold: BudgetHold?, in tx: any SQLExecutor) async throws {
-        let cost = record.cost?.microunits
-        try await tx.execute(
-            """
-            INSERT INTO gateway_usage (time_ms, api_key_id, session_id, requested_model, model, route, input_tokens, output_tokens,
-                cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_micros, status, latency_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
+    /// Records per statement: 14 parameters each, well under SQLite's 32,766 and PostgreSQL's 65,535.
+    static let recordsPerStatement = 500
+
+    private static let usageColumns = """
+        INSERT INTO gateway_usage (time_ms, api_key_id, session_id, requested_model, model, route, input_tokens, output_tokens,
+            cached_input_tokens, cache_write_tokens, reasoning_tokens, cost_micros, status, latency_ms)
+        VALUES
+        """
+
+    private static func write(_ records: ArraySlice<(UsageRecord, BudgetHold?)>, in tx: any SQLExecutor) async throws {
+        var values: [SQLValue] = []
+        values.reserveCapacity(records.count * 14)
+        for (record, _) in records {
+            values += [
                 record.time.sqlValue, record.apiKeyID.sqlValue, record.sessionID.sqlValue, .text(record.requestedModel),
                 .text(record.model), .text(record.route), record.usage.inputTokens.sqlValue, record.usage.outputTokens.sqlValue,
                 record.usage.cachedInputTokens.sqlValue, record.usage.cacheWriteTokens.sqlValue, record.usage.reasoningTokens.sqlValue,
-                cost.sqlValue, .text(record.status), record.latencyMilliseconds.sqlValue,
-            ])
-        // A hold already released (expired and swept) releases nothing.
-        var released: Int64 = 0
-        if let hold {
-            released = try await tx.query("DELETE FROM gateway_budget_holds WHERE id = ? RETURNING amount_micros", hold.id)
-                .reduce(Int64(0)) { $0 + (try $1.int64("amount_micros")) }
+                record.cost?.microunits.sqlValue ?? .null, .text(record.status), record.latencyMilliseconds.sqlValue,
+            ]
         }
-        if let key = record.apiKeyID, (cost ?? 0) != 0 || released != 0 {
+        let row = "(" + Array(repeating: "?", count: 14).joined(separator: ", ") + ")"
+        try await tx.execute(usageColumns + " " + Array(repeating: row, count: records.count).joined(separator: ", "), values)
+        // A hold already released (expired and swept) releases nothing.
+        let holdIDs = Array(Set(records.compactMap { $0.1?.id }))
+        var released: [String: Int64] = [:]
+        if !holdIDs.isEmpty {
+            let placeholders = Array(repeating: "?", count: holdIDs.count).joined(separator: ", ")
+            let rows = try await tx.query(
+                "DELETE FROM gateway_budget_holds WHERE id IN (\(placeholders)) RETURNING id, amount_micros", holdIDs.map(SQLValue.text))
+            for row in rows { released[try row.string("id")] = try row.int64("amount_micros") }
+        }
+        // One update per key, in key order.
+        var perKey: [String: (spent: Int64, released: Int64)] = [:]
+        for (record, hold) in records {
+            guard let key = record.apiKeyID else { continue }
+            var totals = perKey[key] ?? (0, 0)
+            totals.spent += record.cost?.microunits ?? 0
+            if let id = hold?.id, let amount = released.removeValue(forKey: id) { totals.released += amount }
+            perKey[key] = totals
+        }
+        for (key, totals) in perKey.sorted(by: { $0.key < $1.key }) where totals.spent != 0 || totals.released != 0 {
             try await tx.execute(
                 "UPDATE gateway_api_keys SET spent_micros = spent_micros + ?, held_micros = held_micros - ? WHERE id = ?",
-                cost ?? 0, released, key)
+                totals.spent, totals.released, key)
         }
     }
 
