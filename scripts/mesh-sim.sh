@@ -17,6 +17,7 @@
 # MESH_SIM_TIMEOUT (seconds per phase, default 300), MESH_SIM_KEEP=1 keeps the homes,
 # MESH_SIM_CONFIG (TOML lines appended to every node's config.toml, e.g.
 # $'[resolver]\ncache_ttl_seconds = 3600').
+# Churn with paid delegations on a mesh started the same way: scripts/mesh-churn.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nodes="${1:?usage: scripts/mesh-sim.sh N [rounds]}"
