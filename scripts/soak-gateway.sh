@@ -23,7 +23,7 @@
 #     of the run, and the least-squares slope of RSS over the second half at most SOAK_MAX_SLOPE
 #     (1.0) MiB per minute. The growth from the start (the first sample after a SOAK_WARMUP =
 #     30 s warm-up) to the end is printed too, but does not fail the run: bounded queues and
-#     caches filling during the first minutes are not a leak (docs/performance-churn-soak.md).
+#     caches filling during the first minutes are not a leak (docs/performance.md, "Gateway soak").
 #
 # Limits of the node that matter for 500 streams: none refuses them. localhost-dev has no
 # rate limits; the HTTP server has no connection cap; the node's upstream pool keeps up to 64

@@ -59,11 +59,14 @@ struct GossipFixture: Sendable {
             try await repository.save(counterpart)
             for (index, (peer, peerLog)) in others.enumerated() {
                 let verified = try await resolver.accept(peerLog, for: peer.did)
-                // Alive, so advertised, but not due: the round talks to the counterpart only.
+                // Alive, so advertised, but not due: the round talks to the counterpart only. Known for
+                // an hour and unchanged since: a settled mesh, whose views are a random sample.
+                let settled = time.addingTimeInterval(-3600)
                 try await repository.save(
                     Peer(
-                        did: peer.did, endpoint: "http://peer\(index).bench:7420", firstSeen: time, lastSeen: time, logHead: verified.head.versionId,
-                        state: .alive, nextAttempt: .distantFuture, capabilities: ["mesh/1"], nodeVersion: "bench"))
+                        did: peer.did, endpoint: "http://peer\(index).bench:7420", firstSeen: settled, lastSeen: time,
+                        logHead: verified.head.versionId, state: .alive, nextAttempt: .distantFuture, capabilities: ["mesh/1"],
+                        nodeVersion: "bench", changedAt: settled))
             }
             let signer = EnvelopeSigner(did: controller.did, keyID: controller.signingKeyID, key: controller.signingKey)
             let node = MeshNode(

@@ -131,7 +131,10 @@ public struct Delegator: Sendable {
             try await desk.keep(accepted.message, escrow: id)
         } catch {
             try await desk.giveUp(id, because: error)
-            throw error
+            // The caller learns that an escrow was opened and refunded, and which.
+            guard let refused = error as? MeshError else { throw error }
+            throw MeshError(
+                refused.code, "\(refused.message); escrow \(id) was refunded at once", category: refused.category, cause: refused.cause)
         }
         progress("\(quote.peer) queued the task")
         guard let working = try await desk.update(id, role: .payer, { $0.state = .working }) else {

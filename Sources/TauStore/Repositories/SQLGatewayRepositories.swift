@@ -72,16 +72,32 @@ public struct SQLUsageRepository: UsageRepository {
         guard !records.isEmpty else { return }
         try await executor.atomically { tx in
             var start = 0
-            while start < records.count {
-                let chunk = records[start..<min(start + Self.recordsPerStatement, records.count)]
-                try await Self.write(chunk, in: tx)
-                start += chunk.count
+            for size in Self.statementSizes(records.count) {
+                try await Self.write(records[start..<start + size], in: tx)
+                start += size
             }
         }
     }
 
-    /// Records per statement: 14 parameters each, well under SQLite's 32,766 and PostgreSQL's 65,535.
-    static let recordsPerStatement = 500
+    /// Records per statement at most: 14 parameters each, well under SQLite's 32,766 and
+    /// PostgreSQL's 65,535.
+    static let recordsPerStatement = 256
+
+    /// Splits `count` rows into statements of power-of-two sizes, largest first (200 is 128,
+    /// 64 and 8): each size is one statement text, prepared once and kept by the connection,
+    /// so at most nine texts exist whatever the group sizes (one per size would keep up to
+    /// 256 large prepared statements per connection).
+    static func statementSizes(_ count: Int) -> [Int] {
+        var sizes: [Int] = []
+        var remaining = count
+        while remaining > 0 {
+            var size = recordsPerStatement
+            while size > remaining { size /= 2 }
+            sizes.append(size)
+            remaining -= size
+        }
+        return sizes
+    }
 
     private static let usageColumns = """
         INSERT INTO gateway_usage (time_ms, api_key_id, session_id, requested_model, model, route, input_tokens, output_tokens,
@@ -105,11 +121,14 @@ public struct SQLUsageRepository: UsageRepository {
         // A hold already released (expired and swept) releases nothing.
         let holdIDs = Array(Set(records.compactMap { $0.1?.id }))
         var released: [String: Int64] = [:]
-        if !holdIDs.isEmpty {
-            let placeholders = Array(repeating: "?", count: holdIDs.count).joined(separator: ", ")
+        var start = 0
+        for size in statementSizes(holdIDs.count) {
+            let placeholders = Array(repeating: "?", count: size).joined(separator: ", ")
             let rows = try await tx.query(
-                "DELETE FROM gateway_budget_holds WHERE id IN (\(placeholders)) RETURNING id, amount_micros", holdIDs.map(SQLValue.text))
+                "DELETE FROM gateway_budget_holds WHERE id IN (\(placeholders)) RETURNING id, amount_micros",
+                holdIDs[start..<start + size].map(SQLValue.text))
             for row in rows { released[try row.string("id")] = try row.int64("amount_micros") }
+            start += size
         }
         // One update per key, in key order.
         var perKey: [String: (spent: Int64, released: Int64)] = [:]
