@@ -35,81 +35,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source "$(dirname "$0")/lib/fake-upstream.sh"
 UPSTREAM_PORT="$(free_port)"
 PLAIN_PORT="$(free_port)"
 NODE_PORT="$(free_port)"
-
-# A realistic short answer: role chunk, 12 content chunks, finish chunk, usage chunk, [DONE].
-SSE="$(python3 - <<'PY'
-import json
-def chunk(delta, finish=None, usage=None, choices=True):
-    body = {"id": "chatcmpl-bench", "object": "chat.completion.chunk", "created": 1700000000, "model": "gpt-4.1-mini",
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}] if choices else []}
-    if usage: body["usage"] = usage
-    return "data: " + json.dumps(body, separators=(",", ":")) + "\\n\\n"
-out = chunk({"role": "assistant", "content": ""})  # nginx caps one config parameter at 4 KiB: keep the stream short
-for i in range(12):
-    out += chunk({"content": f"word{i} "})
-out += chunk({}, finish="stop")
-out += chunk({}, usage={"prompt_tokens": 12, "completion_tokens": 12, "total_tokens": 24}, choices=False)
-out += "data: [DONE]\\n\\n"
-print(out.replace("'", "\\'"), end="")
-PY
-)"
-PLAIN="$(python3 - <<'PY'
-import json
-body = {"id": "chatcmpl-bench", "object": "chat.completion", "created": 1700000000, "model": "gpt-4.1-mini",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": " ".join(f"word{i}" for i in range(12))}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 12, "completion_tokens": 12, "total_tokens": 24}}
-print(json.dumps(body, separators=(",", ":")).replace("'", "\\'"), end="")
-PY
-)"
-cat > "$WORK/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/body;
-    proxy_temp_path $WORK/proxy;
-    fastcgi_temp_path $WORK/fastcgi;
-    uwsgi_temp_path $WORK/uwsgi;
-    scgi_temp_path $WORK/scgi;
-    server {
-        listen 127.0.0.1:$UPSTREAM_PORT;
-        location = /v1/chat/completions {
-            default_type text/event-stream;
-            return 200 '$SSE';
-        }
-    }
-    server {
-        listen 127.0.0.1:$PLAIN_PORT;
-        location = /v1/chat/completions {
-            default_type application/json;
-            return 200 '$PLAIN';
-        }
-    }
-}
-CONF
-nginx -c "$WORK/nginx.conf" -p "$WORK"
+start_fake_upstream "$WORK" 1024 "$UPSTREAM_PORT" "$PLAIN_PORT"
 
 start_node() { # upstream port
     [[ -n "${NODE_PID:-}" ]] && { kill "$NODE_PID" 2>/dev/null || true; wait "$NODE_PID" 2>/dev/null || true; }
-    rm -rf "$WORK/home" && mkdir -p "$WORK/home"
-    cat > "$WORK/home/config.toml" <<CONF
-[server]
-host = "127.0.0.1"
-port = $NODE_PORT
-
-[gateway]
-auth = "localhost-dev"
-
-[providers.openai]
-base_url = "http://127.0.0.1:$1/v1"
-api_key = "bench"
-CONF
+    rm -rf "$WORK/home"
+    write_gateway_config "$WORK/home" "$NODE_PORT" "$1"
     TAU_LOG_LEVEL=error "$BIN" serve --home "$WORK/home" >"$WORK/node.log" 2>&1 &
     NODE_PID=$!
     for _ in $(seq 1 100); do

@@ -69,64 +69,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source "$(dirname "$0")/lib/fake-upstream.sh"
 UPSTREAM_PORT="$(free_port)"
 NODE_PORT="$(free_port)"
+start_fake_upstream "$WORK" 4096 "$UPSTREAM_PORT" || fail "nginx did not start (see $WORK/nginx-error.log)"
 
-# The stream of bench-gateway.sh (nginx caps one config parameter at 4 KiB: keep it short).
-SSE="$(python3 - <<'PY'
-import json
-def chunk(delta, finish=None, usage=None, choices=True):
-    body = {"id": "chatcmpl-soak", "object": "chat.completion.chunk", "created": 1700000000, "model": "gpt-4.1-mini",
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}] if choices else []}
-    if usage: body["usage"] = usage
-    return "data: " + json.dumps(body, separators=(",", ":")) + "\\n\\n"
-out = chunk({"role": "assistant", "content": ""})
-for i in range(12):
-    out += chunk({"content": f"word{i} "})
-out += chunk({}, finish="stop")
-out += chunk({}, usage={"prompt_tokens": 12, "completion_tokens": 12, "total_tokens": 24}, choices=False)
-out += "data: [DONE]\\n\\n"
-print(out.replace("'", "\\'"), end="")
-PY
-)"
-cat > "$WORK/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    client_body_temp_path $WORK/body;
-    proxy_temp_path $WORK/proxy;
-    fastcgi_temp_path $WORK/fastcgi;
-    uwsgi_temp_path $WORK/uwsgi;
-    scgi_temp_path $WORK/scgi;
-    server {
-        listen 127.0.0.1:$UPSTREAM_PORT;
-        location = /v1/chat/completions {
-            default_type text/event-stream;
-            return 200 '$SSE';
-        }
-    }
-}
-CONF
-nginx -c "$WORK/nginx.conf" -p "$WORK" || fail "nginx did not start (see $WORK/nginx-error.log)"
-
-mkdir -p "$WORK/home"
-cat > "$WORK/home/config.toml" <<CONF
-[server]
-host = "127.0.0.1"
-port = $NODE_PORT
-
-[gateway]
-auth = "localhost-dev"
-
-[providers.openai]
-base_url = "http://127.0.0.1:$UPSTREAM_PORT/v1"
-api_key = "soak"
-CONF
+write_gateway_config "$WORK/home" "$NODE_PORT" "$UPSTREAM_PORT"
 TAU_LOG_LEVEL=warning "$BIN" serve --home "$WORK/home" >"$WORK/node.log" 2>&1 &
 NODE_PID=$!
 for _ in $(seq 1 100); do
