@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "TauGateway", targets: ["TauGateway"]),
         .library(name: "TauNode", targets: ["TauNode"]),
         .library(name: "TauTesting", targets: ["TauTesting"]),
+        .library(name: "TauMeshSimulation", targets: ["TauMeshSimulation"]),
+        .executable(name: "tau-gossip-sim", targets: ["tau-gossip-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -69,6 +71,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
+        // The gossip simulator: TauMesh's gossip decisions on a simulated clock and network.
+        .target(name: "TauMeshSimulation", dependencies: ["TauMesh", "TauIdentity", "TauCore"]),
+        .executableTarget(
+            name: "tau-gossip-sim",
+            dependencies: [
+                "TauMeshSimulation", "TauMesh", "TauCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(
@@ -197,6 +207,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TauNodeTests", dependencies: ["TauNode", "TauTesting"]),
+        .testTarget(
+            name: "TauMeshSimulationTests",
+            dependencies: ["TauMeshSimulation", "TauMesh", "TauEnvelope", "TauIdentity", "TauCore"]
+        ),
         .testTarget(name: "TauLedgerTests", dependencies: ["TauLedger", "TauCore"]),
         .testTarget(
             name: "TauAgentTests",

@@ -50,39 +50,62 @@ public struct GossipPolicy: Sendable, Equatable {
         table.filter { isForgotten($0, at: now) }.map(\.did)
     }
 
+    @usableFromInline
     func isForgotten(_ peer: Peer, at now: Date) -> Bool {
         peer.state == .dead && now.timeIntervalSince(peer.lastSeen ?? peer.firstSeen) > forgetDeadAfter
     }
 
     /// The peers a round contacts: the due peers other than `own` and not forgotten, in a
     /// uniformly random order, the first ``fanout``.
+    ///
+    /// Inlinable, like ``view(own:table:at:using:)``, so that callers in other modules (the
+    /// gossip simulator) get it specialized for their generator; it shuffles positions, which
+    /// draws the same permutation as shuffling the rows.
+    @inlinable
     public func targets(
         in table: [Peer], own: DID, at now: Date, using generator: inout some RandomNumberGenerator
     ) -> [Peer] {
-        let due = table.filter { $0.did != own && $0.isDue(at: now) && !isForgotten($0, at: now) }
-        return Array(due.shuffled(using: &generator).prefix(fanout))
+        let due = table.indices.filter { table[$0].did != own && table[$0].isDue(at: now) && !isForgotten(table[$0], at: now) }
+        return due.shuffled(using: &generator).prefix(fanout).map { table[$0] }
     }
 
     /// What a message lists (`Specs/mesh.md` section 4.4): `own` first; then the peers not
     /// dead whose advertised content changed within the ``hotWindow``, newest change first;
     /// then a uniformly random sample of ``sampleSize`` of the other peers not dead; at most
     /// ``maximumAdvertised`` in all.
+    @inlinable
     public func view(
         own: PeerAdvertisement, table: [Peer], at now: Date, using generator: inout some RandomNumberGenerator
     ) -> [PeerAdvertisement] {
         let limit = max(1, maximumAdvertised)
-        let live = table.filter { $0.state != .dead && $0.did != own.did }
         let since = now.addingTimeInterval(-hotWindow)
-        var hot = live.filter { $0.changed >= since }
+        // Positions in `table`, in table order: sorting and shuffling move integers, not rows
+        // (a view is built for every message; tables hold up to ~1,000 rows). Shuffling the
+        // positions of the cold rows draws the same permutation as shuffling the rows.
+        var hot: [Int] = []
+        var cold: [Int] = []
+        for index in table.indices where table[index].state != .dead && table[index].did != own.did {
+            if table[index].changed >= since { hot.append(index) } else { cold.append(index) }
+        }
         // Newest first; DID order among equal times keeps the cut deterministic.
-        hot.sort { ($0.changed, $1.did.description) > ($1.changed, $0.did.description) }
-        var listed = [own] + hot.prefix(limit - 1).map(\.advertisement)
-        let cold = live.filter { $0.changed < since }
+        hot.sort { GossipPolicy.isNewer(table[$0], than: table[$1]) }
+        var listed = [own] + hot.prefix(limit - 1).map { table[$0].advertisement }
         let room = min(sampleSize, limit - listed.count)
         if room > 0 {
-            listed += cold.shuffled(using: &generator).prefix(room).map(\.advertisement)
+            listed += cold.shuffled(using: &generator).prefix(room).map { table[$0].advertisement }
         }
         return listed
+    }
+
+    /// The order of hot rows in a view: the later change first, then DID order (`DID.<`).
+    /// DIDs are ASCII (DID Core syntax), so with equal methods their order is that of the
+    /// method-specific ids, compared without building the DID strings.
+    @usableFromInline
+    static func isNewer(_ first: Peer, than second: Peer) -> Bool {
+        let (firstChanged, secondChanged) = (first.changed, second.changed)
+        guard firstChanged == secondChanged else { return firstChanged > secondChanged }
+        guard first.did.method == second.did.method else { return first.did < second.did }
+        return first.did.methodSpecificID < second.did.methodSpecificID
     }
 
     /// One element of a received list that is to be merged.

@@ -1,0 +1,86 @@
+import Foundation
+import TauMesh
+import Testing
+
+@testable import TauMeshSimulation
+
+/// The gossip state machines, run for a few hundred simulated nodes: spreading must converge
+/// within a bound a broken policy would miss, runs must repeat, and traffic must not grow with N.
+@Suite struct GossipSimulationTests {
+    func parameters(nodes: Int, seed: UInt64 = 7, churn: Double = 0, loss: Double = 0) -> SimulationParameters {
+        SimulationParameters(
+            nodes: nodes, policy: GossipPolicy(fanout: 3, interval: 1), seed: seed, latency: 0.001...0.050, loss: loss,
+            steadyRounds: 10, maximumRounds: 60, churn: churn)
+    }
+
+    @Test func rotationAndRevocationReachEveryNodeInLogarithmicRoundsAndMembershipCompletes() throws {
+        let nodes = 160
+        let report = try GossipSimulation.run(parameters(nodes: nodes))
+        let bound = 3 * log2(Double(nodes))
+        // Below the peer limit every node ends up knowing the subject, so the whole mesh is in scope.
+        #expect(report.rotation.scope == 1)
+        #expect(try #require(report.rotation.roundsAll) <= bound)
+        #expect(try #require(report.revocation.roundsAll) <= bound)
+        // Full membership moves N - 1 rows to every node in messages of at most 16 new peers and
+        // a sample of 16, so it takes rounds in proportion to N (docs/gossip-simulator.md); a
+        // node that learned nothing from hearsay would never get there.
+        #expect(report.membershipTarget == nodes - 1)
+        let membership = try #require(report.membership.roundsAll)
+        #expect(membership <= Double(nodes) / 5)
+        #expect(try #require(report.membership.rounds99) <= membership)
+        #expect(report.tableMax == nodes - 1)
+    }
+
+    @Test func theSameSeedGivesTheSameRunAndAnotherSeedAnotherOne() throws {
+        let first = try GossipSimulation.run(parameters(nodes: 120, seed: 11))
+        let second = try GossipSimulation.run(parameters(nodes: 120, seed: 11))
+        let other = try GossipSimulation.run(parameters(nodes: 120, seed: 12))
+        #expect(first == second)
+        #expect(first.events != other.events || first.steadyTraffic != other.steadyTraffic)
+    }
+
+    @Test func steadyTrafficPerNodeDoesNotGrowWithTheMesh() throws {
+        let small = try GossipSimulation.run(parameters(nodes: 100)).steadyTraffic
+        let large = try GossipSimulation.run(parameters(nodes: 400)).steadyTraffic
+        #expect(small.bytesMean > 0 && large.bytesMean > 0)
+        #expect(large.bytesMean <= small.bytesMean * 1.25)
+        #expect(large.messagesMean <= small.messagesMean * 1.25)
+        // A quiet view is the node itself and a sample of 16: far below the 64-entry cap.
+        let seventeen = WireSize.gossip(Array(repeating: try sampleAdvertisement(), count: 17), reply: true)
+        #expect(large.bytesMean / large.messagesMean <= Double(seventeen) * 1.1)
+    }
+
+    @Test func aTableLimitBelowTheMeshLeavesRotationsToTheNodesThatKnowTheSubject() throws {
+        var limited = parameters(nodes: 300)
+        limited.policy.maximumPeers = 60
+        let report = try GossipSimulation.run(limited)
+        #expect(report.membershipTarget == 60)
+        #expect(report.membership.roundsAll != nil)
+        #expect(report.rotation.scope < 1)
+        #expect(report.rotation.roundsAll != nil)
+    }
+
+    @Test func aRotationStillReachesTheLiveNodesAfterAFifthAreKilled() throws {
+        let report = try GossipSimulation.run(parameters(nodes: 200, churn: 0.2))
+        let churned = try #require(report.churnRotation)
+        #expect(churned.roundsAll != nil)
+        #expect(churned.reached == 1)
+    }
+
+    @Test func lostMessagesSlowSpreadingButDoNotStopIt() throws {
+        let report = try GossipSimulation.run(parameters(nodes: 150, loss: 0.1))
+        #expect(report.membership.roundsAll != nil)
+        #expect(report.rotation.roundsAll != nil)
+        #expect(report.revocation.roundsAll != nil)
+    }
+
+    @Test func parametersOutOfRangeAreRefused() {
+        #expect(throws: SimulationError.self) { try GossipSimulation.run(parameters(nodes: 1)) }
+        #expect(throws: SimulationError.self) { try GossipSimulation.run(parameters(nodes: 10, loss: 1)) }
+    }
+
+    func sampleAdvertisement() throws -> PeerAdvertisement {
+        var generator = SplitMix64(seed: 1)
+        return try SimulatedIdentities(count: 1, using: &generator).advertisement(of: 0, version: 1)
+    }
+}

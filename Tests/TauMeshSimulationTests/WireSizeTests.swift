@@ -1,0 +1,69 @@
+import Foundation
+import TauCore
+import TauEnvelope
+import TauIdentity
+import TauMesh
+import Testing
+
+@testable import TauMeshSimulation
+
+/// The simulator's message sizes are the sizes of messages TauEnvelope signs.
+@Suite struct WireSizeTests {
+    func advertisement(_ controller: DIDTauController, log: DIDTauLog, port: Int, version: String? = "0.1.0") throws -> PeerAdvertisement {
+        PeerAdvertisement(
+            did: controller.did, endpoints: ["http://10.0.\(port / 256).\(port % 256):8420"], logHead: try log.verify().head.versionId,
+            capabilities: ["mesh/1"], nodeVersion: version)
+    }
+
+    @Test func anAdvertisementsSizeIsItsCanonicalJSON() throws {
+        let (controller, log) = try DIDTauController.create()
+        let samples = [
+            try advertisement(controller, log: log, port: 7),
+            try advertisement(controller, log: log, port: 300, version: nil),
+            PeerAdvertisement(did: controller.did, endpoints: ["http://a", "https://b.example:9"], logHead: nil, capabilities: []),
+            PeerAdvertisement(did: try DID("did:web:example.org"), endpoints: ["http://x"], logHead: "12-Qm", capabilities: ["a", "bc"]),
+        ]
+        for sample in samples {
+            #expect(WireSize.json(sample) == sample.json.canonicalBytes().count)
+        }
+        let body: JSONValue = ["peers": .array(samples.map(\.json))]
+        #expect(WireSize.gossipBody(samples) == body.canonicalBytes().count)
+        #expect(WireSize.gossipBody([]) == (["peers": .array([])] as JSONValue).canonicalBytes().count)
+    }
+
+    @Test(arguments: [0, 1, 2, 17, 64])
+    func aGossipMessagesSizeIsTheSignedMessagesSize(listed: Int) throws {
+        let (sender, senderLog) = try DIDTauController.create()
+        let (recipient, _) = try DIDTauController.create()
+        let signer = EnvelopeSigner(did: sender.did, keyID: sender.signingKeyID, key: sender.signingKey)
+        let advertisements = try (0..<listed).map { try advertisement(sender, log: senderLog, port: $0 * 37) }
+        let body: JSONValue = ["peers": .array(advertisements.map(\.json))]
+        let request = signer.sign(type: MeshMessageType.gossip, body: body, to: [recipient.did], lifetime: 120)
+        #expect(WireSize.gossip(advertisements, reply: false) == request.bytes.count)
+        let reply = signer.sign(
+            type: MeshMessageType.gossip, body: body, to: [recipient.did], lifetime: 120, threadID: request.plaintext.id)
+        #expect(WireSize.gossip(advertisements, reply: true) == reply.bytes.count)
+    }
+
+    @Test func aHellosSizeIsTheSignedMessagesSize() throws {
+        let (sender, senderLog) = try DIDTauController.create()
+        let (recipient, _) = try DIDTauController.create()
+        let signer = EnvelopeSigner(did: sender.did, keyID: sender.signingKeyID, key: sender.signingKey)
+        let own = try advertisement(sender, log: senderLog, port: 1)
+        let hello = signer.sign(type: MeshMessageType.hello, body: own.json, to: [recipient.did], lifetime: 120)
+        #expect(WireSize.hello(own, reply: false) == hello.bytes.count)
+        let reply = signer.sign(type: MeshMessageType.hello, body: own.json, to: [recipient.did], threadID: hello.plaintext.id)
+        #expect(WireSize.hello(own, reply: true) == reply.bytes.count)
+    }
+
+    @Test func simulatedNamesAreShapedLikeRealOnes() throws {
+        let (controller, log) = try DIDTauController.create()
+        var generator = SplitMix64(seed: 9)
+        let identities = try SimulatedIdentities(count: 3, using: &generator)
+        #expect(identities.dids[0].description.utf8.count == controller.did.description.utf8.count)
+        #expect(identities.versionId(of: 0, 1).utf8.count == (try log.verify().head.versionId.utf8.count))
+        let real = try advertisement(controller, log: log, port: 2)
+        let simulated = identities.advertisement(of: 2, version: 1)
+        #expect(WireSize.json(simulated) == real.json.canonicalBytes().count)
+    }
+}

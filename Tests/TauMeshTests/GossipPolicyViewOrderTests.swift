@@ -1,0 +1,103 @@
+import Foundation
+import TauIdentity
+import Testing
+
+@testable import TauMesh
+
+/// ``GossipPolicy/view(own:table:at:using:)`` and ``GossipPolicy/targets(in:own:at:using:)``
+/// order and shuffle positions instead of rows; they must choose exactly what sorting and
+/// shuffling the rows themselves chooses, with the same random draws.
+@Suite struct GossipPolicyViewOrderTests {
+    /// The view as first written: rows filtered, sorted with DID strings, shuffled.
+    func referenceView(
+        _ policy: GossipPolicy, own: PeerAdvertisement, table: [Peer], at now: Date, using generator: inout some RandomNumberGenerator
+    ) -> [PeerAdvertisement] {
+        let limit = max(1, policy.maximumAdvertised)
+        let live = table.filter { $0.state != .dead && $0.did != own.did }
+        let since = now.addingTimeInterval(-policy.hotWindow)
+        var hot = live.filter { $0.changed >= since }
+        hot.sort { ($0.changed, $1.did.description) > ($1.changed, $0.did.description) }
+        var listed = [own] + hot.prefix(limit - 1).map(\.advertisement)
+        let cold = live.filter { $0.changed < since }
+        let room = min(policy.sampleSize, limit - listed.count)
+        if room > 0 {
+            listed += cold.shuffled(using: &generator).prefix(room).map(\.advertisement)
+        }
+        return listed
+    }
+
+    @Test func theViewListsWhatSortingAndShufflingTheRowsLists() throws {
+        var draw = Seeded(state: 5)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        // Methods of different lengths, so that DID order across methods is exercised too.
+        let methods = ["tau", "key", "web", "tau2", "ta"]
+        for trial in 0..<200 {
+            let policy = GossipPolicy(fanout: 3, interval: 1, sampleSize: Int.random(in: 0...20, using: &draw))
+            let own = PeerAdvertisement(did: try DID("did:tau:QmOwn"), endpoints: ["http://own"], logHead: nil)
+            var table: [Peer] = []
+            for index in 0..<Int.random(in: 0...150, using: &draw) {
+                let method = methods[Int.random(in: 0..<methods.count, using: &draw)]
+                let did = try DID("did:\(method):Qm\(Int.random(in: 0...9_999, using: &draw))x\(index)")
+                // Few distinct times, so that many rows tie and are ordered by DID.
+                let changed = start.addingTimeInterval(Double(Int.random(in: 0...12, using: &draw)))
+                var peer = Peer(did: did, endpoint: "http://p\(index)", firstSeen: start, changedAt: changed)
+                if Int.random(in: 0..<5, using: &draw) == 0 { peer.state = .dead }
+                table.append(peer)
+            }
+            if trial % 7 == 0 { table.append(Peer(did: own.did, endpoint: "http://own", firstSeen: start)) }
+            let now = start.addingTimeInterval(Double(Int.random(in: 0...20, using: &draw)))
+            var first = Seeded(state: UInt64(trial))
+            var second = Seeded(state: UInt64(trial))
+            let view = policy.view(own: own, table: table, at: now, using: &first)
+            #expect(view == referenceView(policy, own: own, table: table, at: now, using: &second))
+        }
+    }
+}
+
+extension GossipPolicyViewOrderTests {
+    /// The targets as first written: rows filtered and shuffled.
+    func referenceTargets(
+        _ policy: GossipPolicy, table: [Peer], own: DID, at now: Date, using generator: inout some RandomNumberGenerator
+    ) -> [Peer] {
+        let due = table.filter { $0.did != own && $0.isDue(at: now) && !policy.isForgotten($0, at: now) }
+        return Array(due.shuffled(using: &generator).prefix(policy.fanout))
+    }
+
+    @Test func theTargetsAreWhatShufflingTheRowsChooses() throws {
+        var draw = Seeded(state: 8)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let own = try DID("did:tau:QmOwn")
+        for trial in 0..<200 {
+            let policy = GossipPolicy(fanout: Int.random(in: 1...5, using: &draw), interval: 1)
+            let now = start.addingTimeInterval(8 * 86_400)
+            var table: [Peer] = []
+            for index in 0..<Int.random(in: 0...120, using: &draw) {
+                var peer = Peer(did: try DID("did:tau:QmT\(index)"), endpoint: "http://t\(index)", firstSeen: start)
+                switch Int.random(in: 0..<4, using: &draw) {
+                case 0: peer.nextAttempt = now.addingTimeInterval(5)  // not due
+                case 1: peer.state = .dead  // dead for 8 days: forgotten
+                default: peer.lastSeen = now
+                }
+                table.append(peer)
+            }
+            if trial % 5 == 0 { table.append(Peer(did: own, endpoint: "http://own", firstSeen: start)) }
+            var first = Seeded(state: UInt64(trial))
+            var second = Seeded(state: UInt64(trial))
+            let targets = policy.targets(in: table, own: own, at: now, using: &first)
+            #expect(targets == referenceTargets(policy, table: table, own: own, at: now, using: &second))
+        }
+    }
+}
+
+/// SplitMix64, so that both views draw the same numbers.
+private struct Seeded: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+}
