@@ -6,16 +6,25 @@ import Testing
 
 /// The gossip state machines, run for a few hundred simulated nodes: spreading must converge
 /// within a bound a broken policy would miss, runs must repeat, and traffic must not grow with N.
-@Suite struct GossipSimulationTests {
+// Serialized, each run on a thread of its own: a simulation is minutes of synchronous work in
+// a debug build, and on Swift's cooperative pool (one thread per core) it would starve every
+// other suite running beside it.
+@Suite(.serialized) struct GossipSimulationTests {
+    func simulate(_ parameters: SimulationParameters) async throws -> SimulationReport {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try GossipSimulation.run(parameters) }) }.start()
+        }
+    }
+
     func parameters(nodes: Int, seed: UInt64 = 7, churn: Double = 0, loss: Double = 0) -> SimulationParameters {
         SimulationParameters(
             nodes: nodes, policy: GossipPolicy(fanout: 3, interval: 1), seed: seed, latency: 0.001...0.050, loss: loss,
             steadyRounds: 10, maximumRounds: 60, churn: churn)
     }
 
-    @Test func rotationAndRevocationReachEveryNodeInLogarithmicRoundsAndMembershipCompletes() throws {
+    @Test func rotationAndRevocationReachEveryNodeInLogarithmicRoundsAndMembershipCompletes() async throws {
         let nodes = 160
-        let report = try GossipSimulation.run(parameters(nodes: nodes))
+        let report = try await simulate(parameters(nodes: nodes))
         let bound = 3 * log2(Double(nodes))
         // Below the peer limit every node ends up knowing the subject, so the whole mesh is in scope.
         #expect(report.rotation.scope == 1)
@@ -31,17 +40,17 @@ import Testing
         #expect(report.tableMax == nodes - 1)
     }
 
-    @Test func theSameSeedGivesTheSameRunAndAnotherSeedAnotherOne() throws {
-        let first = try GossipSimulation.run(parameters(nodes: 120, seed: 11))
-        let second = try GossipSimulation.run(parameters(nodes: 120, seed: 11))
-        let other = try GossipSimulation.run(parameters(nodes: 120, seed: 12))
+    @Test func theSameSeedGivesTheSameRunAndAnotherSeedAnotherOne() async throws {
+        let first = try await simulate(parameters(nodes: 120, seed: 11))
+        let second = try await simulate(parameters(nodes: 120, seed: 11))
+        let other = try await simulate(parameters(nodes: 120, seed: 12))
         #expect(first == second)
         #expect(first.events != other.events || first.steadyTraffic != other.steadyTraffic)
     }
 
-    @Test func steadyTrafficPerNodeDoesNotGrowWithTheMesh() throws {
-        let small = try GossipSimulation.run(parameters(nodes: 100)).steadyTraffic
-        let large = try GossipSimulation.run(parameters(nodes: 400)).steadyTraffic
+    @Test func steadyTrafficPerNodeDoesNotGrowWithTheMesh() async throws {
+        let small = try await simulate(parameters(nodes: 100)).steadyTraffic
+        let large = try await simulate(parameters(nodes: 400)).steadyTraffic
         #expect(small.bytesMean > 0 && large.bytesMean > 0)
         #expect(large.bytesMean <= small.bytesMean * 1.25)
         #expect(large.messagesMean <= small.messagesMean * 1.25)
@@ -50,25 +59,25 @@ import Testing
         #expect(large.bytesMean / large.messagesMean <= Double(seventeen) * 1.1)
     }
 
-    @Test func aTableLimitBelowTheMeshLeavesRotationsToTheNodesThatKnowTheSubject() throws {
+    @Test func aTableLimitBelowTheMeshLeavesRotationsToTheNodesThatKnowTheSubject() async throws {
         var limited = parameters(nodes: 300)
         limited.policy.maximumPeers = 60
-        let report = try GossipSimulation.run(limited)
+        let report = try await simulate(limited)
         #expect(report.membershipTarget == 60)
         #expect(report.membership.roundsAll != nil)
         #expect(report.rotation.scope < 1)
         #expect(report.rotation.roundsAll != nil)
     }
 
-    @Test func aRotationStillReachesTheLiveNodesAfterAFifthAreKilled() throws {
-        let report = try GossipSimulation.run(parameters(nodes: 200, churn: 0.2))
+    @Test func aRotationStillReachesTheLiveNodesAfterAFifthAreKilled() async throws {
+        let report = try await simulate(parameters(nodes: 200, churn: 0.2))
         let churned = try #require(report.churnRotation)
         #expect(churned.roundsAll != nil)
         #expect(churned.reached == 1)
     }
 
-    @Test func lostMessagesSlowSpreadingButDoNotStopIt() throws {
-        let report = try GossipSimulation.run(parameters(nodes: 150, loss: 0.1))
+    @Test func lostMessagesSlowSpreadingButDoNotStopIt() async throws {
+        let report = try await simulate(parameters(nodes: 150, loss: 0.1))
         #expect(report.membership.roundsAll != nil)
         #expect(report.rotation.roundsAll != nil)
         #expect(report.revocation.roundsAll != nil)
