@@ -26,6 +26,18 @@ struct GossipSimCommand: ParsableCommand {
     @Option(help: "Gossip interval in seconds.")
     var interval: Double = 1
 
+    @Option(name: .customLong("sample-size"), help: "GossipPolicy.sampleSize: the random sample of a view.")
+    var sampleSize: Int = GossipPolicy().sampleSize
+
+    @Option(name: .customLong("hot-intervals"), help: "GossipPolicy.hotIntervals: how long a changed row is listed in every view.")
+    var hotIntervals: Double = GossipPolicy().hotIntervals
+
+    @Option(name: .customLong("maximum-peers"), help: "GossipPolicy.maximumPeers: the largest table hearsay may grow.")
+    var maximumPeers: Int = GossipPolicy().maximumPeers
+
+    @Option(name: .customLong("new-peers"), help: "GossipPolicy.newPeersPerMessage: new peers one message may add.")
+    var newPeers: Int = GossipPolicy().newPeersPerMessage
+
     @Option(help: "Seed of every random choice.")
     var seed: UInt64 = 1
 
@@ -55,10 +67,15 @@ struct GossipSimCommand: ParsableCommand {
         guard !sizes.isEmpty else { throw ValidationError("--nodes takes sizes such as 100,1000") }
         let bounds = latency.split(separator: "-").compactMap { Double($0) }
         guard bounds.count == 2, bounds[0] <= bounds[1] else { throw ValidationError("--latency-ms takes a range such as 1-50") }
+        var policy = GossipPolicy(fanout: fanout, interval: interval)
+        policy.sampleSize = sampleSize
+        policy.hotIntervals = hotIntervals
+        policy.maximumPeers = maximumPeers
+        policy.newPeersPerMessage = newPeers
         var reports: [SimulationReport] = []
         for size in sizes {
             let parameters = SimulationParameters(
-                nodes: size, policy: GossipPolicy(fanout: fanout, interval: interval), seed: seed,
+                nodes: size, policy: policy, seed: seed,
                 latency: (bounds[0] / 1000)...(bounds[1] / 1000), loss: loss, steadyRounds: rounds, maximumRounds: maximumRounds,
                 churn: churn)
             let started = ContinuousClock.now

@@ -16,11 +16,13 @@ struct ReportTable {
             let latency = "\(Int(first.latency.lowerBound * 1000))-\(Int(first.latency.upperBound * 1000)) ms"
             lines.append(
                 "fanout \(first.policy.fanout), interval \(first.policy.interval) s, seed \(first.seed), latency \(latency), "
-                    + "loss \(first.loss), maximumPeers \(first.policy.maximumPeers); rounds are intervals, 99% / all")
+                    + "loss \(first.loss), maximumPeers \(first.policy.maximumPeers), sampleSize \(first.policy.sampleSize), "
+                    + "hotIntervals \(first.policy.hotIntervals), newPeersPerMessage \(first.policy.newPeersPerMessage)")
+            lines.append("Spreading in intervals (99% / all); traffic per node per interval in a quiet window after membership.")
         }
         let header = [
             "nodes", "log2N", "log3N", "members", "rotation", "in table", "revocation", "B/node/rnd mean", "p99", "max",
-            "msgs/node/rnd", "pulls/node/rnd", "table mean/max",
+            "msgs/node/rnd", "entries/msg", "pulls/node/rnd", "table mean/max",
         ]
         var rows = [header]
         for report in reports {
@@ -30,18 +32,19 @@ struct ReportTable {
                 spread(report.membership), spread(report.rotation), percent(report.rotation.scope), spread(report.revocation),
                 bytes(report.steadyTraffic.bytesMean), bytes(report.steadyTraffic.bytesP99), bytes(report.steadyTraffic.bytesMax),
                 "\(format(report.steadyTraffic.messagesMean, 1)) (max \(format(report.steadyTraffic.messagesMax, 1)))",
-                format(report.steadyTraffic.pullsMean, 2), "\(Int(report.tableMean.rounded()))/\(report.tableMax)",
+                format(report.steadyTraffic.entriesPerMessage, 1), format(report.steadyTraffic.pullsMean, 2), "\(Int(report.tableMean.rounded()))/\(report.tableMax)",
             ])
         }
         lines += align(rows)
         lines.append("")
         lines.append("While membership converged (per node per interval):")
-        var busy = [["nodes", "B/node/rnd mean", "p99", "max", "msgs/node/rnd", "pulls/node/rnd"]]
+        var busy = [["nodes", "B/node/rnd mean", "p99", "max", "msgs/node/rnd", "entries/msg", "pulls/node/rnd"]]
         for report in reports {
             let traffic = report.membershipTraffic
             busy.append([
                 "\(report.parameters.nodes)", bytes(traffic.bytesMean), bytes(traffic.bytesP99), bytes(traffic.bytesMax),
-                "\(format(traffic.messagesMean, 1)) (max \(format(traffic.messagesMax, 1)))", format(traffic.pullsMean, 2),
+                "\(format(traffic.messagesMean, 1)) (max \(format(traffic.messagesMax, 1)))", format(traffic.entriesPerMessage, 1),
+                format(traffic.pullsMean, 2),
             ])
         }
         lines += align(busy)

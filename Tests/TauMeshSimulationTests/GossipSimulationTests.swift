@@ -55,7 +55,9 @@ import Testing
         #expect(large.bytesMean <= small.bytesMean * 1.25)
         #expect(large.messagesMean <= small.messagesMean * 1.25)
         // A quiet view is the node itself and a sample of 16: far below the 64-entry cap.
-        let seventeen = WireSize.gossip(Array(repeating: try sampleAdvertisement(), count: 17), reply: true)
+        let sample = try sampleAdvertisement()
+        let seventeen = WireSize.gossip(
+            Array(repeating: sample, count: 17), reply: true, padding: 17 * SimulatedIdentities.padding(of: sample))
         #expect(large.bytesMean / large.messagesMean <= Double(seventeen) * 1.1)
     }
 

@@ -56,14 +56,26 @@ import Testing
         #expect(WireSize.hello(own, reply: true) == reply.bytes.count)
     }
 
-    @Test func simulatedNamesAreShapedLikeRealOnes() throws {
+    @Test func simulatedNamesCountAtTheLengthsOfRealOnes() throws {
         let (controller, log) = try DIDTauController.create()
         var generator = SplitMix64(seed: 9)
         let identities = try SimulatedIdentities(count: 3, using: &generator)
-        #expect(identities.dids[0].description.utf8.count == controller.did.description.utf8.count)
-        #expect(identities.versionId(of: 0, 1).utf8.count == (try log.verify().head.versionId.utf8.count))
-        let real = try advertisement(controller, log: log, port: 2)
+        // Held short in memory, so that copying a row copies no string storage.
+        #expect(identities.dids[0].methodSpecificID.utf8.count <= 15)
+        #expect(controller.did.methodSpecificID.utf8.count == SimulatedIdentities.realIdentifierLength)
+        #expect((try log.verify().head.versionId.utf8.count) == SimulatedIdentities.realVersionIdLength)
+        let real = PeerAdvertisement(
+            did: controller.did, endpoints: ["http://127.0.0.1:40369"], logHead: try log.verify().head.versionId,
+            capabilities: SimulatedIdentities.capabilities, nodeVersion: SimulatedIdentities.nodeVersion)
         let simulated = identities.advertisement(of: 2, version: 1)
-        #expect(WireSize.json(simulated) == real.json.canonicalBytes().count)
+        #expect(WireSize.json(simulated) + SimulatedIdentities.padding(of: simulated) == real.json.canonicalBytes().count)
+        let view = [simulated, identities.advertisement(of: 1, version: 3)]
+        let realView = [real, real]
+        #expect(
+            WireSize.gossip(view, reply: true, padding: SimulatedIdentities.padding(of: view))
+                == WireSize.gossip(realView, reply: true))
+        #expect(
+            WireSize.hello(simulated, reply: false, padding: SimulatedIdentities.padding(of: simulated))
+                == WireSize.hello(real, reply: false))
     }
 }

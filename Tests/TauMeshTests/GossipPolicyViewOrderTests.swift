@@ -6,7 +6,8 @@ import Testing
 
 /// ``GossipPolicy/view(own:table:at:using:)`` and ``GossipPolicy/targets(in:own:at:using:)``
 /// order and shuffle positions instead of rows; they must choose exactly what sorting and
-/// shuffling the rows themselves chooses, with the same random draws.
+/// shuffling the rows themselves chooses, with the same random draws. Likewise
+/// ``GossipPolicy/admitted(_:from:own:known:)`` plans new rows apart from the known set.
 @Suite struct GossipPolicyViewOrderTests {
     /// The view as first written: rows filtered, sorted with DID strings, shuffled.
     func referenceView(
@@ -85,6 +86,50 @@ extension GossipPolicyViewOrderTests {
             var second = Seeded(state: UInt64(trial))
             let targets = policy.targets(in: table, own: own, at: now, using: &first)
             #expect(targets == referenceTargets(policy, table: table, own: own, at: now, using: &second))
+        }
+    }
+}
+
+extension GossipPolicyViewOrderTests {
+    /// Admission as first written: new rows inserted into a copy of the known set.
+    func referenceAdmitted(
+        _ policy: GossipPolicy, _ advertised: [PeerAdvertisement], from sender: DID?, own: DID, known: Set<DID>
+    ) -> [GossipPolicy.Admission] {
+        var known = known
+        var added = 0
+        var admitted: [GossipPolicy.Admission] = []
+        for advertisement in advertised where advertisement.did != own {
+            let firstHand = advertisement.did == sender
+            if !known.contains(advertisement.did) {
+                if !firstHand {
+                    guard added < policy.newPeersPerMessage else { continue }
+                    added += 1
+                    guard known.count < policy.maximumPeers else { continue }
+                }
+                known.insert(advertisement.did)
+            }
+            admitted.append(GossipPolicy.Admission(advertisement: advertisement, firstHand: firstHand))
+        }
+        return admitted
+    }
+
+    @Test func admissionIsWhatInsertingIntoTheKnownSetAdmits() throws {
+        var draw = Seeded(state: 13)
+        let dids = try (0..<60).map { try DID("did:tau:QmA\($0)") }
+        for _ in 0..<300 {
+            var policy = GossipPolicy()
+            policy.newPeersPerMessage = Int.random(in: 0...20, using: &draw)
+            policy.maximumPeers = Int.random(in: 0...40, using: &draw)
+            let known = Set(dids.filter { _ in Bool.random(using: &draw) }.prefix(Int.random(in: 0...45, using: &draw)))
+            // Repeated DIDs, the sender's own elements and this node's DID among them.
+            let advertised = (0..<Int.random(in: 0...64, using: &draw)).map { _ in
+                PeerAdvertisement(did: dids[Int.random(in: 0..<dids.count, using: &draw)], endpoints: ["http://a"], logHead: nil)
+            }
+            let sender = Bool.random(using: &draw) ? dids[Int.random(in: 0..<dids.count, using: &draw)] : nil
+            let own = dids[Int.random(in: 0..<dids.count, using: &draw)]
+            #expect(
+                policy.admitted(advertised, from: sender, own: own, known: known)
+                    == referenceAdmitted(policy, advertised, from: sender, own: own, known: known))
         }
     }
 }

@@ -50,7 +50,7 @@ public struct GossipPolicy: Sendable, Equatable {
         table.filter { isForgotten($0, at: now) }.map(\.did)
     }
 
-    @usableFromInline
+    @inlinable
     func isForgotten(_ peer: Peer, at now: Date) -> Bool {
         peer.state == .dead && now.timeIntervalSince(peer.lastSeen ?? peer.firstSeen) > forgetDeadAfter
     }
@@ -122,18 +122,20 @@ public struct GossipPolicy: Sendable, Equatable {
     public func admitted(
         _ advertised: [PeerAdvertisement], from sender: DID?, own: DID, known: Set<DID>
     ) -> [Admission] {
-        var known = known
+        // The rows this list plans to add, apart from `known`: inserting into a copy of
+        // `known` would copy the whole table's set for every list with a new peer.
+        var planned: Set<DID> = []
         var added = 0
         var admitted: [Admission] = []
         for advertisement in advertised where advertisement.did != own {
             let firstHand = advertisement.did == sender
-            if !known.contains(advertisement.did) {
+            if !known.contains(advertisement.did), !planned.contains(advertisement.did) {
                 if !firstHand {
                     guard added < newPeersPerMessage else { continue }
                     added += 1
-                    guard known.count < maximumPeers else { continue }
+                    guard known.count + planned.count < maximumPeers else { continue }
                 }
-                known.insert(advertisement.did)
+                planned.insert(advertisement.did)
             }
             admitted.append(Admission(advertisement: advertisement, firstHand: firstHand))
         }

@@ -52,10 +52,12 @@ extension SimulatedMesh {
         let state = nodes[node]
         guard state.alive else { return }
         let clock = date(now)
-        remove(policy.forgotten(in: state.table, at: clock), from: node)
+        // A row is forgotten after being dead for `forgetDeadAfter`, so none can be before
+        // the simulation has run that long: asking would only walk the table.
+        if now > policy.forgetDeadAfter { remove(policy.forgotten(in: state.table, at: clock), from: node) }
         let targets = policy.targets(in: state.table, own: identities.dids[node], at: clock, using: &generator)
         state.roundView = policy.view(own: ownAdvertisement(node), table: state.table, at: clock, using: &generator)
-        state.roundViewBytes = WireSize.gossip(state.roundView, reply: false)
+        state.roundViewBytes = WireSize.gossip(state.roundView, reply: false, padding: SimulatedIdentities.padding(of: state.roundView))
         state.contacts = state.pendingHellos.map(Contact.hello)
             + targets.compactMap { peer in identities.indexOfEndpoint[peer.endpoint].map(Contact.gossip) }
         nextContact(node)
@@ -81,12 +83,13 @@ extension SimulatedMesh {
                     held[node * count + Int(responder)] = UInt8(heldVersion(Int(responder), of: Int(responder)))
                 }
             }
-            state.bytesSent += WireSize.hello(ownAdvertisement(node), reply: false)
+            state.bytesSent += WireSize.hello(ownAdvertisement(node), reply: false, padding: SimulatedIdentities.padding(of: ownAdvertisement(node)))
             state.messagesSent += 1
             send(.helloArrives(requester: Int32(node), responder: responder), after: delay, hello: true)
         case .gossip(let responder):
             state.bytesSent += state.roundViewBytes
             state.messagesSent += 1
+            state.entriesSent += state.roundView.count
             send(.gossipArrives(requester: Int32(node), responder: responder, view: state.roundView), after: 0, hello: false)
         }
     }
@@ -126,7 +129,7 @@ extension SimulatedMesh {
         let spent = learn([advertisement], at: responder, from: advertisement.did, relay: nil, budget: LogPullBudget())
         let clock = date(now + spent)
         update(responder, requester) { $0?.recordSuccess(at: clock) }
-        nodes[responder].bytesSent += WireSize.hello(ownAdvertisement(responder), reply: true)
+        nodes[responder].bytesSent += WireSize.hello(ownAdvertisement(responder), reply: true, padding: SimulatedIdentities.padding(of: ownAdvertisement(responder)))
         nodes[responder].messagesSent += 1
         reply(.helloAnswered(requester: Int32(requester), responder: Int32(responder)), after: spent, hello: true)
     }
@@ -170,8 +173,9 @@ extension SimulatedMesh {
         let clock = date(now + spent)
         update(responder, requester) { $0?.recordSuccess(at: clock) }
         let answer = policy.view(own: ownAdvertisement(responder), table: state.table, at: clock, using: &generator)
-        state.bytesSent += WireSize.gossip(answer, reply: true)
+        state.bytesSent += WireSize.gossip(answer, reply: true, padding: SimulatedIdentities.padding(of: answer))
         state.messagesSent += 1
+        state.entriesSent += answer.count
         reply(.gossipAnswered(requester: Int32(requester), responder: Int32(responder), view: answer), after: spent, hello: false)
     }
 

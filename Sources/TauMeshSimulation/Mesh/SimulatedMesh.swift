@@ -18,6 +18,8 @@ final class SimulatedNode {
     var roundViewBytes = 0
     var bytesSent = 0
     var messagesSent = 0
+    /// Advertisements listed in the gossip messages sent.
+    var entriesSent = 0
     var pullAttempts = 0
 }
 
@@ -44,6 +46,8 @@ final class SimulatedMesh {
     var held: [UInt8]
     /// The version of a node's log that deactivates it, once revoked.
     var revokedAt: [Int32: UInt8] = [:]
+    /// `ownAdvertisements[node][version - 1]`, built once.
+    let ownAdvertisements: [[PeerAdvertisement]]
     var queue = EventQueue<Event>()
     var generator: SplitMix64
     /// Simulated seconds since the start.
@@ -58,8 +62,12 @@ final class SimulatedMesh {
         policy = parameters.policy
         count = parameters.nodes
         generator = SplitMix64(seed: parameters.seed)
-        identities = try SimulatedIdentities(count: count, using: &generator)
+        let identities = try SimulatedIdentities(count: count, using: &generator)
+        self.identities = identities
         nodes = (0..<count).map { _ in SimulatedNode() }
+        ownAdvertisements = (0..<count).map { node in
+            (1...SimulatedIdentities.maximumVersion).map { identities.advertisement(of: node, version: $0) }
+        }
         rows = Array(repeating: -1, count: count * count)
         held = Array(repeating: 0, count: count * count)
         for node in 0..<count { held[node * count + node] = 1 }
@@ -73,7 +81,7 @@ final class SimulatedMesh {
 
     /// How `node` describes itself: its log head is the version of its own log it holds.
     func ownAdvertisement(_ node: Int) -> PeerAdvertisement {
-        identities.advertisement(of: node, version: heldVersion(node, of: node))
+        ownAdvertisements[node][heldVersion(node, of: node) - 1]
     }
 
     /// Makes `node`'s own log `version` long (a rotation or a revocation).

@@ -10,10 +10,10 @@ import TauMesh
 ///    min(N − 1, maximumPeers) rows;
 /// 2. a quiet window of ``SimulationParameters/steadyRounds`` intervals, after the rows changed
 ///    during membership have cooled down (the policy's hot window), for steady-state traffic;
-/// 3. a rotation of a random node (log version 1 to 2), until every live node with that node in
-///    its table holds version 2;
-/// 4. its revocation (version 3, deactivated), likewise;
-/// 5. with churn, a share of the nodes killed, and a rotation of another node among the living.
+/// 3. at the same time, a rotation of one random node (log version 1 to 2) and the revocation of
+///    another (version 3, deactivated), each until every live node with that node in its table
+///    holds the new version;
+/// 4. with churn, a share of the nodes killed, and a rotation of a third node among the living.
 ///
 /// The same parameters (seed included) give the same report.
 public enum GossipSimulation {
@@ -25,10 +25,12 @@ public enum GossipSimulation {
         mesh.start()
 
         let startCounters = Counters(mesh)
-        let membership = watch(mesh, parameters, "membership", progress) { mesh in
-            let live = mesh.nodes.filter(\.alive)
-            return (live.filter { $0.table.count >= target }.count, live.count, live.count)
-        }
+        let membership = watch(
+            mesh, parameters, "membership", progress,
+            measures: [{ mesh in
+                let live = mesh.nodes.filter(\.alive)
+                return (live.filter { $0.table.count >= target }.count, live.count, live.count)
+            }])[0]
         let membershipTraffic = Counters(mesh).traffic(since: startCounters, in: mesh)
         progress("membership: \(describe(membership)), \(mesh.eventsHandled) events")
 
@@ -38,29 +40,32 @@ public enum GossipSimulation {
         let steadyTraffic = Counters(mesh).traffic(since: quietStart, in: mesh)
         progress("steady window: \(Int(steadyTraffic.bytesMean)) bytes per node per interval")
 
+        // A rotation of one node and the revocation of another, spreading at the same time.
         let subject = Int.random(in: 0..<mesh.count, using: &mesh.generator)
+        var revoked = Int.random(in: 0..<(mesh.count - 1), using: &mesh.generator)
+        if revoked >= subject { revoked += 1 }
         mesh.setOwnVersion(subject, 2, revoking: false)
-        let rotation = watch(mesh, parameters, "rotation", progress) { spread(of: subject, version: 2, in: $0) }
+        mesh.setOwnVersion(revoked, 3, revoking: true)
+        let changes = watch(
+            mesh, parameters, "rotation and revocation", progress,
+            measures: [{ spread(of: subject, version: 2, in: $0) }, { spread(of: revoked, version: 3, in: $0) }])
+        let (rotation, revocation) = (changes[0], changes[1])
         progress("rotation: \(describe(rotation))")
-
-        mesh.advance(to: mesh.now + policy.interval)
-        mesh.setOwnVersion(subject, 3, revoking: true)
-        let revocation = watch(mesh, parameters, "revocation", progress) { spread(of: subject, version: 3, in: $0) }
         progress("revocation: \(describe(revocation))")
 
         var churnRotation: SpreadResult?
-        if parameters.churn > 0 {
+        if parameters.churn > 0, mesh.count > 2 {
             mesh.advance(to: mesh.now + policy.interval)
             // Kill a random share of the other nodes, let the survivors notice for a few
             // rounds, then rotate a surviving node.
-            var others = Array(0..<mesh.count).filter { $0 != subject }
+            var others = Array(0..<mesh.count).filter { $0 != subject && $0 != revoked }
             others.shuffle(using: &mesh.generator)
-            let killed = Int((Double(mesh.count) * parameters.churn).rounded())
+            let killed = min(Int((Double(mesh.count) * parameters.churn).rounded()), others.count - 1)
             for node in others.prefix(killed) { mesh.nodes[node].alive = false }
             mesh.advance(to: mesh.now + 3 * policy.interval)
             let second = others[killed]
             mesh.setOwnVersion(second, 2, revoking: false)
-            let result = watch(mesh, parameters, "churn rotation", progress) { spread(of: second, version: 2, in: $0) }
+            let result = watch(mesh, parameters, "churn rotation", progress, measures: [{ spread(of: second, version: 2, in: $0) }])[0]
             churnRotation = result
             progress("churn rotation: \(describe(result))")
         }
@@ -73,29 +78,38 @@ public enum GossipSimulation {
             tableMax: live.map(\.table.count).max() ?? 0, events: mesh.eventsHandled)
     }
 
-    /// Advances the mesh in tenths of an interval until `measure` reports every node in scope
-    /// reached, or the phase's limit; `measure` returns (reached, in scope, live others).
+    /// Advances the mesh in tenths of an interval until every one of `measures` reports all the
+    /// nodes in its scope reached, or the phase's limit; a measure returns (reached, in scope,
+    /// live others), and its result is taken when it first reaches all, else at the end.
     /// `progress` hears how far the phase got every 10 intervals.
     private static func watch(
         _ mesh: SimulatedMesh, _ parameters: SimulationParameters, _ phase: String, _ progress: (String) -> Void,
-        measure: (SimulatedMesh) -> (Int, Int, Int)
-    ) -> SpreadResult {
+        measures: [(SimulatedMesh) -> (Int, Int, Int)]
+    ) -> [SpreadResult] {
         let interval = parameters.policy.interval
         let start = mesh.now
         let deadline = start + Double(parameters.maximumRounds) * interval
-        var rounds99: Double?
+        var results: [SpreadResult?] = Array(repeating: nil, count: measures.count)
+        var rounds99: [Double?] = Array(repeating: nil, count: measures.count)
         var time = start
         while true {
-            let (reached, scope, population) = measure(mesh)
             let rounds = (mesh.now - start) / interval
-            if rounds99 == nil, Double(reached) >= 0.99 * Double(scope) { rounds99 = rounds }
-            if reached >= scope || time >= deadline {
-                return SpreadResult(
-                    rounds99: rounds99, roundsAll: reached >= scope ? rounds : nil, reached: Double(reached) / Double(max(1, scope)),
-                    scope: Double(scope) / Double(max(1, population)), phaseRounds: rounds)
+            var report: [String] = []
+            for (index, measure) in measures.enumerated() where results[index] == nil {
+                let (reached, scope, population) = measure(mesh)
+                if rounds99[index] == nil, Double(reached) >= 0.99 * Double(scope) { rounds99[index] = rounds }
+                if reached >= scope || time >= deadline {
+                    results[index] = SpreadResult(
+                        rounds99: rounds99[index], roundsAll: reached >= scope ? rounds : nil,
+                        reached: Double(reached) / Double(max(1, scope)), scope: Double(scope) / Double(max(1, population)),
+                        phaseRounds: rounds)
+                }
+                report.append("\(reached) of \(scope)")
             }
+            let finished = results.compactMap { $0 }
+            if finished.count == measures.count { return finished }
             let step = Int(((time - start) / interval * 10).rounded())
-            if step > 0, step % 100 == 0 { progress("\(phase): \(reached) of \(scope) after \(step / 10) intervals") }
+            if step > 0, step % 100 == 0 { progress("\(phase): \(report.joined(separator: ", ")) after \(step / 10) intervals") }
             time += interval / 10
             mesh.advance(to: time)
         }
@@ -128,12 +142,14 @@ private struct Counters {
     let bytes: [Int]
     let messages: [Int]
     let pulls: [Int]
+    let entries: [Int]
 
     init(_ mesh: SimulatedMesh) {
         time = mesh.now
         bytes = mesh.nodes.map(\.bytesSent)
         messages = mesh.nodes.map(\.messagesSent)
         pulls = mesh.nodes.map(\.pullAttempts)
+        entries = mesh.nodes.map(\.entriesSent)
     }
 
     /// Per node per interval since `earlier`, over the nodes alive now.
@@ -144,10 +160,12 @@ private struct Counters {
         let messageRates = live.map { Double(messages[$0] - earlier.messages[$0]) / rounds }
         let pullRates = live.map { Double(pulls[$0] - earlier.pulls[$0]) / rounds }
         let count = Double(max(1, live.count))
+        let messagesSent = live.reduce(0) { $0 + messages[$1] - earlier.messages[$1] }
+        let entriesSent = live.reduce(0) { $0 + entries[$1] - earlier.entries[$1] }
         return TrafficResult(
             rounds: rounds, bytesMean: byteRates.reduce(0, +) / count,
             bytesP99: byteRates.isEmpty ? 0 : byteRates[min(byteRates.count - 1, Int((Double(byteRates.count) * 0.99).rounded(.down)))],
             bytesMax: byteRates.last ?? 0, messagesMean: messageRates.reduce(0, +) / count, messagesMax: messageRates.max() ?? 0,
-            pullsMean: pullRates.reduce(0, +) / count)
+            pullsMean: pullRates.reduce(0, +) / count, entriesPerMessage: Double(entriesSent) / Double(max(1, messagesSent)))
     }
 }

@@ -35,11 +35,14 @@ public struct TrafficResult: Sendable, Equatable {
     public var messagesMax: Double
     /// Log fetch attempts per node per interval (each endpoint tried by a pull).
     public var pullsMean: Double
+    /// Advertisements a message lists, on average (hellos count as none).
+    public var entriesPerMessage: Double
 
     public var json: JSONValue {
         [
             "rounds": .number(rounds), "bytesMean": .number(bytesMean), "bytesP99": .number(bytesP99), "bytesMax": .number(bytesMax),
             "messagesMean": .number(messagesMean), "messagesMax": .number(messagesMax), "pullsMean": .number(pullsMean),
+            "entriesPerMessage": .number(entriesPerMessage),
         ]
     }
 }
@@ -71,10 +74,12 @@ public struct SimulationReport: Sendable, Equatable {
     public var json: JSONValue {
         [
             "nodes": .number(Double(parameters.nodes)), "fanout": .number(Double(parameters.policy.fanout)),
-            "interval": .number(parameters.policy.interval), "seed": .number(Double(parameters.seed)),
+            "interval": .number(parameters.policy.interval), "seed": .string(String(parameters.seed)),
             "latencyMs": [.number(parameters.latency.lowerBound * 1000), .number(parameters.latency.upperBound * 1000)],
             "loss": .number(parameters.loss), "churn": .number(parameters.churn),
             "maximumPeers": .number(Double(parameters.policy.maximumPeers)),
+            "sampleSize": .number(Double(parameters.policy.sampleSize)), "hotIntervals": .number(parameters.policy.hotIntervals),
+            "newPeersPerMessage": .number(Double(parameters.policy.newPeersPerMessage)),
             "membershipTarget": .number(Double(membershipTarget)), "membership": membership.json, "rotation": rotation.json,
             "revocation": revocation.json, "churnRotation": churnRotation?.json ?? .null,
             "membershipTraffic": membershipTraffic.json, "steadyTraffic": steadyTraffic.json,

@@ -29,14 +29,15 @@ public enum WireSize {
         signatureOverhead + base64URLLength(payloadOverhead + body)
     }
 
-    /// A gossip request or reply listing `advertisements`.
-    public static func gossip(_ advertisements: [PeerAdvertisement], reply: Bool) -> Int {
-        message(body: gossipBody(advertisements), payloadOverhead: gossipRequestOverhead + (reply ? threadOverhead : 0))
+    /// A gossip request or reply listing `advertisements`; `padding` is added to the body's
+    /// JSON size (for names held shorter in memory than on the wire).
+    public static func gossip(_ advertisements: [PeerAdvertisement], reply: Bool, padding: Int = 0) -> Int {
+        message(body: gossipBody(advertisements) + padding, payloadOverhead: gossipRequestOverhead + (reply ? threadOverhead : 0))
     }
 
-    /// A hello request or reply carrying `advertisement`.
-    public static func hello(_ advertisement: PeerAdvertisement, reply: Bool) -> Int {
-        message(body: json(advertisement), payloadOverhead: helloOverhead + (reply ? threadOverhead : 0))
+    /// A hello request or reply carrying `advertisement`, its body `padding` bytes longer.
+    public static func hello(_ advertisement: PeerAdvertisement, reply: Bool, padding: Int = 0) -> Int {
+        message(body: json(advertisement) + padding, payloadOverhead: helloOverhead + (reply ? threadOverhead : 0))
     }
 
     /// The canonical JSON size of `{"peers":[...]}`.
