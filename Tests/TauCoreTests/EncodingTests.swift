@@ -49,6 +49,16 @@ struct EncodingTests {
         #expect(Base64URL.decode("-_8") == [0xfb, 0xff])
         #expect(Base64URL.decode("a") == nil)
         #expect(Base64URL.decode("a+b") == nil)
+        #expect(Base64URL.decode("") == [])
+        #expect(Base64URL.decode("-_8=") == [0xfb, 0xff])
+        #expect(Base64URL.decode("AAA=") == [0, 0])
+        #expect(Base64URL.decode("AA==") == [0])
+        // Padding only at the end, and only to a multiple of four.
+        #expect(Base64URL.decode("AA=") == nil)
+        #expect(Base64URL.decode("AB=A") == nil)
+        #expect(Base64URL.decode("A===") == nil)
+        #expect(Base64URL.decode("AAAA\n") == nil)
+        #expect(Base64URL.decode("AA\u{e9}A") == nil)
     }
 
     /// The table-driven encoder agrees with Foundation's base64 (alphabet swapped, padding
@@ -61,6 +71,8 @@ struct EncodingTests {
                 .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
             #expect(Base64URL.encode(bytes) == reference, "length \(length)")
             #expect(Base64URL.decode(Base64URL.encode(bytes)) == bytes, "length \(length)")
+            let padded = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            #expect(Base64URL.decode(padded) == bytes, "padded, length \(length)")
         }
     }
 

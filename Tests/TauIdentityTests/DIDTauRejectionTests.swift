@@ -146,11 +146,17 @@ struct DIDTauRejectionTests {
     }
 
     @Test func malformedDIDs() {
-        for text in ["", "did:", "did:tau", "did:tau:", "DID:tau:abc", "did:TAU:abc", "did:tau:a b", "did:tau:abc:", "did:tau:%zz", "notadid"] {
+        for text in ["", "did:", "did:tau", "did:tau:", "DID:tau:abc", "did:TAU:abc", "did:tau:a b", "did:tau:abc:", "did:tau:%zz", "notadid",
+            "did:tau:a%2", "did:tau:a%", "did:tau:a%g0", "did::abc", "did:ta-u:abc", "did:tau:ab\u{e9}", "did:tau::",
+        ] {
             #expect(reasonCode { _ = try DID(text) } == "malformed_did", "\(text)")
         }
         #expect(reasonCode { _ = try DID("did:tau:QmAbc") } == nil)
         #expect(reasonCode { _ = try DID("did:web:example.com%3A8443:user:alice") } == nil)
+        let parsed = try? DID("did:web:example.com%3a8443:user")
+        #expect(parsed?.method == "web")
+        #expect(parsed?.methodSpecificID == "example.com%3a8443:user")
+        #expect(parsed?.description == "did:web:example.com%3a8443:user")
     }
 
     @Test func logForAnotherDID() throws {

@@ -58,31 +58,68 @@ public enum Base64URL {
 
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    /// Decodes unpadded (or padded) base64url; nil if the text is not base64url.
+    /// Decodes unpadded (or padded) base64url; nil if the text is not base64url. Padding, if
+    /// any, must end the text and make its length a multiple of four; the unused low bits of
+    /// the last character are ignored, as Foundation's decoder ignores them.
     public static func decode(_ text: String) -> [UInt8]? {
-        guard text.utf8.allSatisfy({ isBase64URLCharacter($0) }) else { return nil }
-        var standard = text.utf8.map { byte -> UInt8 in
-            switch byte {
-            case UInt8(ascii: "-"): UInt8(ascii: "+")
-            case UInt8(ascii: "_"): UInt8(ascii: "/")
-            default: byte
-            }
-        }
-        let remainder = standard.count % 4
-        guard remainder != 1 else { return nil }
-        if remainder > 0 { standard += Array(repeating: UInt8(ascii: "="), count: 4 - remainder) }
-        return Data(base64Encoded: Data(standard)).map { Array($0) }
+        // Table-driven over the UTF-8 bytes: every received message's payload and signature
+        // pass through here, and Foundation's decoder needs the alphabet swapped into a copy.
+        var text = text
+        return text.withUTF8 { decode(utf8: $0) }
     }
 
-    private static func isBase64URLCharacter(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "="):
-            return true
-        default:
-            return false
+    private static func decode(utf8 input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var count = input.count
+        if count % 4 == 0 {
+            if count > 0, input[count - 1] == UInt8(ascii: "=") { count -= 1 }
+            if count > 0, input[count - 1] == UInt8(ascii: "=") { count -= 1 }
         }
+        guard count % 4 != 1 else { return nil }
+        let outputCount = count / 4 * 3 + max(0, count % 4 - 1)
+        var valid = true
+        let output = [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
+            decodingTable.withUnsafeBufferPointer { table in
+                var read = 0
+                var written = 0
+                // Four digits make three bytes; a digit's value is below 64, so OR-ing them
+                // tells whether any of the four was not a digit.
+                while read + 4 <= count {
+                    let a = table[Int(input[read])], b = table[Int(input[read + 1])]
+                    let c = table[Int(input[read + 2])], d = table[Int(input[read + 3])]
+                    guard (a | b | c | d) < 64 else { valid = false; return }
+                    let chunk = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    buffer[written] = UInt8(truncatingIfNeeded: chunk >> 16)
+                    buffer[written + 1] = UInt8(truncatingIfNeeded: chunk >> 8)
+                    buffer[written + 2] = UInt8(truncatingIfNeeded: chunk)
+                    read += 4
+                    written += 3
+                }
+                var chunk: UInt32 = 0
+                var bits = 0
+                while read < count {
+                    let value = table[Int(input[read])]
+                    guard value < 64 else { valid = false; return }
+                    chunk = chunk << 6 | UInt32(value)
+                    bits += 6
+                    if bits >= 8 {
+                        bits -= 8
+                        buffer[written] = UInt8(truncatingIfNeeded: chunk >> UInt32(bits))
+                        written += 1
+                    }
+                    read += 1
+                }
+                initialized = written
+            }
+        }
+        return valid ? output : nil
     }
+
+    /// The value of each byte as a base64url digit; 255 for bytes that are not one.
+    private static let decodingTable: [UInt8] = {
+        var table = [UInt8](repeating: 255, count: 256)
+        for (value, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(value) }
+        return table
+    }()
 }
 
 /// Standard base64 with padding (for sealed files).
@@ -122,6 +159,9 @@ public enum Hex {
         }
         return output
     }
+
+    /// Whether `byte` is a hexadecimal digit, either case.
+    public static func isDigit(_ byte: UInt8) -> Bool { value(byte) != nil }
 
     private static func value(_ byte: UInt8) -> UInt8? {
         switch byte {

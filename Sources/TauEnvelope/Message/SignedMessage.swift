@@ -96,8 +96,9 @@ public struct SignedMessage: Sendable, Equatable {
         guard let members = json.objectValue, Set(members.keys).isSubset(of: ["payload", "signatures"]) else {
             throw .malformed("a signed message has exactly the members payload and signatures (General JSON serialization)")
         }
+        // Base64URL.decode takes "=" only as trailing padding, so the last byte tells.
         guard let payloadText = members["payload"]?.stringValue, let payload = Base64URL.decode(payloadText),
-            !payloadText.contains("=")
+            payloadText.utf8.last != UInt8(ascii: "=")
         else { throw .malformed("payload must be unpadded base64url") }
         guard let signatures = members["signatures"]?.arrayValue, signatures.count == 1, let entry = signatures[0].objectValue else {
             throw .malformed("a signed message carries exactly one signature")

@@ -17,28 +17,39 @@ public struct DID: Sendable, Hashable, CustomStringConvertible, Comparable {
             IdentityError("malformed_did", "\(text.prefix(120)) is not a DID: \(why)")
         }
         guard text.utf8.count <= 2048 else { throw malformed("longer than 2048 bytes") }
-        let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "did" else { throw malformed("it must look like did:<method>:<id>") }
-        let method = parts[1]
-        guard !method.isEmpty, method.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) }) else {
+        // One pass over the UTF-8 bytes: every received message names several DIDs.
+        let utf8 = text.utf8
+        guard utf8.starts(with: "did:".utf8) else { throw malformed("it must look like did:<method>:<id>") }
+        let methodStart = utf8.index(utf8.startIndex, offsetBy: 4)
+        guard let methodEnd = utf8[methodStart...].firstIndex(of: UInt8(ascii: ":")) else {
+            throw malformed("it must look like did:<method>:<id>")
+        }
+        let methodBytes = utf8[methodStart..<methodEnd]
+        guard !methodBytes.isEmpty, methodBytes.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) }) else {
             throw malformed("the method name must be lower-case letters and digits")
         }
-        let identifier = parts[2]
-        guard !identifier.isEmpty, !identifier.hasSuffix(":") else { throw malformed("empty method-specific id") }
-        var bytes = Array(identifier.utf8)[...]
-        while let byte = bytes.first {
+        let identifierStart = utf8.index(after: methodEnd)
+        let identifierBytes = utf8[identifierStart...]
+        guard !identifierBytes.isEmpty, identifierBytes.last != UInt8(ascii: ":") else { throw malformed("empty method-specific id") }
+        var index = identifierStart
+        while index < utf8.endIndex {
+            let byte = utf8[index]
             if byte == UInt8(ascii: "%") {
-                guard bytes.count >= 3, Hex.decode(String(decoding: bytes.dropFirst().prefix(2), as: UTF8.self)) != nil else {
-                    throw malformed("bad percent-encoding")
-                }
-                bytes = bytes.dropFirst(3)
+                let first = utf8.index(after: index)
+                guard first < utf8.endIndex, Hex.isDigit(utf8[first]), utf8.index(after: first) < utf8.endIndex,
+                    Hex.isDigit(utf8[utf8.index(after: first)])
+                else { throw malformed("bad percent-encoding") }
+                index = utf8.index(first, offsetBy: 2)
                 continue
             }
             guard DID.isIDCharacter(byte) || byte == UInt8(ascii: ":") else {
                 throw malformed("character '\(Character(Unicode.Scalar(byte)))' is not allowed")
             }
-            bytes = bytes.dropFirst()
+            index = utf8.index(after: index)
         }
+        // The boundaries are ASCII colons, so they fall on characters.
+        let method = text[methodStart..<methodEnd]
+        let identifier = text[identifierStart...]
         self.method = String(method)
         self.methodSpecificID = String(identifier)
         self.description = text
@@ -81,19 +92,19 @@ public struct DIDURL: Sendable, Hashable, CustomStringConvertible {
     public init(_ text: String) throws(IdentityError) {
         var rest = Substring(text)
         var fragment: String?
-        if let hash = rest.firstIndex(of: "#") {
+        if let hash = rest.utf8.firstIndex(of: UInt8(ascii: "#")) {
             fragment = String(rest[rest.index(after: hash)...])
             rest = rest[..<hash]
         }
         var query: [(String, String)] = []
-        if let mark = rest.firstIndex(of: "?") {
+        if let mark = rest.utf8.firstIndex(of: UInt8(ascii: "?")) {
             for pair in rest[rest.index(after: mark)...].split(separator: "&") {
                 let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 query.append((String(parts[0]), parts.count > 1 ? DIDURL.percentDecoded(parts[1]) : ""))
             }
             rest = rest[..<mark]
         }
-        if let fragment, fragment.isEmpty || fragment.contains(where: { $0 == " " || $0 == "#" }) {
+        if let fragment, fragment.isEmpty || fragment.utf8.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "#") }) {
             throw IdentityError("malformed_did", "invalid fragment in \(text.prefix(120))")
         }
         self.did = try DID(String(rest))

@@ -10,10 +10,26 @@ public struct VerificationMethod: Sendable, Hashable {
     public let controller: String
     /// The method as it appears in the document.
     public let json: JSONValue
+    /// The Ed25519 key, decoded once when the document is read: a document is cached and
+    /// checks a signature per message, and base58 decoding costs a tenth of the check.
+    private let decodedKey: Ed25519.PublicKey?
+
+    init(id: String, type: String, controller: String, json: JSONValue) {
+        self.id = id
+        self.type = type
+        self.controller = controller
+        self.json = json
+        decodedKey = try? Self.ed25519PublicKey(type: type, json: json, id: id)
+    }
 
     /// The Ed25519 key, whichever of the common encodings the method uses.
     /// - Throws: ``IdentityError`` `key_unsupported` when it is not an Ed25519 key.
     public func ed25519PublicKey() throws(IdentityError) -> Ed25519.PublicKey {
+        if let decodedKey { return decodedKey }
+        return try Self.ed25519PublicKey(type: type, json: json, id: id)
+    }
+
+    private static func ed25519PublicKey(type: String, json: JSONValue, id: String) throws(IdentityError) -> Ed25519.PublicKey {
         do throws(CryptoError) {
             if let multibase = json["publicKeyMultibase"]?.stringValue {
                 return try Ed25519.PublicKey(multibase: multibase)
