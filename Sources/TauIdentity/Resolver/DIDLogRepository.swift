@@ -22,6 +22,17 @@ public protocol DIDLogRepository: Sendable {
     /// Drops logs of other DIDs (never `local` ones) beyond `limits`, the least recently
     /// checked first.
     func evictForeignLogs(beyond limits: ForeignLogLimits) async throws
+    /// The `versionId` of the last entry of the log held for `did`, without reading the log:
+    /// enough to tell whether a verified log in memory is still the one stored, since a
+    /// `versionId` commits to its entry and, through it, to every entry before.
+    func headVersionId(for did: DID) async throws -> String?
+}
+
+extension DIDLogRepository {
+    /// Reads the whole log; stores with an index of heads answer without it.
+    public func headVersionId(for did: DID) async throws -> String? {
+        try await log(for: did)?.log.entries.last?.versionId
+    }
 }
 
 /// How many logs of other DIDs a node keeps, and how many bytes of them.

@@ -142,8 +142,15 @@ public actor DIDResolver {
         // log is accepted (here, or by a replica, which this one learns within the TTL or
         // from the first message signed with a key it does not hold).
         if let cachedLog, !localDIDs.contains(did), (cached?.expires ?? .distantPast) > now() { return cachedLog }
-        // Storage is read every time for this node's own DIDs: another process (the CLI) may
-        // have rotated one, and the node's own log is never fetched from elsewhere.
+        // Storage is asked every time for this node's own DIDs: another process (the CLI) may
+        // have rotated one, and the node's own log is never fetched from elsewhere. The
+        // stored head's versionId tells whether the log in memory is still the stored one
+        // without reading the log (the node signs and advertises itself for every message).
+        if let cachedLog, localDIDs.contains(did), let repository,
+            try await repository.headVersionId(for: did) == cachedLog.head.versionId
+        {
+            return cachedLog
+        }
         let stored = try await repository?.log(for: did)
         var held: VerifiedDIDTauLog?
         if let stored {

@@ -9,9 +9,10 @@ struct GossipHandler: MeshHandler {
         let relay = advertised.first { $0.did == context.sender }?.endpoints.first
         // The merge and the sender's liveness are one write (section 6.1).
         let time = context.now()
-        try await context.node.learnAll(
+        let table = try await context.node.learnAll(
             advertised, from: context.sender, via: relay, budget: context.pullBudget,
             then: [PeerChange(context.sender) { $0?.recordSuccess(at: time) }])
-        return MeshReply(type: MeshMessageType.gossip, body: try await context.knownPeers().gossipBody)
+        // The answer is made from the table just merged, not read again.
+        return MeshReply(type: MeshMessageType.gossip, body: try await context.node.advertisements(table: table).gossipBody)
     }
 }

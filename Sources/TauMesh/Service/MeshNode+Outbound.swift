@@ -104,17 +104,22 @@ extension MeshNode {
     public func gossipRound() async {
         metrics.gossipRounds.increment()
         let clock = now()
-        guard let all = try? await peers.all() else { return }
+        guard var all = try? await peers.all() else { return }
         let policy = configuration.gossipPolicy
         // Peers dead for a week are forgotten; they can come back with a hello.
-        for forgotten in policy.forgotten(in: all, at: clock) {
-            _ = try? await peers.remove(forgotten)
-            logger.info("forgot dead peer", metadata: ["peer": "\(forgotten)"])
+        let forgotten = policy.forgotten(in: all, at: clock)
+        for did in forgotten {
+            _ = try? await peers.remove(did)
+            logger.info("forgot dead peer", metadata: ["peer": "\(did)"])
         }
+        if !forgotten.isEmpty { all.removeAll { forgotten.contains($0.did) } }
         var generator = SystemRandomNumberGenerator()
         let due = policy.targets(in: all, own: did, at: clock, using: &generator)
         // One view per round: the same body goes to every peer contacted.
         let body = policy.view(own: await selfAdvertisement(), table: all, at: clock, using: &generator).gossipBody
+        // The table as this round knows it: read once, then each exchange's writes laid over
+        // it (another replica's writes meanwhile are seen next round).
+        var table = all
         for peer in due {
             // Each exchange has a budget of its own.
             let budget = LogPullBudget()
@@ -128,18 +133,20 @@ extension MeshNode {
                 let advertised = try [PeerAdvertisement](gossipBody: reply.plaintext.body)
                 // The merge and the success are written together, after the network work.
                 let time = now()
-                try await learnAll(
+                table = try await learnAll(
                     advertised, from: peer.did, via: peer.endpoint, budget: budget,
-                    then: [PeerChange(peer.did) { $0?.recordSuccess(at: time) }])
+                    then: [PeerChange(peer.did) { $0?.recordSuccess(at: time) }], table: table)
             } catch {
                 let time = now()
                 let baseDelay = configuration.gossipInterval.timeInterval
                 // Recorded on the row as it is now: another replica may have changed it meanwhile.
-                _ = try? await peers.update(peer.did) { $0?.recordFailure(at: time, baseDelay: baseDelay) }
+                if let written = try? await peers.update(peer.did, { $0?.recordFailure(at: time, baseDelay: baseDelay) }) {
+                    table = Self.overlaying([written], on: table)
+                }
                 logger.debug("gossip failed", metadata: ["peer": "\(peer.did)", "reason": "\(error)"])
             }
         }
-        await updatePeerGauges()
+        await updatePeerGauges(table: table)
     }
 
     /// Sends `peer/ping` to `peer` and returns the verified `peer/pong` and the round trip.

@@ -152,10 +152,13 @@ public actor MeshNode {
             nodeVersion: configuration.nodeVersion)
     }
 
-    /// The gossip view this node sends and answers with (``GossipPolicy/view(own:table:at:using:)``).
-    func advertisements() async throws -> [PeerAdvertisement] {
+    /// The gossip view this node sends and answers with (``GossipPolicy/view(own:table:at:using:)``),
+    /// from `table` when the caller has just read it, else from the stored table.
+    func advertisements(table: [Peer]? = nil) async throws -> [PeerAdvertisement] {
         var generator = SystemRandomNumberGenerator()
-        return configuration.gossipPolicy.view(own: await selfAdvertisement(), table: try await peers.all(), at: now(), using: &generator)
+        let rows: [Peer]
+        if let table { rows = table } else { rows = try await peers.all() }
+        return configuration.gossipPolicy.view(own: await selfAdvertisement(), table: rows, at: now(), using: &generator)
     }
 
     /// Records what an advertisement says about a node, and pulls its DID log when the
@@ -169,20 +172,34 @@ public actor MeshNode {
     /// Learns a gossip list from `sender` (reached at `endpoint`): its own entry first-hand,
     /// the rest as hearsay, admitted by ``GossipPolicy/admitted(_:from:own:known:)``.
     ///
-    /// The table is read once; the pulls (network) come first; then every row change of the
-    /// list, and `then` (the exchange's liveness record), is written in one transaction, and
-    /// rows the list does not change are not written (`Specs/mesh.md` section 6.1).
+    /// The table is read once (or taken from `table`, read by the caller); the pulls
+    /// (network) come first; then every row change of the list, and `then` (the exchange's
+    /// liveness record), is written in one transaction, and rows the list does not change are
+    /// not written (`Specs/mesh.md` section 6.1).
+    /// - Returns: the table with the rows written, for a view or gauges without reading it again.
+    @discardableResult
     func learnAll(
         _ advertised: [PeerAdvertisement], from sender: DID?, via endpoint: String?, budget: LogPullBudget,
-        then extra: [PeerChange] = []
-    ) async throws {
-        let table = try await peers.all()
-        let admitted = configuration.gossipPolicy.admitted(advertised, from: sender, own: did, known: Set(table.map(\.did)))
+        then extra: [PeerChange] = [], table: [Peer]? = nil
+    ) async throws -> [Peer] {
+        let rows: [Peer]
+        if let table { rows = table } else { rows = try await peers.all() }
+        let admitted = configuration.gossipPolicy.admitted(advertised, from: sender, own: did, known: Set(rows.map(\.did)))
         var changes: [PeerChange] = []
         for admission in admitted {
             changes.append(await merge(admission.advertisement, via: endpoint, firstHand: admission.firstHand, budget: budget))
         }
-        try await peers.update(changes + extra)
+        return Self.overlaying(try await peers.update(changes + extra), on: rows)
+    }
+
+    /// `table` with `written` rows replacing or joining its rows.
+    static func overlaying(_ written: [Peer], on table: [Peer]) -> [Peer] {
+        guard !written.isEmpty else { return table }
+        var byDID = Dictionary(written.map { ($0.did, $0) }, uniquingKeysWith: { _, last in last })
+        let result = table.map { row in byDID.removeValue(forKey: row.did) ?? row }
+        guard !byDID.isEmpty else { return result }
+        // New rows: kept in DID order, as the repository lists them.
+        return (result + byDID.values).sorted { $0.did.description < $1.did.description }
     }
 
     /// Pulls the log of an advertised node if its advertised head is newer than the one held,
@@ -208,9 +225,10 @@ public actor MeshNode {
         return Int(versionId[..<dash])
     }
 
-    /// Refreshes the alive / dead gauges.
-    func updatePeerGauges() async {
-        guard let all = try? await peers.all() else { return }
-        metrics.peers(alive: all.filter { $0.state == .alive }.count, dead: all.filter { $0.state == .dead }.count)
+    /// Refreshes the alive / dead gauges, from `table` when the caller holds it.
+    func updatePeerGauges(table: [Peer]? = nil) async {
+        let rows: [Peer]
+        if let table { rows = table } else { guard let all = try? await peers.all() else { return }; rows = all }
+        metrics.peers(alive: rows.filter { $0.state == .alive }.count, dead: rows.filter { $0.state == .dead }.count)
     }
 }

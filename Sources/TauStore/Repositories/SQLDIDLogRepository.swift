@@ -38,6 +38,11 @@ public struct SQLDIDLogRepository: DIDLogRepository {
         return StoredDIDLog(log: log, origin: origin, checkedAt: row.optionalDate("checked_at_ms"))
     }
 
+    public func headVersionId(for did: DID) async throws -> String? {
+        try await executor.queryOne("SELECT head_version_id FROM identity_did_logs WHERE did = ?", did.description)?
+            .optionalString("head_version_id")
+    }
+
     public func save(_ log: VerifiedDIDTauLog, origin: DIDLogOrigin) async throws {
         let head = log.head
         let text = log.log.jsonLines

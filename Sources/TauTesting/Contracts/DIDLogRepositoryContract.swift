@@ -40,6 +40,16 @@ public enum DIDLogRepositoryContract {
             try await require(stored?.log.entries.count == 3, "a longer log replaces the held one")
             try await require(stored?.origin == .local, "a local DID stays local")
         },
+        ContractCase("tells the head's versionId without the log") { logs in
+            let versions = try versions(rotations: 2)
+            try await require(try await logs.headVersionId(for: versions[0].did) == nil, "nothing for an unknown DID")
+            try await logs.save(versions[1], origin: .local)
+            try await require(try await logs.headVersionId(for: versions[0].did) == versions[1].head.versionId, "the saved head")
+            try await logs.save(versions[0], origin: .local)
+            try await require(try await logs.headVersionId(for: versions[0].did) == versions[1].head.versionId, "a shorter save leaves it")
+            try await logs.save(versions[2], origin: .resolved)
+            try await require(try await logs.headVersionId(for: versions[0].did) == versions[2].head.versionId, "a longer save moves it")
+        },
         ContractCase("becoming local does not need a longer log") { logs in
             let versions = try versions(rotations: 0)
             try await logs.save(versions[0], origin: .resolved)
