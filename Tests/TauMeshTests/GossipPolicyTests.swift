@@ -100,30 +100,6 @@ import Testing
         #expect(Peer.merged(alive, with: moved, verifiedHead: nil, firstHand: false, at: later) == alive)
         #expect(Peer.merged(alive, with: moved, verifiedHead: nil, firstHand: true, at: later).endpoint == "http://127.0.0.1:8")
     }
-
-    @Test func aSenderBehindOnAPeerMakesTheRowHotAgain() throws {
-        let current = PeerAdvertisement(did: try did(7), endpoints: ["http://127.0.0.1:7"], logHead: "2-QmTwo", capabilities: ["mesh/1"])
-        let held = Peer.merged(nil, with: current, verifiedHead: "2-QmTwo", firstHand: false, at: start)
-        let later = start.addingTimeInterval(30)
-        var stale = current
-        stale.logHead = "1-QmOne"
-        let reheated = Peer.merged(held, with: stale, verifiedHead: "2-QmTwo", firstHand: false, at: later)
-        #expect(reheated.changedAt == later && reheated.logHead == "2-QmTwo")
-        // Listed in every view, not left to the sample of 4 among 21 rows.
-        let cold = try table(20) { _ in start }.filter { $0.did != reheated.did }
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<20 {
-            let view = policy.view(own: try own(), table: cold + [reheated], at: later.addingTimeInterval(1), using: &generator)
-            #expect(view.contains { $0.did == reheated.did })
-        }
-        // Level or ahead (a pull will follow) or without a head: nothing to re-announce.
-        #expect(Peer.merged(held, with: current, verifiedHead: "2-QmTwo", firstHand: false, at: later).changedAt == start)
-        var headless = current
-        headless.logHead = nil
-        #expect(Peer.merged(held, with: headless, verifiedHead: "2-QmTwo", firstHand: false, at: later).changedAt == start)
-        // A new row from a stale advertisement is simply new.
-        #expect(Peer.merged(nil, with: stale, verifiedHead: "2-QmTwo", firstHand: false, at: later).changedAt == later)
-    }
 }
 
 extension GossipPolicyTests {

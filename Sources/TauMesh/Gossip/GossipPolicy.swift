@@ -162,8 +162,7 @@ extension Peer {
     /// `stored` (nil for a new row) with the endpoint moved when the peer says so itself or
     /// the stored one is dead, capabilities and version as advertised, and the log head set to
     /// `verifiedHead`, the head this node holds (never the advertised one). A change of what is
-    /// advertised about the peer sets ``changedAt``, and so does an advertised head older than
-    /// the one held (the sender is behind); liveness is left as it was.
+    /// advertised about the peer sets ``changedAt``; liveness is left as it was.
     public static func merged(
         _ stored: Peer?, with advertisement: PeerAdvertisement, verifiedHead: String?, firstHand: Bool, at now: Date
     ) -> Peer {
@@ -177,12 +176,6 @@ extension Peer {
         peer.nodeVersion = advertisement.nodeVersion ?? peer.nodeVersion
         if let verifiedHead { peer.logHead = verifiedHead }
         if stored != nil, peer.advertisement != before { peer.changedAt = now }
-        // The sender holds an older log of this peer than this node does: listing the row in
-        // the next views again (this exchange's answer among them) brings it up to date; a
-        // change's rumor would otherwise end with the hot window of the nodes that carried it.
-        if stored != nil, let advertised = advertisement.logHeadNumber, let held = peer.advertisement.logHeadNumber, advertised < held {
-            peer.changedAt = now
-        }
         return peer
     }
 }

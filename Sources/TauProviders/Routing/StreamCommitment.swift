@@ -2,61 +2,69 @@
 /// content event, so that a stream failing before any content counts as a failed
 /// call (retryable) rather than a broken answer.
 enum StreamCommitment {
-    /// Waits for the first content event of `upstream` and returns a stream that replays
-    /// everything from the beginning. `onEnd(failed)` runs when the committed stream ends.
+    /// Reads `upstream` up to its first content event and returns a stream that replays
+    /// everything from the beginning, then goes on reading `upstream` as it is read (no task
+    /// of its own: ``PulledStream``). `onEnd(failed)` runs when the committed stream ends
+    /// (not when its reader cancels or drops it).
     static func commit(
         _ upstream: ChatEventStream, onEnd: @escaping @Sendable (_ failed: Bool) async -> Void
     ) async throws -> ChatEventStream {
-        let (output, continuation) = ChatEventStream.makeStream()
-        let (signal, signalContinuation) = AsyncThrowingStream<Void, any Error>.makeStream()
-        let task = Task {
-            var held: [StreamEvent] = []
-            var committed = false
+        var iterator = upstream.makeAsyncIterator()
+        var held: [StreamEvent] = []
+        while true {
+            let event: StreamEvent?
             do {
-                for try await event in upstream {
-                    if committed {
-                        continuation.yield(event)
-                        continue
-                    }
-                    switch event {
-                    case .start, .usage:
-                        held.append(event)
-                    default:
-                        committed = true
-                        for earlier in held { continuation.yield(earlier) }
-                        continuation.yield(event)
-                        signalContinuation.yield(())
-                        signalContinuation.finish()
-                    }
-                }
-                if !committed {
-                    signalContinuation.finish(throwing: UpstreamFailure(.badResponse, message: "stream ended before any content"))
-                    continuation.finish()
-                    return
-                }
-                continuation.finish()
-                await onEnd(false)
+                event = try await iterator.next()
             } catch {
-                if committed {
-                    continuation.finish(throwing: error)
-                    if !(error is CancellationError) { await onEnd(true) }
-                } else {
-                    var failure = ModelRouter.failure(from: error)
-                    // Nothing reached the caller yet: a break here is an ordinary, retryable failure.
-                    if failure.kind == .streamInterrupted { failure.kind = .unreachable }
-                    signalContinuation.finish(throwing: failure)
-                    continuation.finish()
-                }
+                try Task.checkCancellation()
+                var failure = ModelRouter.failure(from: error)
+                // Nothing reached the caller yet: a break here is an ordinary, retryable failure.
+                if failure.kind == .streamInterrupted { failure.kind = .unreachable }
+                throw failure
             }
+            // A stream read by a cancelled task ends early; that is the caller going away.
+            try Task.checkCancellation()
+            guard let event else { throw UpstreamFailure(.badResponse, message: "stream ended before any content") }
+            held.append(event)
+            switch event {
+            case .start, .usage: continue
+            default: break
+            }
+            break
         }
-        continuation.onTermination = { _ in task.cancel() }
+        return PulledStream.make(CommittedReading(upstream: iterator, held: held, onEnd: onEnd)) { reading in
+            try await reading.next()
+        }
+    }
+}
+
+/// A committed stream: the events read while committing, then the rest of the upstream.
+private struct CommittedReading {
+    var upstream: ChatEventStream.AsyncIterator
+    let held: [StreamEvent]
+    var position = 0
+    let onEnd: @Sendable (_ failed: Bool) async -> Void
+
+    init(upstream: ChatEventStream.AsyncIterator, held: [StreamEvent], onEnd: @escaping @Sendable (_ failed: Bool) async -> Void) {
+        self.upstream = upstream
+        self.held = held
+        self.onEnd = onEnd
+    }
+
+    mutating func next() async throws -> StreamEvent? {
+        if position < held.count {
+            defer { position += 1 }
+            return held[position]
+        }
         do {
-            for try await _ in signal { break }
+            guard let event = try await upstream.next() else {
+                await onEnd(false)
+                return nil
+            }
+            return event
         } catch {
-            task.cancel()
+            if !(error is CancellationError) { await onEnd(true) }
             throw error
         }
-        try Task.checkCancellation()
-        return output
     }
 }

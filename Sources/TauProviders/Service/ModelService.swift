@@ -187,43 +187,28 @@ public struct ModelService: Sendable {
             await recordFailure(error, request: request, context: context, started: started, plan: plan)
             throw error
         }
-        let upstream = routed.value
         let estimate = plan.fullEstimate
-        let (output, continuation) = ChatEventStream.makeStream()
-        let task = Task {
-            var accumulator = ChatResponseAccumulator()
-            var status = "ok"
-            var failure: (any Error)?
-            do {
-                for try await event in upstream {
-                    accumulator.add(event)
-                    continuation.yield(event)
-                }
-                // A stream cut by the caller going away ends quietly, without a finish reason.
-                if accumulator.finishReason == nil { status = "cancelled" }
-            } catch {
-                failure = error
-                if Task.isCancelled || error is CancellationError {
-                    // The caller went away (a client disconnecting, a cancelled agent run): the
-                    // transport then reports a broken stream, which is no upstream failure.
-                    status = "cancelled"
-                } else {
-                    status = (error as? UpstreamFailure)?.code ?? "stream_interrupted"
-                    logUpstream(error, route: routed.route.name)
-                }
-            }
-            let usage = chargedUsage(accumulator.usage, for: accumulator.response, complete: status == "ok", promptEstimate: estimate)
-            // The caller's usage chunk shows what is charged, also when the upstream sent no counts.
-            if usage != accumulator.usage { continuation.yield(.usage(usage)) }
-            // Recorded before the caller sees the end, so its next request sees the spending.
-            await record(usage, request: request, route: routed.route, context: context, status: status, started: started, plan: plan)
-            if let failure { continuation.finish(throwing: failure) } else { continuation.finish() }
+        let service = self
+        let route = routed.route
+        // What the stream is charged, recorded once, when it ends however it ends.
+        let settle: @Sendable (ChatResponseAccumulator, String) async -> Usage = { accumulator, status in
+            let usage = service.chargedUsage(accumulator.usage, for: accumulator.response, complete: status == "ok", promptEstimate: estimate)
+            await service.record(usage, request: request, route: route, context: context, status: status, started: started, plan: plan)
+            return usage
         }
-        continuation.onTermination = { _ in task.cancel() }
+        let output = PulledStream.make(
+            AccountedReading(upstream: routed.value.makeAsyncIterator(), settle: settle, logFailure: { service.logUpstream($0, route: route.name) }),
+            step: { reading in try await reading.next() },
+            abandoned: { reading in
+                // The caller stopped reading (a client gone mid-answer): charged as cancelled,
+                // from a task of its own, since nothing awaits a stream that is dropped.
+                let accumulator = reading.accumulator
+                Task { _ = await settle(accumulator, "cancelled") }
+            })
         return Routed(value: output, route: routed.route, attempts: routed.attempts)
     }
 
-    private func record(
+    fileprivate func record(
         _ usage: Usage, request: ChatRequest, route: Route, context: CallContext, status: String, started: Date, plan: Plan
     ) async {
         let record = UsageRecord(
@@ -259,7 +244,7 @@ public struct ModelService: Sendable {
     /// What a call is charged for: the provider's counts; for a stream cut short or an answer
     /// without counts, at least the prompt estimate and the tokens of what was received.
     /// (Providers send final counts last, as Anthropic's `message_delta`.)
-    private func chargedUsage(_ reported: Usage, for response: ChatResponse, complete: Bool, promptEstimate: Int) -> Usage {
+    fileprivate func chargedUsage(_ reported: Usage, for response: ChatResponse, complete: Bool, promptEstimate: Int) -> Usage {
         guard !complete || (reported.inputTokens == 0 && reported.outputTokens == 0) else { return reported }
         let text =
             response.message.content.map { part -> String in
@@ -276,7 +261,7 @@ public struct ModelService: Sendable {
 
     /// Logs what a provider said about a failed call: callers are told only its code and
     /// status, since the provider's text may name the node's upstream account.
-    private func logUpstream(_ error: any Error, route: String? = nil) {
+    fileprivate func logUpstream(_ error: any Error, route: String? = nil) {
         if let exhausted = error as? RoutingExhausted {
             logger.warning("no route served the request", metadata: ["detail": "\(exhausted.message)"])
         } else if let failure = error as? UpstreamFailure {
@@ -307,5 +292,69 @@ public struct ModelService: Sendable {
             }
         }.value
         onRecord(record)
+    }
+}
+
+/// A served stream: the upstream's events passed on as they are read and added up, then,
+/// when the upstream ends or breaks, the usage settled (charged and recorded before the reader
+/// sees the end, so that its next request sees the spending), with a usage event when the
+/// charge differs from what the upstream reported.
+private struct AccountedReading {
+    enum Phase {
+        case streaming
+        /// The upstream is over: the end (or `failure`) is what the reader gets next.
+        case ended(failure: (any Error)?)
+        case over
+    }
+
+    var upstream: ChatEventStream.AsyncIterator
+    var accumulator = ChatResponseAccumulator()
+    var phase = Phase.streaming
+    let settle: @Sendable (ChatResponseAccumulator, String) async -> Usage
+    let logFailure: @Sendable (any Error) -> Void
+
+    init(
+        upstream: ChatEventStream.AsyncIterator, settle: @escaping @Sendable (ChatResponseAccumulator, String) async -> Usage,
+        logFailure: @escaping @Sendable (any Error) -> Void
+    ) {
+        self.upstream = upstream
+        self.settle = settle
+        self.logFailure = logFailure
+    }
+
+    mutating func next() async throws -> StreamEvent? {
+        guard case .streaming = phase else { return try end() }
+        var status = "ok"
+        var failure: (any Error)?
+        do {
+            if let event = try await upstream.next() {
+                accumulator.add(event)
+                return event
+            }
+            // A stream cut by the caller going away ends quietly, without a finish reason.
+            if accumulator.finishReason == nil { status = "cancelled" }
+        } catch {
+            failure = error
+            if Task.isCancelled || error is CancellationError {
+                // The caller went away (a client disconnecting, a cancelled agent run): the
+                // transport then reports a broken stream, which is no upstream failure.
+                status = "cancelled"
+            } else {
+                status = (error as? UpstreamFailure)?.code ?? "stream_interrupted"
+                logFailure(error)
+            }
+        }
+        let usage = await settle(accumulator, status)
+        phase = .ended(failure: failure)
+        // The caller's usage chunk shows what is charged, also when the upstream sent no counts.
+        if usage != accumulator.usage { return .usage(usage) }
+        return try end()
+    }
+
+    private mutating func end() throws -> StreamEvent? {
+        guard case .ended(let failure) = phase else { return nil }
+        phase = .over
+        if let failure { throw failure }
+        return nil
     }
 }

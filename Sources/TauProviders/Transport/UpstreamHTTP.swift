@@ -40,25 +40,11 @@ public struct UpstreamHTTP: Sendable {
     /// failures later end the sequence with `UpstreamFailure(.streamInterrupted)`.
     public func postSSE(_ url: String, headers: [(String, String)], body: JSONValue) async throws -> AsyncThrowingStream<SSEEvent, any Error> {
         let response = try await send(url, headers: headers + [("Accept", "text/event-stream")], body: body)
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: SSEEvent.self)
-        let task = Task {
-            var parser = SSEParser()
-            do {
-                for try await buffer in response.body {
-                    for event in try parser.feed(buffer.readableBytesView) { continuation.yield(event) }
-                }
-                if let last = parser.finish() { continuation.yield(last) }
-                continuation.finish()
-            } catch let failure as SSEParser.Failure {
-                continuation.finish(throwing: UpstreamFailure(.badResponse, message: "event stream refused: \(failure)"))
-            } catch {
-                let cause = Self.failure(for: error)
-                continuation.finish(
-                    throwing: UpstreamFailure(.streamInterrupted, message: "stream broke: \(cause.message)"))
-            }
+        // Pulled: the consumer's next() reads the body; dropping the stream drops the body's
+        // iterator, which cancels the request.
+        return PulledStream.make(SSEReading(body: response.body.makeAsyncIterator())) { reading in
+            try await reading.next()
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 
     private func send(_ url: String, headers: [(String, String)], body: JSONValue) async throws -> HTTPClientResponse {
@@ -148,5 +134,44 @@ extension Duration {
         let (seconds, attoseconds) = components
         let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         return overflow ? Int64.max : product &+ attoseconds / 1_000_000_000
+    }
+}
+
+/// Reading the events of an SSE body, one at a time.
+private struct SSEReading {
+    var body: HTTPClientResponse.Body.AsyncIterator
+    var parser = SSEParser()
+    var pending: [SSEEvent] = []
+    var position = 0
+    var bodyEnded = false
+
+    init(body: HTTPClientResponse.Body.AsyncIterator) {
+        self.body = body
+    }
+
+    /// The next event; nil at the end of the body.
+    /// - Throws: ``UpstreamFailure`` `.badResponse` (not an event stream) or
+    ///   `.streamInterrupted` (the body broke).
+    mutating func next() async throws -> SSEEvent? {
+        while position == pending.count {
+            guard !bodyEnded else { return nil }
+            pending.removeAll(keepingCapacity: true)
+            position = 0
+            do {
+                if let buffer = try await body.next() {
+                    pending = try parser.feed(buffer.readableBytesView)
+                } else {
+                    bodyEnded = true
+                    if let last = parser.finish() { pending = [last] }
+                }
+            } catch let failure as SSEParser.Failure {
+                throw UpstreamFailure(.badResponse, message: "event stream refused: \(failure)")
+            } catch {
+                let cause = UpstreamHTTP.failure(for: error)
+                throw UpstreamFailure(.streamInterrupted, message: "stream broke: \(cause.message)")
+            }
+        }
+        defer { position += 1 }
+        return pending[position]
     }
 }
