@@ -145,9 +145,12 @@ import Testing
             let router = ModelRouter(retry: RetryPolicy(maxAttempts: 1), clock: RouterClock(ImmediateClock()))
             let chain = RouteChain(
                 name: "alias", routes: [ScriptedUpstream.route("a", baseURL: base, http: http), ScriptedUpstream.route("b", baseURL: base, http: http)])
-            let routed = try await router.stream(Self.request, via: chain, estimatedInputTokens: 10)
+            let routed = try await router.streamBatches(Self.request, via: chain, estimatedInputTokens: 10)
             var accumulator = ChatResponseAccumulator()
-            for try await event in routed.value { accumulator.add(event) }
+            for try await group in routed.value {
+                #expect(!group.isEmpty)
+                for event in group { accumulator.add(event) }
+            }
             #expect(routed.route.name == "b")
             #expect(accumulator.response.message.text == "streamed from b")
             #expect(accumulator.response.usage.outputTokens == 3)
@@ -160,10 +163,12 @@ import Testing
             let router = ModelRouter(clock: RouterClock(ImmediateClock()))
             let chain = RouteChain(
                 name: "alias", routes: [ScriptedUpstream.route("a", baseURL: base, http: http), ScriptedUpstream.route("b", baseURL: base, http: http)])
-            let routed = try await router.stream(Self.request, via: chain, estimatedInputTokens: 10)
+            let routed = try await router.streamBatches(Self.request, via: chain, estimatedInputTokens: 10)
             var texts: [String] = []
             let error = await #expect(throws: UpstreamFailure.self) {
-                for try await event in routed.value { if case .text(let text) = event { texts.append(text) } }
+                for try await group in routed.value {
+                    for event in group { if case .text(let text) = event { texts.append(text) } }
+                }
             }
             #expect(error?.kind == .streamInterrupted)
             #expect(texts == ["Hel"])

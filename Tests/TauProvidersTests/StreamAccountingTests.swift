@@ -85,3 +85,53 @@ import Testing
         }
     }
 }
+
+/// A client whose stream comes in scripted groups.
+private struct GroupedClient: ModelClient {
+    let groups: [[StreamEvent]]
+
+    func complete(_ request: ChatRequest) async throws -> ChatResponse {
+        throw UpstreamFailure(.rejected, message: "streamed only")
+    }
+
+    func stream(_ request: ChatRequest) async throws -> ChatEventStream {
+        PulledStream.flatten(try await streamBatches(request))
+    }
+
+    func streamBatches(_ request: ChatRequest) async throws -> ChatEventBatches {
+        let groups = groups
+        return PulledStream.make(0) { index in
+            guard index < groups.count else { return nil }
+            defer { index += 1 }
+            return groups[index]
+        }
+    }
+}
+
+extension StreamAccountingTests {
+    /// Events keep the groups the upstream made them in (the gateway writes a group at once);
+    /// the bookkeeping events before the first content join the group of that content.
+    @Test func groupsPassThroughAndFlattenInOrder() async throws {
+        let groups: [[StreamEvent]] = [
+            [.start(id: "r", model: "m"), .usage(Usage(inputTokens: 4, outputTokens: 0))],
+            [.text("a"), .text("b")],
+            [.text("c")],
+            [.finish(.stop), .usage(Usage(inputTokens: 4, outputTokens: 3))],
+        ]
+        let route = Route(name: "g", modelID: "m", client: GroupedClient(groups: groups))
+        let usage = InMemoryUsageRepository()
+        var received: [[StreamEvent]] = []
+        for try await group in try await Self.service(route, usage: usage).streamBatches(Self.request, context: CallContext()).value {
+            received.append(group)
+        }
+        #expect(received == [groups[0] + groups[1], groups[2], groups[3]])
+        #expect(usage.all.map(\.status) == ["ok"])
+
+        var events: [StreamEvent] = []
+        for try await event in try await Self.service(route, usage: usage).stream(Self.request, context: CallContext()).value {
+            events.append(event)
+        }
+        #expect(events == groups.flatMap { $0 })
+        #expect(usage.all.count == 2)
+    }
+}

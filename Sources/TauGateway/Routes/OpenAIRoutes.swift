@@ -135,18 +135,26 @@ struct OpenAIRoutes {
             response.headers[Self.routeHeader] = routed.route.name
             return response
         }
-        let routed = try await dependencies.service.stream(incoming.request, context: context)
-        let events = routed.value
+        let routed = try await dependencies.service.streamBatches(incoming.request, context: context)
+        let groups = routed.value
         let start = OpenAIChatFormat.ChunkEncoder(
             id: id, model: routed.route.upstreamModel, created: created, includeUsage: incoming.includeUsage)
         let stream = ResponseBody { writer in
             var encoder = start
             do {
-                for try await event in events {
-                    for chunk in encoder.chunks(for: event) { try await writer.write(Self.sse(chunk)) }
+                // One write (and one flush) per group of events the upstream made available
+                // together, not one per event.
+                for try await group in groups {
+                    var buffer = ByteBuffer()
+                    for event in group {
+                        for chunk in encoder.chunks(for: event) { Self.appendSSE(chunk, to: &buffer) }
+                    }
+                    if buffer.readableBytes > 0 { try await writer.write(buffer) }
                 }
-                for chunk in encoder.closingChunks() { try await writer.write(Self.sse(chunk)) }
-                try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
+                var closing = ByteBuffer()
+                for chunk in encoder.closingChunks() { Self.appendSSE(chunk, to: &closing) }
+                closing.writeString("data: [DONE]\n\n")
+                try await writer.write(closing)
             } catch {
                 // The answer has started: report the failure in the stream, as OpenAI does; no [DONE].
                 try await writer.write(Self.sse(OpenAIError(error).body))
@@ -162,6 +170,14 @@ struct OpenAIRoutes {
     }
 
     private static func sse(_ value: JSONValue) -> ByteBuffer {
-        ByteBuffer(string: "data: " + value.canonicalString() + "\n\n")
+        var buffer = ByteBuffer()
+        appendSSE(value, to: &buffer)
+        return buffer
+    }
+
+    private static func appendSSE(_ value: JSONValue, to buffer: inout ByteBuffer) {
+        buffer.writeString("data: ")
+        buffer.writeBytes(value.canonicalBytes())
+        buffer.writeString("\n\n")
     }
 }

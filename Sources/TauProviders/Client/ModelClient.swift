@@ -7,6 +7,9 @@ public protocol ModelClient: Sendable {
     /// Sends a streamed request. Returns once the upstream accepted it (2xx head), so
     /// failures before the first token are thrown here and may be retried.
     func stream(_ request: ChatRequest) async throws -> ChatEventStream
+    /// ``stream(_:)`` with the events grouped as they became available; by default each
+    /// event alone.
+    func streamBatches(_ request: ChatRequest) async throws -> ChatEventBatches
     /// Whether the wire can ask for answers of this shape; routes that cannot are left
     /// out of a chain rather than answering free text to a caller that wants JSON.
     func supports(_ format: ResponseFormat) -> Bool
@@ -19,6 +22,10 @@ public protocol ModelClient: Sendable {
 
 extension ModelClient {
     public func supports(_ format: ResponseFormat) -> Bool { true }
+
+    public func streamBatches(_ request: ChatRequest) async throws -> ChatEventBatches {
+        PulledStream.batches(of: try await stream(request))
+    }
 
     /// `request.maxOutputTokens`: right for wires whose cap covers reasoning too (OpenAI's
     /// `max_completion_tokens` and `max_output_tokens`, and the OpenAI-compatible `max_tokens`).

@@ -20,6 +20,33 @@ enum PulledStream {
         let box = PulledState(state, abandoned: abandoned)
         return AsyncThrowingStream(unfolding: { try await box.next(step) })
     }
+
+    /// The elements of `batches` one by one (empty batches skipped).
+    static func flatten<Element>(_ batches: AsyncThrowingStream<[Element], any Error>) -> AsyncThrowingStream<Element, any Error> {
+        make(Flattening(batches: batches.makeAsyncIterator())) { flattening in try await flattening.next() }
+    }
+
+    /// Each element of `stream` as a batch of its own.
+    static func batches<Element>(of stream: AsyncThrowingStream<Element, any Error>) -> AsyncThrowingStream<[Element], any Error> {
+        make(stream.makeAsyncIterator()) { iterator in try await iterator.next().map { [$0] } }
+    }
+}
+
+/// The state of ``PulledStream/flatten(_:)``.
+private struct Flattening<Element> {
+    var batches: AsyncThrowingStream<[Element], any Error>.AsyncIterator
+    var batch: [Element] = []
+    var position = 0
+
+    mutating func next() async throws -> Element? {
+        while position == batch.count {
+            guard let next = try await batches.next() else { return nil }
+            batch = next
+            position = 0
+        }
+        defer { position += 1 }
+        return batch[position]
+    }
 }
 
 /// The state of a ``PulledStream`` between two elements.

@@ -25,6 +25,11 @@ public enum StreamEvent: Sendable, Hashable {
 /// `UpstreamFailure(.streamInterrupted)` or `.badResponse`.
 public typealias ChatEventStream = AsyncThrowingStream<StreamEvent, any Error>
 
+/// The events of a stream in the groups they became available in (the events of one read of
+/// the upstream's body), never empty: a gateway writes a group in one write instead of one
+/// write per event. Errors as for ``ChatEventStream``.
+public typealias ChatEventBatches = AsyncThrowingStream<[StreamEvent], any Error>
+
 /// Folds stream events into a complete response.
 public struct ChatResponseAccumulator: Sendable {
     public private(set) var id = ""

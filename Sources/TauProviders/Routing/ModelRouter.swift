@@ -31,10 +31,11 @@ public struct ModelRouter: Sendable {
         }
     }
 
-    /// Sends `request` for a streamed answer; returns once a route has produced content.
-    public func stream(_ request: ChatRequest, via chain: RouteChain, estimatedInputTokens: Int) async throws -> Routed<ChatEventStream> {
+    /// Sends `request` for a streamed answer; returns once a route has produced content. The
+    /// events come in the groups the upstream made available together.
+    public func streamBatches(_ request: ChatRequest, via chain: RouteChain, estimatedInputTokens: Int) async throws -> Routed<ChatEventBatches> {
         try await run(request, chain, estimatedInputTokens) { route, request in
-            let upstream = try await route.client.stream(request)
+            let upstream = try await route.client.streamBatches(request)
             return try await StreamCommitment.commit(upstream, onEnd: { [breakers, clock] failed in
                 if failed { await breakers.recordFailure(route.name, at: clock.now) }
             })

@@ -178,11 +178,18 @@ public struct ModelService: Sendable {
     /// (also when it breaks or the caller goes away), from the provider's counts or,
     /// when it sent none, from an estimate of the text received.
     public func stream(_ request: ChatRequest, context: CallContext) async throws -> Routed<ChatEventStream> {
+        let routed = try await streamBatches(request, context: context)
+        return Routed(value: PulledStream.flatten(routed.value), route: routed.route, attempts: routed.attempts)
+    }
+
+    /// ``stream(_:context:)`` with the events in the groups the upstream made available
+    /// together, for a caller that writes a group at once (the gateway).
+    public func streamBatches(_ request: ChatRequest, context: CallContext) async throws -> Routed<ChatEventBatches> {
         let plan = try await admit(request, context: context)
         let started = now()
-        let routed: Routed<ChatEventStream>
+        let routed: Routed<ChatEventBatches>
         do {
-            routed = try await router.stream(plan.request, via: plan.chain, estimatedInputTokens: plan.estimatedInputTokens)
+            routed = try await router.streamBatches(plan.request, via: plan.chain, estimatedInputTokens: plan.estimatedInputTokens)
         } catch {
             await recordFailure(error, request: request, context: context, started: started, plan: plan)
             throw error
@@ -307,14 +314,14 @@ private struct AccountedReading {
         case over
     }
 
-    var upstream: ChatEventStream.AsyncIterator
+    var upstream: ChatEventBatches.AsyncIterator
     var accumulator = ChatResponseAccumulator()
     var phase = Phase.streaming
     let settle: @Sendable (ChatResponseAccumulator, String) async -> Usage
     let logFailure: @Sendable (any Error) -> Void
 
     init(
-        upstream: ChatEventStream.AsyncIterator, settle: @escaping @Sendable (ChatResponseAccumulator, String) async -> Usage,
+        upstream: ChatEventBatches.AsyncIterator, settle: @escaping @Sendable (ChatResponseAccumulator, String) async -> Usage,
         logFailure: @escaping @Sendable (any Error) -> Void
     ) {
         self.upstream = upstream
@@ -322,14 +329,14 @@ private struct AccountedReading {
         self.logFailure = logFailure
     }
 
-    mutating func next() async throws -> StreamEvent? {
+    mutating func next() async throws -> [StreamEvent]? {
         guard case .streaming = phase else { return try end() }
         var status = "ok"
         var failure: (any Error)?
         do {
-            if let event = try await upstream.next() {
-                accumulator.add(event)
-                return event
+            if let group = try await upstream.next() {
+                for event in group { accumulator.add(event) }
+                return group
             }
             // A stream cut by the caller going away ends quietly, without a finish reason.
             if accumulator.finishReason == nil { status = "cancelled" }
@@ -347,11 +354,11 @@ private struct AccountedReading {
         let usage = await settle(accumulator, status)
         phase = .ended(failure: failure)
         // The caller's usage chunk shows what is charged, also when the upstream sent no counts.
-        if usage != accumulator.usage { return .usage(usage) }
+        if usage != accumulator.usage { return [.usage(usage)] }
         return try end()
     }
 
-    private mutating func end() throws -> StreamEvent? {
+    private mutating func end() throws -> [StreamEvent]? {
         guard case .ended(let failure) = phase else { return nil }
         phase = .over
         if let failure { throw failure }

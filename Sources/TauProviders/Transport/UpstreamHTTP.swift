@@ -39,6 +39,12 @@ public struct UpstreamHTTP: Sendable {
     /// Failures before the response head are thrown here (so a router may retry them);
     /// failures later end the sequence with `UpstreamFailure(.streamInterrupted)`.
     public func postSSE(_ url: String, headers: [(String, String)], body: JSONValue) async throws -> AsyncThrowingStream<SSEEvent, any Error> {
+        PulledStream.flatten(try await postSSEBatches(url, headers: headers, body: body))
+    }
+
+    /// ``postSSE(_:headers:body:)`` with the events grouped by the read of the body they were
+    /// parsed from (no empty groups).
+    public func postSSEBatches(_ url: String, headers: [(String, String)], body: JSONValue) async throws -> AsyncThrowingStream<[SSEEvent], any Error> {
         let response = try await send(url, headers: headers + [("Accept", "text/event-stream")], body: body)
         // Pulled: the consumer's next() reads the body; dropping the stream drops the body's
         // iterator, which cancels the request.
@@ -137,32 +143,28 @@ extension Duration {
     }
 }
 
-/// Reading the events of an SSE body, one at a time.
+/// Reading the events of an SSE body, a read of the body at a time.
 private struct SSEReading {
     var body: HTTPClientResponse.Body.AsyncIterator
     var parser = SSEParser()
-    var pending: [SSEEvent] = []
-    var position = 0
     var bodyEnded = false
 
     init(body: HTTPClientResponse.Body.AsyncIterator) {
         self.body = body
     }
 
-    /// The next event; nil at the end of the body.
+    /// The events of the next read that holds any; nil at the end of the body.
     /// - Throws: ``UpstreamFailure`` `.badResponse` (not an event stream) or
     ///   `.streamInterrupted` (the body broke).
-    mutating func next() async throws -> SSEEvent? {
-        while position == pending.count {
-            guard !bodyEnded else { return nil }
-            pending.removeAll(keepingCapacity: true)
-            position = 0
+    mutating func next() async throws -> [SSEEvent]? {
+        while !bodyEnded {
             do {
                 if let buffer = try await body.next() {
-                    pending = try parser.feed(buffer.readableBytesView)
+                    let events = try parser.feed(buffer.readableBytesView)
+                    if !events.isEmpty { return events }
                 } else {
                     bodyEnded = true
-                    if let last = parser.finish() { pending = [last] }
+                    if let last = parser.finish() { return [last] }
                 }
             } catch let failure as SSEParser.Failure {
                 throw UpstreamFailure(.badResponse, message: "event stream refused: \(failure)")
@@ -171,7 +173,6 @@ private struct SSEReading {
                 throw UpstreamFailure(.streamInterrupted, message: "stream broke: \(cause.message)")
             }
         }
-        defer { position += 1 }
-        return pending[position]
+        return nil
     }
 }

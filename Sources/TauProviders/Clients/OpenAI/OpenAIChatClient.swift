@@ -27,53 +27,63 @@ public struct OpenAIChatClient: ModelClient {
     }
 
     public func stream(_ request: ChatRequest) async throws -> ChatEventStream {
-        let events = try await http.postSSE(url, headers: headers, body: OpenAIChatFormat.encode(request, stream: true, dialect: dialect))
+        PulledStream.flatten(try await streamBatches(request))
+    }
+
+    public func streamBatches(_ request: ChatRequest) async throws -> ChatEventBatches {
+        let events = try await http.postSSEBatches(url, headers: headers, body: OpenAIChatFormat.encode(request, stream: true, dialect: dialect))
         return PulledStream.make(ChunkReading(events: events.makeAsyncIterator())) { reading in
             try await reading.next()
         }
     }
 }
 
-/// Decoding the chunks of a chat-completions stream into events, one event at a time.
+/// Decoding the chunks of a chat-completions stream into events, a group of chunks at a time.
 private struct ChunkReading {
-    var events: AsyncThrowingStream<SSEEvent, any Error>.AsyncIterator
-    var pending: [StreamEvent] = []
-    var position = 0
+    var events: AsyncThrowingStream<[SSEEvent], any Error>.AsyncIterator
     var started = false
     var finished = false
     var ended = false
 
-    init(events: AsyncThrowingStream<SSEEvent, any Error>.AsyncIterator) {
+    init(events: AsyncThrowingStream<[SSEEvent], any Error>.AsyncIterator) {
         self.events = events
     }
 
-    mutating func next() async throws -> StreamEvent? {
-        while position == pending.count {
-            guard !ended else { return nil }
-            pending.removeAll(keepingCapacity: true)
-            position = 0
-            guard let event = try await events.next(), event.data != "[DONE]" else {
+    /// The events of the next group of chunks that makes any; nil after `[DONE]` or the end.
+    mutating func next() async throws -> [StreamEvent]? {
+        while !ended {
+            guard let group = try await events.next() else {
                 ended = true
-                if !finished {
-                    throw UpstreamFailure(started ? .streamInterrupted : .badResponse, message: "stream ended without a finish reason")
+                break
+            }
+            var decoded: [StreamEvent] = []
+            for event in group {
+                if event.data == "[DONE]" {
+                    ended = true
+                    break
                 }
-                return nil
+                let json: JSONValue
+                do {
+                    json = try JSONValue(parsing: event.data)
+                } catch {
+                    throw UpstreamFailure(.badResponse, message: "stream chunk is not JSON: \(error)")
+                }
+                if let error = json["error"], !error.isNull {
+                    // OpenRouter and others report mid-stream failures as an error chunk.
+                    throw UpstreamFailure(started ? .streamInterrupted : .serverError, message: error["message"]?.stringValue ?? "error in stream")
+                }
+                for unified in OpenAIChatFormat.decodeChunk(json, started: started) {
+                    if case .finish = unified { finished = true }
+                    decoded.append(unified)
+                }
+                started = true
             }
-            let json: JSONValue
-            do {
-                json = try JSONValue(parsing: event.data)
-            } catch {
-                throw UpstreamFailure(.badResponse, message: "stream chunk is not JSON: \(error)")
-            }
-            if let error = json["error"], !error.isNull {
-                // OpenRouter and others report mid-stream failures as an error chunk.
-                throw UpstreamFailure(started ? .streamInterrupted : .serverError, message: error["message"]?.stringValue ?? "error in stream")
-            }
-            pending = OpenAIChatFormat.decodeChunk(json, started: started)
-            if pending.contains(where: { if case .finish = $0 { true } else { false } }) { finished = true }
-            started = true
+            if !decoded.isEmpty { return decoded }
         }
-        defer { position += 1 }
-        return pending[position]
+        if !finished {
+            finished = true  // thrown once
+            throw UpstreamFailure(started ? .streamInterrupted : .badResponse, message: "stream ended without a finish reason")
+        }
+        return nil
     }
 }
