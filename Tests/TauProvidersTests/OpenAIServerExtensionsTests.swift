@@ -211,3 +211,29 @@ import Testing
         #expect(callPart?["thoughtSignature"] == .string(GeminiFormat.placeholderSignature))
     }
 }
+
+extension OpenAIServerExtensionsTests {
+    /// The gateway's server-sent events are the chunks' canonical JSON, byte for byte, also
+    /// where a text delta is written straight into the bytes.
+    @Test func sseBytesAreTheChunksCanonicalJSON() {
+        let events: [StreamEvent] = [
+            .start(id: "u", model: "m"), .text("Hel"), .text("lo \"quoted\" \\ back\u{1}slash"), .text(""), .text("é 日本 🙂\n\t"),
+            .toolCallStart(index: 0, id: "call_1", name: "f"), .toolCallArguments(index: 0, fragment: "{\"a\":1}"),
+            .text("</script>\u{2028}"), .usage(Usage(inputTokens: 5, outputTokens: 7)), .finish(.toolCalls),
+        ]
+        for (id, model) in [("chatcmpl-1", "gpt-4.1-mini"), ("chatcmpl-\u{e9}\"", "m/\u{1F600}")] {
+            var generic = OpenAIChatFormat.ChunkEncoder(id: id, model: model, created: 1_733_400_000, includeUsage: true)
+            var fast = generic
+            var expected: [UInt8] = []
+            var bytes: [UInt8] = []
+            for event in events {
+                for chunk in generic.chunks(for: event) { expected += Array("data: ".utf8) + chunk.canonicalBytes() + Array("\n\n".utf8) }
+                fast.appendSSE(for: event, to: &bytes)
+            }
+            for chunk in generic.closingChunks() { expected += Array("data: ".utf8) + chunk.canonicalBytes() + Array("\n\n".utf8) }
+            fast.appendClosingSSE(to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+            #expect(fast.usage == generic.usage && fast.finishReason == generic.finishReason)
+        }
+    }
+}

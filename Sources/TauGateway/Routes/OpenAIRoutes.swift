@@ -144,17 +144,16 @@ struct OpenAIRoutes {
             do {
                 // One write (and one flush) per group of events the upstream made available
                 // together, not one per event.
+                var bytes: [UInt8] = []
                 for try await group in groups {
-                    var buffer = ByteBuffer()
-                    for event in group {
-                        for chunk in encoder.chunks(for: event) { Self.appendSSE(chunk, to: &buffer) }
-                    }
-                    if buffer.readableBytes > 0 { try await writer.write(buffer) }
+                    bytes.removeAll(keepingCapacity: true)
+                    for event in group { encoder.appendSSE(for: event, to: &bytes) }
+                    if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
                 }
-                var closing = ByteBuffer()
-                for chunk in encoder.closingChunks() { Self.appendSSE(chunk, to: &closing) }
-                closing.writeString("data: [DONE]\n\n")
-                try await writer.write(closing)
+                bytes.removeAll(keepingCapacity: true)
+                encoder.appendClosingSSE(to: &bytes)
+                bytes += "data: [DONE]\n\n".utf8
+                try await writer.write(ByteBuffer(bytes: bytes))
             } catch {
                 // The answer has started: report the failure in the stream, as OpenAI does; no [DONE].
                 try await writer.write(Self.sse(OpenAIError(error).body))
@@ -170,14 +169,8 @@ struct OpenAIRoutes {
     }
 
     private static func sse(_ value: JSONValue) -> ByteBuffer {
-        var buffer = ByteBuffer()
-        appendSSE(value, to: &buffer)
-        return buffer
-    }
-
-    private static func appendSSE(_ value: JSONValue, to buffer: inout ByteBuffer) {
-        buffer.writeString("data: ")
-        buffer.writeBytes(value.canonicalBytes())
-        buffer.writeString("\n\n")
+        var bytes: [UInt8] = []
+        OpenAIChatFormat.ChunkEncoder.appendSSE(value, to: &bytes)
+        return ByteBuffer(bytes: bytes)
     }
 }

@@ -283,7 +283,10 @@ extension OpenAIChatFormat {
         let model: String
         let created: Int
         let includeUsage: Bool
-        private var sentRole = false
+        /// `"created":…,"id":…,"model":…,"object":"chat.completion.chunk"}`: how every chunk
+        /// of this stream ends in canonical JSON, made once (``appendSSE(for:to:)``).
+        let canonicalTail: [UInt8]
+        private(set) var sentRole = false
         /// Reasoning text since the last signature, sent whole with it in `thinking_blocks`.
         private var pendingThinking = ""
         public private(set) var usage = Usage()
@@ -294,6 +297,10 @@ extension OpenAIChatFormat {
             self.model = model
             self.created = created
             self.includeUsage = includeUsage
+            let tail: JSONValue = [
+                "created": .number(Double(created)), "id": .string(id), "model": .string(model), "object": "chat.completion.chunk",
+            ]
+            canonicalTail = Array(tail.canonicalBytes().dropFirst())
         }
 
         /// The chunks for one event (often one, none for `.start` after the first and for usage).
