@@ -2,7 +2,9 @@
 # Every benchmark of the Benchmarks/ package (package-benchmark, release build), then the
 # figures of docs/performance.md: p50 times and mallocs, the envelope open / raw Ed25519
 # verify ratio, per-entry, per-KiB and MB/s figures, gateway and gossip per request. The
-# run is kept as the baseline `current` in Benchmarks/.benchmarkBaselines/ (not committed).
+# run is kept as the baseline `current` in Benchmarks/.benchmarkBaselines/ (not committed;
+# TAU_BENCH_BASELINE=reference records the checked-in baseline instead). Benchmarks run pinned
+# to one core (scripts/lib/bench-run.sh; TAU_BENCH_CPU).
 # Needs PostgreSQL for the escrow benchmark: a throwaway server from scripts/with-postgres.sh.
 #
 #   scripts/bench-all.sh                       # everything (about 6 minutes after the build)
@@ -10,9 +12,10 @@
 #   scripts/bench-all.sh --filter 'JCS.*'      # benchmarks whose name matches a regex
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root/Benchmarks"
-rm -rf "$root"/Benchmarks/.benchmarkBaselines/*/current
-"$root/scripts/with-postgres.sh" swift package --allow-writing-to-package-directory benchmark baseline update current \
-  --time-units microseconds --no-progress "$@"
+# shellcheck source=lib/bench-run.sh
+source "$root/scripts/lib/bench-run.sh"
+baseline="${TAU_BENCH_BASELINE:-current}"
+run_benchmarks "$baseline" "$@"
 echo
-python3 "$root/scripts/bench_report.py" summary current
+cd "$root/Benchmarks"
+python3 "$root/scripts/bench_report.py" summary "$baseline"

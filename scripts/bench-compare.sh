@@ -12,16 +12,16 @@
 #   TAU_BENCH_SKIP_RUN=1 scripts/bench-compare.sh    # compare the last run (`current`) again
 #
 # After a deliberate change in performance, record a new baseline and commit it:
-#   cd Benchmarks && ../scripts/with-postgres.sh swift package --allow-writing-to-package-directory \
-#     benchmark baseline update reference --time-units microseconds --no-progress
+#   TAU_BENCH_BASELINE=reference scripts/bench-all.sh
+# Both run the benchmarks pinned to one core (scripts/lib/bench-run.sh; TAU_BENCH_CPU).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 tolerance="${TAU_BENCH_TOLERANCE:-15}"
-cd "$root/Benchmarks"
+# shellcheck source=lib/bench-run.sh
+source "$root/scripts/lib/bench-run.sh"
 if [ -z "${TAU_BENCH_SKIP_RUN:-}" ]; then
-  rm -rf "$root"/Benchmarks/.benchmarkBaselines/*/current
-  "$root/scripts/with-postgres.sh" swift package --allow-writing-to-package-directory benchmark baseline update current \
-    --time-units microseconds --no-progress "$@"
+  run_benchmarks current "$@"
 fi
+cd "$root/Benchmarks"
 echo
 python3 "$root/scripts/bench_report.py" compare reference current "$tolerance"

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import TauCore
 
@@ -53,9 +54,18 @@ public actor DIDResolver {
     let now: @Sendable () -> Date
     let logger: Logger
     var cache: [DID: (value: Cached, expires: Date)] = [:]
-    /// did:key documents already derived: they never change, and deriving one (base58,
-    /// the key's checks, the document) costs more than the signature check it serves.
-    var keyDocuments: [DID: DIDDocument] = [:]
+    /// What a resolution can answer without the actor: did:key documents already derived
+    /// (they never change, and deriving one costs more than the signature check it serves)
+    /// and fresh cached logs of other nodes (`Specs/did-tau.md` 12.5, step 0). Every
+    /// received message resolves its sender; answering these under a lock spares it a hop to
+    /// the actor's executor and back.
+    let ready = Mutex(ReadyResolutions())
+
+    struct ReadyResolutions {
+        var keyDocuments: [DID: DIDDocument] = [:]
+        /// Mirrors the `.tau` entries of `cache` for DIDs that are not this node's own.
+        var foreignLogs: [DID: (log: VerifiedDIDTauLog, expires: Date)] = [:]
+    }
     /// DIDs whose log is this node's own (stored with origin `local`): read from storage on
     /// every resolution, never answered from the cache alone.
     var localDIDs: Set<DID> = []
@@ -97,7 +107,25 @@ public actor DIDResolver {
     }
 
     /// Resolves `did` at the version `query` selects.
-    public func resolve(_ did: DID, query: DIDVersionQuery = .latest) async -> DIDResolutionResult {
+    public nonisolated func resolve(_ did: DID, query: DIDVersionQuery = .latest) async -> DIDResolutionResult {
+        if query == .latest {
+            switch did.method {
+            case "key":
+                do {
+                    return DIDResolutionResult(document: try keyDocument(for: did), metadata: .init())
+                } catch {
+                    return DIDResolutionResult(error: error)
+                }
+            case "tau":
+                let time = now()
+                if let fresh = ready.withLock({ $0.foreignLogs[did] }), fresh.expires > time { return fresh.log.resolve(.latest) }
+            default: break
+            }
+        }
+        return await resolveOnActor(did, query: query)
+    }
+
+    private func resolveOnActor(_ did: DID, query: DIDVersionQuery) async -> DIDResolutionResult {
         do {
             switch did.method {
             case "key":
@@ -122,13 +150,21 @@ public actor DIDResolver {
         }
     }
 
-    func keyDocument(for did: DID) throws(IdentityError) -> DIDDocument {
-        if let document = keyDocuments[did] { return document }
+    nonisolated func keyDocument(for did: DID) throws(IdentityError) -> DIDDocument {
+        if let document = ready.withLock({ $0.keyDocuments[did] }) { return document }
         let document = try DIDKey.document(for: did)
-        // Bounded like the cache; starting over is cheap, since each entry is derived again on use.
-        if keyDocuments.count >= DIDResolver.cacheLimit { keyDocuments.removeAll(keepingCapacity: true) }
-        keyDocuments[did] = document
+        ready.withLock { ready in
+            // Bounded like the cache; starting over is cheap, since each entry is derived again on use.
+            if ready.keyDocuments.count >= DIDResolver.cacheLimit { ready.keyDocuments.removeAll(keepingCapacity: true) }
+            ready.keyDocuments[did] = document
+        }
         return document
+    }
+
+    /// Records that `did` is one of this node's own: never answered from a cache alone.
+    func markLocal(_ did: DID) {
+        localDIDs.insert(did)
+        ready.withLock { _ = $0.foreignLogs.removeValue(forKey: did) }
     }
 
     /// The verified log of a did:tau DID, refreshed from remote sources when the
@@ -170,7 +206,7 @@ public actor DIDResolver {
                 }
             }
             if stored.origin == .local, let held {
-                localDIDs.insert(did)
+                markLocal(did)
                 remember(.tau(held), for: did)
                 return held
             }
@@ -204,7 +240,7 @@ public actor DIDResolver {
         if case .tau(let log)? = cache[did]?.value { return log }
         let time = now()
         guard let stored = try? await repository?.log(for: did) else { return nil }
-        if stored.origin == .local { localDIDs.insert(did) }
+        if stored.origin == .local { markLocal(did) }
         guard let verified = try? await verification.run({ () throws(IdentityError) in
                 try stored.log.verify(did: did, now: time, maximumClockSkew: .infinity)
             })
@@ -223,9 +259,9 @@ public actor DIDResolver {
             try log.verify(did: did, now: time, maximumClockSkew: skew)
         }
         var current = verified
-        if origin == .local { localDIDs.insert(verified.did) }
+        if origin == .local { markLocal(verified.did) }
         if let stored = try await repository?.log(for: verified.did) {
-            if stored.origin == .local { localDIDs.insert(verified.did) }
+            if stored.origin == .local { markLocal(verified.did) }
             try verified.checkContinues(stored.log)
             if stored.log.entries.count >= verified.log.entries.count {
                 current = try await verification.run { () throws(IdentityError) in
@@ -262,11 +298,26 @@ public actor DIDResolver {
                 cache[soonest.key] = nil
             }
         }
-        cache[did] = (value, current.addingTimeInterval(configuration.cacheTTL.timeInterval))
+        let expires = current.addingTimeInterval(configuration.cacheTTL.timeInterval)
+        cache[did] = (value, expires)
+        let foreign = cache
+        let local = localDIDs
+        ready.withLock { ready in
+            if case .tau(let log) = value, !local.contains(did) {
+                ready.foreignLogs[did] = (log, expires)
+            } else {
+                ready.foreignLogs[did] = nil
+            }
+            // Entries the cache evicted go too.
+            if ready.foreignLogs.count > foreign.count { ready.foreignLogs = ready.foreignLogs.filter { foreign[$0.key] != nil } }
+        }
     }
 
     /// Drops cached results so the next resolution reads storage and sources again.
     public func invalidate(_ did: DID? = nil) {
         if let did { cache[did] = nil } else { cache.removeAll() }
+        ready.withLock { ready in
+            if let did { ready.foreignLogs[did] = nil } else { ready.foreignLogs.removeAll() }
+        }
     }
 }
