@@ -88,6 +88,17 @@ import Testing
     @Test func parametersOutOfRangeAreRefused() {
         #expect(throws: SimulationError.self) { try GossipSimulation.run(parameters(nodes: 1)) }
         #expect(throws: SimulationError.self) { try GossipSimulation.run(parameters(nodes: 10, loss: 1)) }
+        // The policy's knobs, as `tau-gossip-sim` takes them from its command line.
+        let knobs: [(inout GossipPolicy) -> Void] = [
+            { $0.sampleSize = -1 }, { $0.newPeersPerMessage = -1 }, { $0.maximumPeers = 0 },
+            { $0.hotIntervals = .infinity }, { $0.hotIntervals = .nan }, { $0.hotIntervals = -1 }, { $0.interval = .infinity },
+        ]
+        for knob in knobs {
+            var wrong = parameters(nodes: 10)
+            knob(&wrong.policy)
+            #expect(throws: SimulationError.self) { try wrong.validate() }
+        }
+        #expect(throws: Never.self) { try parameters(nodes: 10).validate() }
     }
 
     func sampleAdvertisement() throws -> PeerAdvertisement {

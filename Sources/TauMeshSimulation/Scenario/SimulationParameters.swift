@@ -46,7 +46,16 @@ public struct SimulationParameters: Sendable, Equatable {
     /// Throws ``SimulationError`` when the parameters cannot be simulated.
     public func validate() throws(SimulationError) {
         guard (2...Self.maximumNodes).contains(nodes) else { throw SimulationError("nodes must be 2 to \(Self.maximumNodes)") }
-        guard policy.fanout >= 1, policy.interval > 0 else { throw SimulationError("fanout must be at least 1 and the interval positive") }
+        guard policy.fanout >= 1, policy.interval > 0, policy.interval.isFinite else {
+            throw SimulationError("fanout must be at least 1 and the interval positive")
+        }
+        guard policy.sampleSize >= 0, policy.newPeersPerMessage >= 0 else {
+            throw SimulationError("the sample size and the new peers per message cannot be negative")
+        }
+        guard policy.maximumPeers >= 1 else { throw SimulationError("maximumPeers must be at least 1") }
+        guard policy.hotIntervals >= 0, policy.hotIntervals.isFinite else {
+            throw SimulationError("hotIntervals must be a finite number of intervals, 0 or more")
+        }
         guard latency.lowerBound >= 0 else { throw SimulationError("latency cannot be negative") }
         guard (0..<1).contains(loss) else { throw SimulationError("loss must be at least 0 and below 1") }
         guard (0..<1).contains(churn) else { throw SimulationError("churn must be at least 0 and below 1") }
