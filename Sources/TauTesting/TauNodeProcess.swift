@@ -55,9 +55,31 @@ public enum TauNodeProcess {
     /// so a node that ignores SIGTERM fails its test instead of hanging the run.
     /// - Parameter executable: another program to run in place of the tau-node binary
     ///   (tests of this helper).
+    ///
+    /// With a fixed `port` (a node restarted where its peers expect it), a server that exits
+    /// before listening is started again, up to 10 times 300 ms apart: between a kill and the
+    /// restart, another test's connection may hold that port for a moment.
     public static func withServer<T: Sendable>(
         home: String, arguments: [String] = [], passphrase: String? = nil, stopSignal: Signal = .terminate, port: Int? = nil,
         environment extra: [String: String] = [:], grace: Duration = .seconds(15), executable: String? = nil,
+        _ body: @escaping @Sendable (_ baseURL: String) async throws -> T
+    ) async throws -> (value: T, exitCode: Int32) {
+        var attempts = 1
+        while true {
+            do {
+                return try await startServer(
+                    home: home, arguments: arguments, passphrase: passphrase, stopSignal: stopSignal, port: port, environment: extra,
+                    grace: grace, executable: executable, body)
+            } catch is ExitedBeforeListening where port != nil && attempts < 10 {
+                attempts += 1
+                try await Task.sleep(for: .milliseconds(300))
+            }
+        }
+    }
+
+    private static func startServer<T: Sendable>(
+        home: String, arguments: [String], passphrase: String?, stopSignal: Signal, port: Int?,
+        environment extra: [String: String], grace: Duration, executable: String?,
         _ body: @escaping @Sendable (_ baseURL: String) async throws -> T
     ) async throws -> (value: T, exitCode: Int32) {
         var overrides: [Environment.Key: String?] = [
@@ -77,7 +99,7 @@ public enum TauNodeProcess {
                 }
             }
             guard let baseURL else {
-                return .failure(TestingError("tau-node serve exited before listening"))
+                return .failure(ExitedBeforeListening())
             }
             let outcome: Swift.Result<T, any Error>
             do { outcome = .success(try await body(baseURL)) } catch { outcome = .failure(error) }
@@ -97,6 +119,11 @@ public enum TauNodeProcess {
         }
         return (try result.closureResult.get(), code)
     }
+}
+
+/// `tau-node serve` ended without printing where it listens.
+struct ExitedBeforeListening: Error, CustomStringConvertible {
+    var description: String { "tau-node serve exited before listening" }
 }
 
 /// A failure inside a test helper.

@@ -135,3 +135,28 @@ extension StreamAccountingTests {
         #expect(usage.all.count == 2)
     }
 }
+
+extension StreamAccountingTests {
+    /// A reader that stops after the charged usage event, before the end, is not charged twice.
+    @Test func aStreamDroppedAfterItsUsageIsRecordedOnce() async throws {
+        // No usage from the upstream: the service adds the charged usage as a last group.
+        let groups: [[StreamEvent]] = [[.start(id: "r", model: "m"), .text("a b c")], [.finish(.stop)]]
+        let route = Route(name: "g", modelID: "m", client: GroupedClient(groups: groups))
+        let usage = InMemoryUsageRepository()
+        do {
+            var iterator = try await Self.service(route, usage: usage).streamBatches(Self.request, context: CallContext()).value
+                .makeAsyncIterator()
+            var last: [StreamEvent]?
+            while let group = try await iterator.next() {
+                last = group
+                if case .usage? = group.first { break }
+            }
+            guard case .usage? = last?.first else {
+                Issue.record("no usage group before the end")
+                return
+            }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(usage.all.map(\.status) == ["ok"])
+    }
+}

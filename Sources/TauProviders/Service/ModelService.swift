@@ -208,7 +208,9 @@ public struct ModelService: Sendable {
             step: { reading in try await reading.next() },
             abandoned: { reading in
                 // The caller stopped reading (a client gone mid-answer): charged as cancelled,
-                // from a task of its own, since nothing awaits a stream that is dropped.
+                // from a task of its own, since nothing awaits a stream that is dropped; unless
+                // the upstream's end was settled already and only the end was left unread.
+                guard !reading.isSettled else { return }
                 let accumulator = reading.accumulator
                 Task { _ = await settle(accumulator, "cancelled") }
             })
@@ -317,6 +319,10 @@ private struct AccountedReading {
     var upstream: ChatEventBatches.AsyncIterator
     var accumulator = ChatResponseAccumulator()
     var phase = Phase.streaming
+    /// Whether the usage was settled (the upstream is over).
+    var isSettled: Bool {
+        if case .streaming = phase { false } else { true }
+    }
     let settle: @Sendable (ChatResponseAccumulator, String) async -> Usage
     let logFailure: @Sendable (any Error) -> Void
 
