@@ -93,7 +93,14 @@ public final class ScriptedModelServer: Sendable {
                         if pause > .zero { try await Task.sleep(for: pause) }
                         try await writer.write(ByteBuffer(string: chunk))
                     }
-                    if case .breakAfter = step { throw CancellationError() }
+                    if case .breakAfter = step {
+                        // Give the client a moment to take the text before the connection
+                        // drops: AsyncHTTPClient discards body parts it still holds when the
+                        // connection closes, which on a loaded machine would make this a
+                        // failure before any content instead of one mid-stream.
+                        try await Task.sleep(for: .milliseconds(100))
+                        throw CancellationError()
+                    }
                     try await writer.finish(nil)
                 })
         }

@@ -108,31 +108,28 @@ public actor DIDResolver {
 
     /// Resolves `did` at the version `query` selects.
     public nonisolated func resolve(_ did: DID, query: DIDVersionQuery = .latest) async -> DIDResolutionResult {
-        if query == .latest {
-            switch did.method {
-            case "key":
-                do {
-                    return DIDResolutionResult(document: try keyDocument(for: did), metadata: .init())
-                } catch {
-                    return DIDResolutionResult(error: error)
-                }
-            case "tau":
-                let time = now()
-                if let fresh = ready.withLock({ $0.foreignLogs[did] }), fresh.expires > time { return fresh.log.resolve(.latest) }
-            default: break
-            }
-        }
-        return await resolveOnActor(did, query: query)
-    }
-
-    private func resolveOnActor(_ did: DID, query: DIDVersionQuery) async -> DIDResolutionResult {
-        do {
-            switch did.method {
-            case "key":
+        switch did.method {
+        case "key":
+            // Derived from the DID itself: never a reason to wait for the actor.
+            do throws(IdentityError) {
                 guard query == .latest else {
                     throw IdentityError("version_not_found", "did:key documents have a single version", category: .notFound)
                 }
                 return DIDResolutionResult(document: try keyDocument(for: did), metadata: .init())
+            } catch {
+                return DIDResolutionResult(error: error)
+            }
+        case "tau" where query == .latest:
+            if let fresh = ready.withLock({ $0.foreignLogs[did] }), fresh.expires > now() { return fresh.log.resolve(.latest) }
+        default: break
+        }
+        return await resolveOnActor(did, query: query)
+    }
+
+    /// did:tau and did:web, which may read storage or fetch (did:key never comes here).
+    private func resolveOnActor(_ did: DID, query: DIDVersionQuery) async -> DIDResolutionResult {
+        do {
+            switch did.method {
             case "tau":
                 return try await verifiedLog(for: did).resolve(query)
             case "web":

@@ -198,9 +198,11 @@ public struct ModelService: Sendable {
         let service = self
         let route = routed.route
         // What the stream is charged, recorded once, when it ends however it ends.
-        let settle: @Sendable (ChatResponseAccumulator, String) async -> Usage = { accumulator, status in
-            let usage = service.chargedUsage(accumulator.usage, for: accumulator.response, complete: status == "ok", promptEstimate: estimate)
-            await service.record(usage, request: request, route: route, context: context, status: status, started: started, plan: plan)
+        let settle: @Sendable (ChatResponseAccumulator, StreamEnding) async -> Usage = { accumulator, ending in
+            let usage = service.chargedUsage(
+                accumulator.usage, for: accumulator.response, complete: ending == .completed, promptEstimate: estimate)
+            await service.record(
+                usage, request: request, route: route, context: context, status: ending.recordStatus, started: started, plan: plan)
             return usage
         }
         let output = PulledStream.make(
@@ -212,7 +214,7 @@ public struct ModelService: Sendable {
                 // the upstream's end was settled already and only the end was left unread.
                 guard !reading.isSettled else { return }
                 let accumulator = reading.accumulator
-                Task { _ = await settle(accumulator, "cancelled") }
+                Task { _ = await settle(accumulator, .cancelled) }
             })
         return Routed(value: output, route: routed.route, attempts: routed.attempts)
     }
@@ -304,6 +306,24 @@ public struct ModelService: Sendable {
     }
 }
 
+/// How a served stream ended, as its usage record says it (`status`).
+private enum StreamEnding: Equatable {
+    /// The upstream finished the answer.
+    case completed
+    /// The caller went away, or the stream ended without a finish reason.
+    case cancelled
+    /// The upstream broke; `code` is its failure's reason code.
+    case failed(code: String)
+
+    var recordStatus: String {
+        switch self {
+        case .completed: "ok"
+        case .cancelled: "cancelled"
+        case .failed(let code): code
+        }
+    }
+}
+
 /// A served stream: the upstream's events passed on as they are read and added up, then,
 /// when the upstream ends or breaks, the usage settled (charged and recorded before the reader
 /// sees the end, so that its next request sees the spending), with a usage event when the
@@ -323,11 +343,11 @@ private struct AccountedReading {
     var isSettled: Bool {
         if case .streaming = phase { false } else { true }
     }
-    let settle: @Sendable (ChatResponseAccumulator, String) async -> Usage
+    let settle: @Sendable (ChatResponseAccumulator, StreamEnding) async -> Usage
     let logFailure: @Sendable (any Error) -> Void
 
     init(
-        upstream: ChatEventBatches.AsyncIterator, settle: @escaping @Sendable (ChatResponseAccumulator, String) async -> Usage,
+        upstream: ChatEventBatches.AsyncIterator, settle: @escaping @Sendable (ChatResponseAccumulator, StreamEnding) async -> Usage,
         logFailure: @escaping @Sendable (any Error) -> Void
     ) {
         self.upstream = upstream
@@ -337,7 +357,7 @@ private struct AccountedReading {
 
     mutating func next() async throws -> [StreamEvent]? {
         guard case .streaming = phase else { return try end() }
-        var status = "ok"
+        var ending = StreamEnding.completed
         var failure: (any Error)?
         do {
             if let group = try await upstream.next() {
@@ -345,19 +365,19 @@ private struct AccountedReading {
                 return group
             }
             // A stream cut by the caller going away ends quietly, without a finish reason.
-            if accumulator.finishReason == nil { status = "cancelled" }
+            if accumulator.finishReason == nil { ending = .cancelled }
         } catch {
             failure = error
             if Task.isCancelled || error is CancellationError {
                 // The caller went away (a client disconnecting, a cancelled agent run): the
                 // transport then reports a broken stream, which is no upstream failure.
-                status = "cancelled"
+                ending = .cancelled
             } else {
-                status = (error as? UpstreamFailure)?.code ?? "stream_interrupted"
+                ending = .failed(code: (error as? UpstreamFailure)?.code ?? "stream_interrupted")
                 logFailure(error)
             }
         }
-        let usage = await settle(accumulator, status)
+        let usage = await settle(accumulator, ending)
         phase = .ended(failure: failure)
         // The caller's usage chunk shows what is charged, also when the upstream sent no counts.
         if usage != accumulator.usage { return [.usage(usage)] }

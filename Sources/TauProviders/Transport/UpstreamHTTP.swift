@@ -46,11 +46,23 @@ public struct UpstreamHTTP: Sendable {
     /// parsed from (no empty groups).
     public func postSSEBatches(_ url: String, headers: [(String, String)], body: JSONValue) async throws -> AsyncThrowingStream<[SSEEvent], any Error> {
         let response = try await send(url, headers: headers + [("Accept", "text/event-stream")], body: body)
-        // Pulled: the consumer's next() reads the body; dropping the stream drops the body's
-        // iterator, which cancels the request.
-        return PulledStream.make(SSEReading(body: response.body.makeAsyncIterator())) { reading in
-            try await reading.next()
+        // The body is read eagerly, by a task of its own, not when the consumer asks:
+        // AsyncHTTPClient hands over one body part at a time and drops the parts it still
+        // holds when the connection closes, so a lazy reader could lose what an upstream sent
+        // just before breaking off. One task per stream, one switch per read of the body (the
+        // later stages are pulled). Dropping the stream cancels the task, and so the request.
+        let (groups, continuation) = AsyncThrowingStream.makeStream(of: [SSEEvent].self)
+        let reader = Task {
+            var reading = SSEReading(body: response.body.makeAsyncIterator())
+            do {
+                while let group = try await reading.next() { continuation.yield(group) }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
         }
+        continuation.onTermination = { _ in reader.cancel() }
+        return groups
     }
 
     private func send(_ url: String, headers: [(String, String)], body: JSONValue) async throws -> HTTPClientResponse {

@@ -80,8 +80,8 @@ private struct ChunkReading {
             }
             if !decoded.isEmpty { return decoded }
         }
+        // Not called again after this throws (PulledStream).
         if !finished {
-            finished = true  // thrown once
             throw UpstreamFailure(started ? .streamInterrupted : .badResponse, message: "stream ended without a finish reason")
         }
         return nil
