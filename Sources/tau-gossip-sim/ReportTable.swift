@@ -18,10 +18,12 @@ struct ReportTable {
                 "fanout \(first.policy.fanout), interval \(first.policy.interval) s, seed \(first.seed), latency \(latency), "
                     + "loss \(first.loss), maximumPeers \(first.policy.maximumPeers), sampleSize \(first.policy.sampleSize), "
                     + "hotIntervals \(first.policy.hotIntervals), newPeersPerMessage \(first.policy.newPeersPerMessage)")
-            lines.append("Spreading in intervals (99% / all); traffic per node per interval in a quiet window after membership.")
+            lines.append(
+                "Spreading in intervals (99% / all); logs settle: intervals after membership until one passes with under 0.1 log pulls per node; "
+                    + "traffic per node per interval in a quiet window after that.")
         }
         let header = [
-            "nodes", "log2N", "log3N", "members", "rotation", "in table", "revocation", "B/node/rnd mean", "p99", "max",
+            "nodes", "log2N", "log3N", "members", "logs settle", "rotation", "in table", "revocation", "B/node/rnd mean", "p99", "max",
             "msgs/node/rnd", "entries/msg", "pulls/node/rnd", "table mean/max",
         ]
         var rows = [header]
@@ -29,7 +31,7 @@ struct ReportTable {
             let n = Double(report.parameters.nodes)
             rows.append([
                 "\(report.parameters.nodes)", format(log2(n), 1), format(log(n) / log(3), 1),
-                spread(report.membership), spread(report.rotation), percent(report.rotation.scope), spread(report.revocation),
+                spread(report.membership), format(report.settling, 1), spread(report.rotation), percent(report.rotation.scope), spread(report.revocation),
                 bytes(report.steadyTraffic.bytesMean), bytes(report.steadyTraffic.bytesP99), bytes(report.steadyTraffic.bytesMax),
                 "\(format(report.steadyTraffic.messagesMean, 1)) (max \(format(report.steadyTraffic.messagesMax, 1)))",
                 format(report.steadyTraffic.entriesPerMessage, 1), format(report.steadyTraffic.pullsMean, 2), "\(Int(report.tableMean.rounded()))/\(report.tableMax)",

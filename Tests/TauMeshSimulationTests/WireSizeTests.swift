@@ -27,8 +27,14 @@ import Testing
             #expect(WireSize.json(sample) == sample.json.canonicalBytes().count)
         }
         let body: JSONValue = ["peers": .array(samples.map(\.json))]
-        #expect(WireSize.gossipBody(samples) == body.canonicalBytes().count)
-        #expect(WireSize.gossipBody([]) == (["peers": .array([])] as JSONValue).canonicalBytes().count)
+        #expect(WireSize.gossipBody(GossipList(peers: samples)) == body.canonicalBytes().count)
+        #expect(WireSize.gossipBody(GossipList(peers: [])) == (["peers": .array([])] as JSONValue).canonicalBytes().count)
+        // A list with recent changes names how many.
+        for recent in [1, 3] {
+            let list = GossipList(peers: samples, recent: recent)
+            let marked: JSONValue = ["peers": .array(samples.map(\.json)), "recent": .number(Double(recent))]
+            #expect(WireSize.gossipBody(list) == marked.canonicalBytes().count)
+        }
     }
 
     @Test(arguments: [0, 1, 2, 17, 64])
@@ -37,12 +43,14 @@ import Testing
         let (recipient, _) = try DIDTauController.create()
         let signer = EnvelopeSigner(did: sender.did, keyID: sender.signingKeyID, key: sender.signingKey)
         let advertisements = try (0..<listed).map { try advertisement(sender, log: senderLog, port: $0 * 37) }
-        let body: JSONValue = ["peers": .array(advertisements.map(\.json))]
+        // Some of them marked recent, as a view with changes is.
+        let list = GossipList(peers: advertisements, recent: listed / 2)
+        let body = list.body
         let request = signer.sign(type: MeshMessageType.gossip, body: body, to: [recipient.did], lifetime: 120)
-        #expect(WireSize.gossip(advertisements, reply: false) == request.bytes.count)
+        #expect(WireSize.gossip(list, reply: false) == request.bytes.count)
         let reply = signer.sign(
             type: MeshMessageType.gossip, body: body, to: [recipient.did], lifetime: 120, threadID: request.plaintext.id)
-        #expect(WireSize.gossip(advertisements, reply: true) == reply.bytes.count)
+        #expect(WireSize.gossip(list, reply: true) == reply.bytes.count)
     }
 
     @Test func aHellosSizeIsTheSignedMessagesSize() throws {
@@ -72,8 +80,8 @@ import Testing
         let view = [simulated, identities.advertisement(of: 1, version: 3)]
         let realView = [real, real]
         #expect(
-            WireSize.gossip(view, reply: true, padding: SimulatedIdentities.padding(of: view))
-                == WireSize.gossip(realView, reply: true))
+            WireSize.gossip(GossipList(peers: view, recent: 1), reply: true, padding: SimulatedIdentities.padding(of: view))
+                == WireSize.gossip(GossipList(peers: realView, recent: 1), reply: true))
         #expect(
             WireSize.hello(simulated, reply: false, padding: SimulatedIdentities.padding(of: simulated))
                 == WireSize.hello(real, reply: false))

@@ -25,7 +25,7 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         let now = start.addingTimeInterval(3600)
         for size in [3, 50, 900] {
-            let view = policy.view(own: try own(), table: try table(size) { _ in start }, at: now, using: &generator)
+            let view = policy.view(own: try own(), table: try table(size) { _ in start }, at: now, using: &generator).peers
             #expect(view.first == (try own()))
             #expect(view.count == 1 + min(size, 4))
             #expect(Set(view.map(\.did)).count == view.count)
@@ -37,12 +37,15 @@ import Testing
         let now = start.addingTimeInterval(3600)
         // Peers 1-5 changed in the last 8 intervals (peer 5 last), the rest long ago.
         let peers = try table(40) { index in index <= 5 ? now.addingTimeInterval(Double(index) - 6) : start }
-        let view = policy.view(own: try own(), table: peers, at: now, using: &generator)
+        let list = policy.view(own: try own(), table: peers, at: now, using: &generator)
+        #expect(list.recent == 5)
+        let view = list.peers
         #expect(view.count == 1 + 5 + 4)
         #expect(Array(view[1...5].map(\.did)) == (try [5, 4, 3, 2, 1].map(did)))
         // A change 9 intervals old is back in the sample.
         let older = policy.view(own: try own(), table: peers, at: now.addingTimeInterval(9), using: &generator)
-        #expect(older.count == 1 + 4)
+        #expect(older.peers.count == 1 + 4)
+        #expect(older.recent == 0)
     }
 
     @Test func theViewNeverListsDeadPeersOrExceedsTheLimit() throws {
@@ -50,7 +53,7 @@ import Testing
         // 150 peers that all changed just now, half of them dead: 75 live candidates.
         var peers = try table(150) { _ in start }
         for index in peers.indices where index % 2 == 0 { peers[index].state = .dead }
-        let view = policy.view(own: try own(), table: peers, at: start, using: &generator)
+        let view = policy.view(own: try own(), table: peers, at: start, using: &generator).peers
         #expect(view.count == maximumGossipPeers)
         let dead = Set(peers.filter { $0.state == .dead }.map(\.did))
         #expect(view.allSatisfy { !dead.contains($0.did) })
@@ -71,6 +74,12 @@ import Testing
         let capped = small.admitted(list, from: sender, own: try did(0), known: known)
         // Room for exactly one row, taken by the sender; hearsay of unknown peers adds none.
         #expect(Set(capped.map(\.advertisement.did)) == [sender, try did(2), try did(3)])
+        // A full table takes no stranger from gossip, first-hand or not; a hello always gets in.
+        let full: Set<DID> = [try did(2), try did(3), try did(4)]
+        #expect(Set(small.admitted(list, from: sender, own: try did(0), known: full).map(\.advertisement.did)) == full)
+        let hello = small.admitted([list[0]], from: sender, own: try did(0), known: full, bootstrap: true)
+        #expect(hello.map(\.advertisement.did) == [sender])
+        #expect(hello.first?.firstHand == true)
     }
 
     @Test func targetsAreDueLivePeersUpToTheFanout() throws {

@@ -49,7 +49,7 @@ import Testing
             let now = start.addingTimeInterval(Double(Int.random(in: 0...20, using: &draw)))
             var first = Seeded(state: UInt64(trial))
             var second = Seeded(state: UInt64(trial))
-            let view = policy.view(own: own, table: table, at: now, using: &first)
+            let view = policy.view(own: own, table: table, at: now, using: &first).peers
             #expect(view == referenceView(policy, own: own, table: table, at: now, using: &second))
         }
     }
@@ -93,7 +93,8 @@ extension GossipPolicyViewOrderTests {
 extension GossipPolicyViewOrderTests {
     /// Admission as first written: new rows inserted into a copy of the known set.
     func referenceAdmitted(
-        _ policy: GossipPolicy, _ advertised: [PeerAdvertisement], from sender: DID?, own: DID, known: Set<DID>
+        _ policy: GossipPolicy, _ advertised: [PeerAdvertisement], from sender: DID?, own: DID, known: Set<DID>,
+        bootstrap: Bool
     ) -> [GossipPolicy.Admission] {
         var known = known
         var added = 0
@@ -104,8 +105,8 @@ extension GossipPolicyViewOrderTests {
                 if !firstHand {
                     guard added < policy.newPeersPerMessage else { continue }
                     added += 1
-                    guard known.count < policy.maximumPeers else { continue }
                 }
+                guard known.count < policy.maximumPeers || (firstHand && bootstrap) else { continue }
                 known.insert(advertisement.did)
             }
             admitted.append(GossipPolicy.Admission(advertisement: advertisement, firstHand: firstHand))
@@ -127,9 +128,10 @@ extension GossipPolicyViewOrderTests {
             }
             let sender = Bool.random(using: &draw) ? dids[Int.random(in: 0..<dids.count, using: &draw)] : nil
             let own = dids[Int.random(in: 0..<dids.count, using: &draw)]
+            let bootstrap = Bool.random(using: &draw)
             #expect(
-                policy.admitted(advertised, from: sender, own: own, known: known)
-                    == referenceAdmitted(policy, advertised, from: sender, own: own, known: known))
+                policy.admitted(advertised, from: sender, own: own, known: known, bootstrap: bootstrap)
+                    == referenceAdmitted(policy, advertised, from: sender, own: own, known: known, bootstrap: bootstrap))
         }
     }
 }

@@ -53,7 +53,7 @@ struct LogPullBudgetTests {
                 for index in 0..<16 {
                     list.append(PeerAdvertisement(did: try DID("did:tau:QmInvented\(tag)\(index)"), endpoints: [server], logHead: "5-QmX"))
                 }
-                return alice.signer.sign(type: MeshMessageType.gossip, body: list.gossipBody, to: [bob.did])
+                return alice.signer.sign(type: MeshMessageType.gossip, body: GossipList(peers: list).body, to: [bob.did])
             }
             let first = try gossip("A")
             let second = try gossip("B")

@@ -37,9 +37,9 @@ struct MeshNodeTests {
         try await introduce(alice, to: bob)
         let carolAd = PeerAdvertisement(did: carol.did, endpoints: ["http://127.0.0.1:9"], logHead: carol.log.head.versionId)
         let gossip = alice.signer.sign(
-            type: MeshMessageType.gossip, body: [await alice.node.selfAdvertisement(), carolAd].gossipBody, to: [bob.did])
+            type: MeshMessageType.gossip, body: GossipList(peers: [await alice.node.selfAdvertisement(), carolAd]).body, to: [bob.did])
         let reply = try await bob.node.receive(gossip.bytes)
-        let listed = try [PeerAdvertisement](gossipBody: reply.plaintext.body).map(\.did)
+        let listed = try GossipList(body: reply.plaintext.body).peers.map(\.did)
         #expect(Set(listed) == [alice.did, bob.did, carol.did])
         // Carol is now a peer; her advertised head is not recorded, because Bob could not
         // fetch and verify her log (nothing listens at her endpoint): only verified heads count.
@@ -56,7 +56,7 @@ struct MeshNodeTests {
         for index in 0..<40 {
             list.append(PeerAdvertisement(did: try DID("did:key:z6MkInvented\(index)"), endpoints: ["http://127.0.0.1:9"], logHead: nil))
         }
-        let gossip = alice.signer.sign(type: MeshMessageType.gossip, body: list.gossipBody, to: [bob.did])
+        let gossip = alice.signer.sign(type: MeshMessageType.gossip, body: GossipList(peers: list).body, to: [bob.did])
         _ = try await bob.node.receive(gossip.bytes)
         #expect(try await bob.peers.all().count == 17)
     }

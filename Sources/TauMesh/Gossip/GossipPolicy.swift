@@ -69,14 +69,15 @@ public struct GossipPolicy: Sendable, Equatable {
         return due.shuffled(using: &generator).prefix(fanout).map { table[$0] }
     }
 
-    /// What a message lists (`Specs/mesh.md` section 4.4): `own` first; then the peers not
-    /// dead whose advertised content changed within the ``hotWindow``, newest change first;
-    /// then a uniformly random sample of ``sampleSize`` of the other peers not dead; at most
-    /// ``maximumAdvertised`` in all.
+    /// What a message lists (`Specs/mesh.md` section 4.4): `own` first; then the recent
+    /// changes, newest first: the peers not dead whose advertised content changed within the
+    /// ``hotWindow`` and the `news` verified within it (section 6.5); then a uniformly random
+    /// sample of ``sampleSize`` of the other peers not dead; at most ``maximumAdvertised`` in all.
     @inlinable
     public func view(
-        own: PeerAdvertisement, table: [Peer], at now: Date, using generator: inout some RandomNumberGenerator
-    ) -> [PeerAdvertisement] {
+        own: PeerAdvertisement, table: [Peer], news: [GossipNews] = [], at now: Date,
+        using generator: inout some RandomNumberGenerator
+    ) -> GossipList {
         let limit = max(1, maximumAdvertised)
         let since = now.addingTimeInterval(-hotWindow)
         // Positions in `table`, in table order: sorting and shuffling move integers, not rows
@@ -89,12 +90,39 @@ public struct GossipPolicy: Sendable, Equatable {
         }
         // Newest first; DID order among equal times keeps the cut deterministic.
         hot.sort { GossipPolicy.isNewer(table[$0], than: table[$1]) }
-        var listed = [own] + hot.prefix(limit - 1).map { table[$0].advertisement }
+        var listed = [own]
+        let fresh = news.filter { $0.received >= since && $0.advertisement.did != own.did }
+        if fresh.isEmpty {
+            listed += hot.prefix(limit - 1).map { table[$0].advertisement }
+        } else {
+            listed += GossipPolicy.merging(hot: hot, of: table, news: fresh, limit: limit - 1)
+        }
+        let recent = listed.count - 1
         let room = min(sampleSize, limit - listed.count)
         if room > 0 {
             listed += cold.shuffled(using: &generator).prefix(room).map { table[$0].advertisement }
         }
-        return listed
+        return GossipList(peers: listed, recent: recent)
+    }
+
+    /// Hot rows (newest first) and news merged newest first, news of a DID that also has a
+    /// hot row left out, at most `limit`.
+    @usableFromInline
+    static func merging(hot: [Int], of table: [Peer], news: [GossipNews], limit: Int) -> [PeerAdvertisement] {
+        let hotDIDs = Set(hot.map { table[$0].did })
+        let relayed = news.filter { !hotDIDs.contains($0.advertisement.did) }.sorted { $0.received > $1.received }
+        var merged: [PeerAdvertisement] = []
+        var (row, item) = (0, 0)
+        while merged.count < limit, row < hot.count || item < relayed.count {
+            if item < relayed.count, row == hot.count || relayed[item].received > table[hot[row]].changed {
+                merged.append(relayed[item].advertisement)
+                item += 1
+            } else {
+                merged.append(table[hot[row]].advertisement)
+                row += 1
+            }
+        }
+        return merged
     }
 
     /// The order of hot rows in a view: the later change first, then DID order (`DID.<`).
@@ -116,11 +144,13 @@ public struct GossipPolicy: Sendable, Equatable {
     }
 
     /// The elements of a list from `sender` that are merged (`Specs/mesh.md` sections 4.4
-    /// and 6.2, steps 1–2): never `own`; the sender's own elements always; elements of known
-    /// peers always; at most ``newPeersPerMessage`` unknown ones counted in list order, and
-    /// those only while the table (with the rows planned so far) is below ``maximumPeers``.
+    /// and 6.2, steps 1–2): never `own`; elements of known peers always; the sender's own
+    /// elements while the table (with the rows planned so far) is below ``maximumPeers``, or
+    /// always when the list is a `bootstrap` (a hello); at most ``newPeersPerMessage`` unknown
+    /// hearsay elements counted in list order, and those only while the table is below
+    /// ``maximumPeers``.
     public func admitted(
-        _ advertised: [PeerAdvertisement], from sender: DID?, own: DID, known: Set<DID>
+        _ advertised: [PeerAdvertisement], from sender: DID?, own: DID, known: Set<DID>, bootstrap: Bool = false
     ) -> [Admission] {
         // The rows this list plans to add, apart from `known`: inserting into a copy of
         // `known` would copy the whole table's set for every list with a new peer.
@@ -133,13 +163,34 @@ public struct GossipPolicy: Sendable, Equatable {
                 if !firstHand {
                     guard added < newPeersPerMessage else { continue }
                     added += 1
-                    guard known.count + planned.count < maximumPeers else { continue }
                 }
+                // A full table takes a new peer only from a hello (the way into the mesh):
+                // first-hand gossip from strangers would grow it without end in a mesh larger
+                // than the table, and every new row would be news for a hot window.
+                guard known.count + planned.count < maximumPeers || (firstHand && bootstrap) else { continue }
                 planned.insert(advertisement.did)
             }
             admitted.append(Admission(advertisement: advertisement, firstHand: firstHand))
         }
         return admitted
+    }
+
+    /// The recent elements of `list` this node may relay as news (`Specs/mesh.md` section 6.5):
+    /// marked recent by the sender, with a log head past the genesis entry (a rotation or a
+    /// deactivation: a new node spreads as a row, not as news), neither `own` nor the sender,
+    /// with no row here (`known`) and not given one by this list (`admitted`); one per DID.
+    public func newsCandidates(
+        in list: GossipList, from sender: DID?, own: DID, known: Set<DID>, admitted: [Admission]
+    ) -> [PeerAdvertisement] {
+        guard list.recent > 0 else { return [] }
+        var seen = Set(admitted.map(\.advertisement.did))
+        var candidates: [PeerAdvertisement] = []
+        for advertisement in list.recentPeers where (advertisement.logHeadNumber ?? 0) > 1 {
+            let did = advertisement.did
+            guard did != own, did != sender, !known.contains(did), seen.insert(did).inserted else { continue }
+            candidates.append(advertisement)
+        }
+        return candidates
     }
 
     /// Whether an advertised head calls for a pull: its number is above the held one's.

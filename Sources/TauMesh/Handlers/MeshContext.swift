@@ -47,7 +47,7 @@ public struct MeshContext: Sendable {
     /// Merges a gossip list from the sender (`Specs/mesh.md` section 4.4): the sender's
     /// own entries first-hand, the rest as hearsay, at most 16 peers not known before.
     public func learn(_ advertisements: [PeerAdvertisement], via relay: String?) async throws {
-        try await node.learnAll(advertisements, from: sender, via: relay, budget: pullBudget)
+        try await node.learnAll(GossipList(peers: advertisements), from: sender, via: relay, budget: pullBudget)
     }
 
     /// Pulls `subject`'s DID log from `endpoints` in order, within this message's budget
@@ -73,6 +73,6 @@ public struct MeshContext: Sendable {
 
     /// The node's gossip view: itself, then every peer not known to be dead.
     public func knownPeers() async throws -> [PeerAdvertisement] {
-        try await node.advertisements()
+        try await node.advertisements().peers
     }
 }

@@ -53,16 +53,3 @@ public struct PeerAdvertisement: Sendable, Equatable {
 
 /// The largest number of peers a `peer/gossip` message lists.
 public let maximumGossipPeers = 64
-
-extension Array where Element == PeerAdvertisement {
-    /// A gossip body: `{"peers": [...]}`.
-    var gossipBody: JSONValue { ["peers": .array(prefix(maximumGossipPeers).map(\.json))] }
-
-    /// Reads a gossip body; entries that are not valid advertisements are skipped.
-    init(gossipBody body: JSONValue) throws(MeshError) {
-        guard let list = body["peers"]?.arrayValue, list.count <= maximumGossipPeers else {
-            throw MeshError("body_invalid", "peer/gossip lists at most \(maximumGossipPeers) peers")
-        }
-        self = list.compactMap { try? PeerAdvertisement(json: $0) }
-    }
-}

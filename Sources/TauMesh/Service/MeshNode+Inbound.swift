@@ -133,7 +133,7 @@ extension MeshNode {
         let body = message.body
         let claimed =
             (try? PeerAdvertisement(json: body)).map { [$0] }
-            ?? (try? [PeerAdvertisement](gossipBody: body)) ?? []
+            ?? (try? GossipList(body: body))?.peers ?? []
         var endpoints: [String] = []
         for advertisement in claimed where advertisement.did == message.from {
             for endpoint in advertisement.endpoints where !endpoints.contains(endpoint) { endpoints.append(endpoint) }

@@ -116,7 +116,8 @@ extension MeshNode {
         var generator = SystemRandomNumberGenerator()
         let due = policy.targets(in: all, own: did, at: clock, using: &generator)
         // One view per round: the same body goes to every peer contacted.
-        let body = policy.view(own: await selfAdvertisement(), table: all, at: clock, using: &generator).gossipBody
+        news.expire(before: clock.addingTimeInterval(-policy.hotWindow))
+        let body = policy.view(own: await selfAdvertisement(), table: all, news: news.items, at: clock, using: &generator).body
         // The table as this round knows it: read once, then each exchange's writes laid over
         // it (another replica's writes meanwhile are seen next round).
         var table = all
@@ -130,7 +131,7 @@ extension MeshNode {
                 guard reply.plaintext.type == MeshMessageType.gossip else {
                     throw MeshError("reply_invalid", "\(peer.did) answered gossip with \(reply.plaintext.type)", category: .unavailable)
                 }
-                let advertised = try [PeerAdvertisement](gossipBody: reply.plaintext.body)
+                let advertised = try GossipList(body: reply.plaintext.body)
                 // The merge and the success are written together, after the network work.
                 let time = now()
                 table = try await learnAll(

@@ -76,6 +76,8 @@ public actor MeshNode {
     public static let unverifiedPullLimit = RateLimit(capacity: 10, refillPerSecond: 10.0 / 60)
     /// The handlers inbound messages are dispatched to, by type.
     let handlers: MeshHandlerRegistry
+    /// Changes verified for peers without a row, relayed for a hot window (section 6.5).
+    var news = NewsBuffer()
     /// Where this node is reached; set once the server listens (the port may be ephemeral).
     var endpoint: String
     private var listening = false
@@ -152,25 +154,34 @@ public actor MeshNode {
             nodeVersion: configuration.nodeVersion)
     }
 
-    /// The gossip view this node sends and answers with (``GossipPolicy/view(own:table:at:using:)``),
+    /// The gossip view this node sends and answers with (``GossipPolicy/view(own:table:news:at:using:)``),
     /// from `table` when the caller has just read it, else from the stored table.
-    func advertisements(table: [Peer]? = nil) async throws -> [PeerAdvertisement] {
+    func advertisements(table: [Peer]? = nil) async throws -> GossipList {
         var generator = SystemRandomNumberGenerator()
         let rows: [Peer]
         if let table { rows = table } else { rows = try await peers.all() }
-        return configuration.gossipPolicy.view(own: await selfAdvertisement(), table: rows, at: now(), using: &generator)
+        let policy = configuration.gossipPolicy
+        let clock = now()
+        news.expire(before: clock.addingTimeInterval(-policy.hotWindow))
+        return policy.view(own: await selfAdvertisement(), table: rows, news: news.items, at: clock, using: &generator)
     }
 
     /// Records what an advertisement says about a node, and pulls its DID log when the
     /// advertised head is newer than the one held. `via` is where to pull from first;
-    /// `firstHand` means the advertisement is the node's own, in a message it signed.
+    /// `firstHand` means the advertisement is the node's own, in a message it signed (a
+    /// hello, which gives the sender a row whatever the size of the table).
     /// Pulls are taken from `budget`.
     func learn(_ advertisement: PeerAdvertisement, via sender: String?, firstHand: Bool = false, budget: LogPullBudget) async throws {
-        try await learnAll([advertisement], from: firstHand ? advertisement.did : nil, via: sender, budget: budget)
+        try await learnAll(
+            GossipList(peers: [advertisement]), from: firstHand ? advertisement.did : nil, via: sender, budget: budget,
+            bootstrap: firstHand)
     }
 
     /// Learns a gossip list from `sender` (reached at `endpoint`): its own entry first-hand,
-    /// the rest as hearsay, admitted by ``GossipPolicy/admitted(_:from:own:known:)``.
+    /// the rest as hearsay, admitted by ``GossipPolicy/admitted(_:from:own:known:bootstrap:)``;
+    /// then the recent elements of peers without a row are relayed as news when their log
+    /// was newer (``GossipPolicy/newsCandidates(in:from:own:known:admitted:)``, `Specs/mesh.md`
+    /// section 6.5).
     ///
     /// The table is read once (or taken from `table`, read by the caller); the pulls
     /// (network) come first; then every row change of the list, and `then` (the exchange's
@@ -179,17 +190,38 @@ public actor MeshNode {
     /// - Returns: the table with the rows written, for a view or gauges without reading it again.
     @discardableResult
     func learnAll(
-        _ advertised: [PeerAdvertisement], from sender: DID?, via endpoint: String?, budget: LogPullBudget,
-        then extra: [PeerChange] = [], table: [Peer]? = nil
+        _ list: GossipList, from sender: DID?, via endpoint: String?, budget: LogPullBudget,
+        then extra: [PeerChange] = [], table: [Peer]? = nil, bootstrap: Bool = false
     ) async throws -> [Peer] {
         let rows: [Peer]
         if let table { rows = table } else { rows = try await peers.all() }
-        let admitted = configuration.gossipPolicy.admitted(advertised, from: sender, own: did, known: Set(rows.map(\.did)))
+        let policy = configuration.gossipPolicy
+        let known = Set(rows.map(\.did))
+        let admitted = policy.admitted(list.peers, from: sender, own: did, known: known, bootstrap: bootstrap)
         var changes: [PeerChange] = []
         for admission in admitted {
             changes.append(await merge(admission.advertisement, via: endpoint, firstHand: admission.firstHand, budget: budget))
+            news.remove(admission.advertisement.did)
+        }
+        for candidate in policy.newsCandidates(in: list, from: sender, own: did, known: known, admitted: admitted) {
+            await relayIfNews(candidate, via: endpoint, budget: budget)
         }
         return Self.overlaying(try await peers.update(changes + extra), on: rows)
+    }
+
+    /// Section 6.5: pulls the log of a peer without a row when its advertised head is newer
+    /// than the one held, and records the advertisement as news, with the head now held, if
+    /// the pull made the held log newer.
+    private func relayIfNews(_ advertisement: PeerAdvertisement, via sender: String?, budget: LogPullBudget) async {
+        let before = await resolver.heldLog(for: advertisement.did)?.head
+        guard GossipPolicy.needsPull(advertised: advertisement.logHeadNumber, held: before?.number) else { return }
+        await pullLog(
+            of: advertisement.did, from: [sender].compactMap { $0 } + advertisement.endpoints.prefix(2),
+            wanting: advertisement.logHeadNumber, budget: budget)
+        guard let after = await resolver.heldLog(for: advertisement.did)?.head, after.number > (before?.number ?? 0) else { return }
+        var relayed = advertisement
+        relayed.logHead = after.versionId
+        news.record(relayed, at: now())
     }
 
     /// `table` with `written` rows replacing or joining its rows.

@@ -8,8 +8,8 @@ enum Event {
     case round(Int32)
     case helloArrives(requester: Int32, responder: Int32)
     case helloAnswered(requester: Int32, responder: Int32)
-    case gossipArrives(requester: Int32, responder: Int32, view: [PeerAdvertisement])
-    case gossipAnswered(requester: Int32, responder: Int32, view: [PeerAdvertisement])
+    case gossipArrives(requester: Int32, responder: Int32, view: GossipList)
+    case gossipAnswered(requester: Int32, responder: Int32, view: GossipList)
     /// The requester gives up on a contact (unreachable, lost, refused).
     case contactFailed(requester: Int32, responder: Int32, hello: Bool)
     /// The requester has merged an answer and goes on with its round.
@@ -56,8 +56,9 @@ extension SimulatedMesh {
         // the simulation has run that long: asking would only walk the table.
         if now > policy.forgetDeadAfter { remove(policy.forgotten(in: state.table, at: clock), from: node) }
         let targets = policy.targets(in: state.table, own: identities.dids[node], at: clock, using: &generator)
-        state.roundView = policy.view(own: ownAdvertisement(node), table: state.table, at: clock, using: &generator)
-        state.roundViewBytes = WireSize.gossip(state.roundView, reply: false, padding: SimulatedIdentities.padding(of: state.roundView))
+        state.news.expire(before: clock.addingTimeInterval(-policy.hotWindow))
+        state.roundView = policy.view(own: ownAdvertisement(node), table: state.table, news: state.news.items, at: clock, using: &generator)
+        state.roundViewBytes = WireSize.gossip(state.roundView, reply: false, padding: SimulatedIdentities.padding(of: state.roundView.peers))
         state.contacts = state.pendingHellos.map(Contact.hello)
             + targets.compactMap { peer in identities.indexOfEndpoint[peer.endpoint].map(Contact.gossip) }
         nextContact(node)
@@ -89,7 +90,7 @@ extension SimulatedMesh {
         case .gossip(let responder):
             state.bytesSent += state.roundViewBytes
             state.messagesSent += 1
-            state.entriesSent += state.roundView.count
+            state.entriesSent += state.roundView.peers.count
             send(.gossipArrives(requester: Int32(node), responder: responder, view: state.roundView), after: 0, hello: false)
         }
     }
@@ -126,7 +127,7 @@ extension SimulatedMesh {
             return
         }
         let advertisement = ownAdvertisement(requester)
-        let spent = learn([advertisement], at: responder, from: advertisement.did, relay: nil, budget: LogPullBudget())
+        let spent = learn(GossipList(peers: [advertisement]), at: responder, from: advertisement.did, relay: nil, budget: LogPullBudget(), bootstrap: true)
         let clock = date(now + spent)
         update(responder, requester) { $0?.recordSuccess(at: clock) }
         nodes[responder].bytesSent += WireSize.hello(ownAdvertisement(responder), reply: true, padding: SimulatedIdentities.padding(of: ownAdvertisement(responder)))
@@ -139,7 +140,7 @@ extension SimulatedMesh {
     private func helloAnswered(_ requester: Int, _ responder: Int) {
         let state = nodes[requester]
         guard state.alive else { return }
-        let spent = learn([ownAdvertisement(responder)], at: requester, from: nil, relay: identities.endpoints[responder], budget: LogPullBudget())
+        let spent = learn(GossipList(peers: [ownAdvertisement(responder)]), at: requester, from: nil, relay: identities.endpoints[responder], budget: LogPullBudget())
         let clock = date(now + spent)
         let did = identities.dids[responder]
         let endpoint = identities.endpoints[responder]
@@ -157,7 +158,7 @@ extension SimulatedMesh {
     /// Section 4.4: a responder that knows the requester is deactivated refuses; otherwise it
     /// merges the list (relayed by the requester's own element), marks the requester alive in
     /// the same step, and answers with its view.
-    private func gossipArrives(_ requester: Int, _ responder: Int, _ view: [PeerAdvertisement]) {
+    private func gossipArrives(_ requester: Int, _ responder: Int, _ view: GossipList) {
         let state = nodes[responder]
         guard state.alive else {
             queue.schedule(.contactFailed(requester: Int32(requester), responder: Int32(responder), hello: false), at: now + parameters.unreachableDelay)
@@ -168,21 +169,22 @@ extension SimulatedMesh {
             return
         }
         let sender = identities.dids[requester]
-        let relay = view.first { $0.did == sender }?.endpoints.first
+        let relay = view.peers.first { $0.did == sender }?.endpoints.first
         let spent = learn(view, at: responder, from: sender, relay: relay, budget: LogPullBudget())
         let clock = date(now + spent)
         update(responder, requester) { $0?.recordSuccess(at: clock) }
-        let answer = policy.view(own: ownAdvertisement(responder), table: state.table, at: clock, using: &generator)
-        state.bytesSent += WireSize.gossip(answer, reply: true, padding: SimulatedIdentities.padding(of: answer))
+        state.news.expire(before: clock.addingTimeInterval(-policy.hotWindow))
+        let answer = policy.view(own: ownAdvertisement(responder), table: state.table, news: state.news.items, at: clock, using: &generator)
+        state.bytesSent += WireSize.gossip(answer, reply: true, padding: SimulatedIdentities.padding(of: answer.peers))
         state.messagesSent += 1
-        state.entriesSent += answer.count
+        state.entriesSent += answer.peers.count
         reply(.gossipAnswered(requester: Int32(requester), responder: Int32(responder), view: answer), after: spent, hello: false)
     }
 
     /// Section 7.3, step 5: the requester refuses a reply from a node it knows is
     /// deactivated; otherwise it merges the reply relayed by the responder's endpoint and
     /// records a success in the same step.
-    private func gossipAnswered(_ requester: Int, _ responder: Int, _ view: [PeerAdvertisement]) {
+    private func gossipAnswered(_ requester: Int, _ responder: Int, _ view: GossipList) {
         guard nodes[requester].alive else { return }
         guard !refuses(requester, from: responder) else {
             contactFailed(requester, responder, hello: false)

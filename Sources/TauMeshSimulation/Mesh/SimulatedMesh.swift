@@ -14,7 +14,9 @@ final class SimulatedNode {
     /// What is left of the current round, contacted one after the other.
     var contacts: [Contact] = []
     /// The round's view, built once per round (`Specs/mesh.md` section 7.3, step 4).
-    var roundView: [PeerAdvertisement] = []
+    var roundView = GossipList(peers: [])
+    /// The news it relays (`Specs/mesh.md` section 6.5).
+    var news = NewsBuffer()
     var roundViewBytes = 0
     var bytesSent = 0
     var messagesSent = 0
@@ -151,40 +153,65 @@ final class SimulatedMesh {
     }
 
     /// Merges a received list at `node` as `MeshNode.learnAll` does: the elements
-    /// ``GossipPolicy/admitted(_:from:own:known:)`` admits, each pulled first when
+    /// ``GossipPolicy/admitted(_:from:own:known:bootstrap:)`` admits, each pulled first when
     /// ``GossipPolicy/needsPull(advertised:held:)`` says so (from `relay`, then the first two
     /// advertised endpoints, within one ``LogPullBudget``), then merged with
-    /// ``Peer/merged(_:with:verifiedHead:firstHand:at:)`` with the head now held.
+    /// ``Peer/merged(_:with:verifiedHead:firstHand:at:)`` with the head now held; then the
+    /// ``GossipPolicy/newsCandidates(in:from:own:known:admitted:)``, pulled the same way and
+    /// recorded as news when the pull made the held log newer.
     /// Returns the time the pulls took (one round trip each, or the unreachable delay).
-    func learn(_ list: [PeerAdvertisement], at node: Int, from sender: DID?, relay: String?, budget: LogPullBudget) -> Double {
+    func learn(_ list: GossipList, at node: Int, from sender: DID?, relay: String?, budget: LogPullBudget, bootstrap: Bool = false) -> Double {
         let clock = date(now)
-        let admitted = policy.admitted(list, from: sender, own: identities.dids[node], known: nodes[node].known)
+        let state = nodes[node]
+        let admitted = policy.admitted(list.peers, from: sender, own: identities.dids[node], known: state.known, bootstrap: bootstrap)
+        let candidates = policy.newsCandidates(in: list, from: sender, own: identities.dids[node], known: state.known, admitted: admitted)
         var spent = 0.0
         for admission in admitted {
             let advertisement = admission.advertisement
             guard let index = identities.indexOfDID[advertisement.did] else { continue }
             let subject = Int(index)
-            var version = heldVersion(node, of: subject)
-            if let wanted = advertisement.logHeadNumber, GossipPolicy.needsPull(advertised: wanted, held: version == 0 ? nil : version) {
-                for endpoint in [relay].compactMap({ $0 }) + advertisement.endpoints.prefix(2) {
-                    guard budget.take() else { break }
-                    nodes[node].pullAttempts += 1
-                    guard let source = identities.indexOfEndpoint[endpoint], nodes[Int(source)].alive else {
-                        spent += parameters.unreachableDelay
-                        continue
-                    }
-                    spent += latency() + latency()
-                    // The source serves the log it holds; a longer one replaces the held one.
-                    version = max(version, heldVersion(Int(source), of: subject))
-                    if version >= wanted { break }
-                }
-                held[node * count + subject] = UInt8(version)
-            }
+            let version = pull(advertisement, of: subject, at: node, relay: relay, budget: budget, spent: &spent)
             let head = version > 0 ? identities.versionId(of: subject, version) : nil
             update(node, subject) { row in
                 row = Peer.merged(row, with: advertisement, verifiedHead: head, firstHand: admission.firstHand, at: clock)
             }
+            state.news.remove(advertisement.did)
+        }
+        for advertisement in candidates {
+            guard let index = identities.indexOfDID[advertisement.did] else { continue }
+            let subject = Int(index)
+            let before = heldVersion(node, of: subject)
+            let version = pull(advertisement, of: subject, at: node, relay: relay, budget: budget, spent: &spent)
+            guard version > before else { continue }
+            var relayed = advertisement
+            relayed.logHead = identities.versionId(of: subject, version)
+            state.news.record(relayed, at: clock)
         }
         return spent
+    }
+
+    /// Pulls `subject`'s log at `node` when `advertisement` names a newer head (section 6.3),
+    /// and returns the version held afterwards.
+    private func pull(
+        _ advertisement: PeerAdvertisement, of subject: Int, at node: Int, relay: String?, budget: LogPullBudget, spent: inout Double
+    ) -> Int {
+        var version = heldVersion(node, of: subject)
+        guard let wanted = advertisement.logHeadNumber, GossipPolicy.needsPull(advertised: wanted, held: version == 0 ? nil : version) else {
+            return version
+        }
+        for endpoint in [relay].compactMap({ $0 }) + advertisement.endpoints.prefix(2) {
+            guard budget.take() else { break }
+            nodes[node].pullAttempts += 1
+            guard let source = identities.indexOfEndpoint[endpoint], nodes[Int(source)].alive else {
+                spent += parameters.unreachableDelay
+                continue
+            }
+            spent += latency() + latency()
+            // The source serves the log it holds; a longer one replaces the held one.
+            version = max(version, heldVersion(Int(source), of: subject))
+            if version >= wanted { break }
+        }
+        held[node * count + subject] = UInt8(version)
+        return version
     }
 }

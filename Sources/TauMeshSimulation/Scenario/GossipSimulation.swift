@@ -8,8 +8,9 @@ import TauMesh
 /// The phases, one after the other on one mesh:
 /// 1. membership: every node starts knowing one or two earlier nodes, until every table holds
 ///    min(N − 1, maximumPeers) rows;
-/// 2. a quiet window of ``SimulationParameters/steadyRounds`` intervals, after the rows changed
-///    during membership have cooled down (the policy's hot window), for steady-state traffic;
+/// 2. once the logs have caught up with the rows (a whole interval without pulls) and the rows
+///    changed meanwhile have cooled down (the policy's hot window), a quiet window of
+///    ``SimulationParameters/steadyRounds`` intervals for steady-state traffic;
 /// 3. at the same time, a rotation of one random node (log version 1 to 2) and the revocation of
 ///    another (version 3, deactivated), each until every live node with that node in its table
 ///    holds the new version;
@@ -34,6 +35,19 @@ public enum GossipSimulation {
         let membershipTraffic = Counters(mesh).traffic(since: startCounters, in: mesh)
         progress("membership: \(describe(membership)), \(mesh.eventsHandled) events")
 
+        // Logs trail rows: a row learned when the list's pull budget was spent gets its log
+        // from a later list, and the row then changes (its head), so the mesh is quiet only
+        // once an interval passes with fewer than one pull per 10 nodes.
+        let settleStart = mesh.now
+        var previous = Counters(mesh)
+        while mesh.now - settleStart < Double(parameters.maximumRounds) * policy.interval {
+            mesh.advance(to: mesh.now + policy.interval)
+            let current = Counters(mesh)
+            if current.traffic(since: previous, in: mesh).pullsMean < 0.1 { break }
+            previous = current
+        }
+        let settling = (mesh.now - settleStart) / policy.interval
+        progress("logs settled after \(settling) intervals")
         mesh.advance(to: mesh.now + policy.hotWindow)
         let quietStart = Counters(mesh)
         mesh.advance(to: mesh.now + Double(parameters.steadyRounds) * policy.interval)
@@ -72,7 +86,8 @@ public enum GossipSimulation {
 
         let live = mesh.nodes.filter(\.alive)
         return SimulationReport(
-            parameters: parameters, membershipTarget: target, membership: membership, rotation: rotation, revocation: revocation,
+            parameters: parameters, membershipTarget: target, membership: membership, settling: settling, rotation: rotation,
+            revocation: revocation,
             churnRotation: churnRotation, membershipTraffic: membershipTraffic, steadyTraffic: steadyTraffic,
             tableMean: Double(live.reduce(0) { $0 + $1.table.count }) / Double(max(1, live.count)),
             tableMax: live.map(\.table.count).max() ?? 0, events: mesh.eventsHandled)

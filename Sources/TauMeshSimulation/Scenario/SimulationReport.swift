@@ -54,6 +54,9 @@ public struct SimulationReport: Sendable, Equatable {
     public var membershipTarget: Int
     /// Every node's table holding at least ``membershipTarget`` rows.
     public var membership: SpreadResult
+    /// Intervals after membership until an interval passed with fewer than 0.1 log pulls per node:
+    /// the nodes have fetched the logs of the rows they learned (at most the phase limit).
+    public var settling: Double
     /// One node's log going from version 1 to 2, held by every node with it in its table.
     public var rotation: SpreadResult
     /// The same node's log going to version 3 (deactivated).
@@ -80,7 +83,8 @@ public struct SimulationReport: Sendable, Equatable {
             "maximumPeers": .number(Double(parameters.policy.maximumPeers)),
             "sampleSize": .number(Double(parameters.policy.sampleSize)), "hotIntervals": .number(parameters.policy.hotIntervals),
             "newPeersPerMessage": .number(Double(parameters.policy.newPeersPerMessage)),
-            "membershipTarget": .number(Double(membershipTarget)), "membership": membership.json, "rotation": rotation.json,
+            "membershipTarget": .number(Double(membershipTarget)), "membership": membership.json, "settling": .number(settling),
+            "rotation": rotation.json,
             "revocation": revocation.json, "churnRotation": churnRotation?.json ?? .null,
             "membershipTraffic": membershipTraffic.json, "steadyTraffic": steadyTraffic.json,
             "tableMean": .number(tableMean), "tableMax": .number(Double(tableMax)), "events": .number(Double(events)),

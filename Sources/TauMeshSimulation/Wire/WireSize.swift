@@ -31,8 +31,8 @@ public enum WireSize {
 
     /// A gossip request or reply listing `advertisements`; `padding` is added to the body's
     /// JSON size (for names held shorter in memory than on the wire).
-    public static func gossip(_ advertisements: [PeerAdvertisement], reply: Bool, padding: Int = 0) -> Int {
-        message(body: gossipBody(advertisements) + padding, payloadOverhead: gossipRequestOverhead + (reply ? threadOverhead : 0))
+    public static func gossip(_ list: GossipList, reply: Bool, padding: Int = 0) -> Int {
+        message(body: gossipBody(list) + padding, payloadOverhead: gossipRequestOverhead + (reply ? threadOverhead : 0))
     }
 
     /// A hello request or reply carrying `advertisement`, its body `padding` bytes longer.
@@ -40,10 +40,11 @@ public enum WireSize {
         message(body: json(advertisement) + padding, payloadOverhead: helloOverhead + (reply ? threadOverhead : 0))
     }
 
-    /// The canonical JSON size of `{"peers":[...]}`.
-    public static func gossipBody(_ advertisements: [PeerAdvertisement]) -> Int {
-        var size = 12 + max(0, advertisements.count - 1)  // {"peers":[ ... ]} and the commas
-        for advertisement in advertisements { size += json(advertisement) }
+    /// The canonical JSON size of `{"peers":[...],"recent":k}` (`recent` only when above 0).
+    public static func gossipBody(_ list: GossipList) -> Int {
+        var size = 12 + max(0, list.peers.count - 1)  // {"peers":[ ... ]} and the commas
+        for advertisement in list.peers { size += json(advertisement) }
+        if list.recent > 0 { size += 10 + String(list.recent).utf8.count }  // ,"recent":k
         return size
     }
 
