@@ -209,19 +209,28 @@ public actor MeshNode {
         return Self.overlaying(try await peers.update(changes + extra), on: rows)
     }
 
-    /// Section 6.5: pulls the log of a peer without a row when its advertised head is newer
-    /// than the one held, and records the advertisement as news, with the head now held, if
-    /// the pull made the held log newer.
+    /// Section 6.5: records the advertisement of a peer without a row as news, with the head
+    /// now held, if pulling made the held log newer.
     private func relayIfNews(_ advertisement: PeerAdvertisement, via sender: String?, budget: LogPullBudget) async {
-        let before = await resolver.heldLog(for: advertisement.did)?.head
-        guard GossipPolicy.needsPull(advertised: advertisement.logHeadNumber, held: before?.number) else { return }
-        await pullLog(
-            of: advertisement.did, from: [sender].compactMap { $0 } + advertisement.endpoints.prefix(2),
-            wanting: advertisement.logHeadNumber, budget: budget)
-        guard let after = await resolver.heldLog(for: advertisement.did)?.head, after.number > (before?.number ?? 0) else { return }
+        let (before, after) = await pullIfNewer(advertisement, via: sender, budget: budget)
+        guard let after, after.number > (before?.number ?? 0) else { return }
         var relayed = advertisement
         relayed.logHead = after.versionId
         news.record(relayed, at: now())
+    }
+
+    /// Section 6.2, step 5: pulls the log of the advertised node from `sender`, then its first
+    /// two endpoints, when the advertised head is newer than the one held. Returns the head
+    /// held before and after; looking them up never fetches anything.
+    private func pullIfNewer(
+        _ advertisement: PeerAdvertisement, via sender: String?, budget: LogPullBudget
+    ) async -> (before: DIDTauVersion?, after: DIDTauVersion?) {
+        let before = await resolver.heldLog(for: advertisement.did)?.head
+        guard GossipPolicy.needsPull(advertised: advertisement.logHeadNumber, held: before?.number) else { return (before, before) }
+        await pullLog(
+            of: advertisement.did, from: [sender].compactMap { $0 } + advertisement.endpoints.prefix(2),
+            wanting: advertisement.logHeadNumber, budget: budget)
+        return (before, await resolver.heldLog(for: advertisement.did)?.head)
     }
 
     /// `table` with `written` rows replacing or joining its rows.
@@ -239,14 +248,7 @@ public actor MeshNode {
     private func merge(_ advertisement: PeerAdvertisement, via sender: String?, firstHand: Bool, budget: LogPullBudget) async -> PeerChange {
         let clock = now()
         // Only what is held: merging a list must not make the resolver ask every source.
-        var held = await resolver.heldLog(for: advertisement.did)?.head
-        if GossipPolicy.needsPull(advertised: advertisement.logHeadNumber, held: held?.number) {
-            await pullLog(
-                of: advertisement.did, from: [sender].compactMap { $0 } + advertisement.endpoints.prefix(2),
-                wanting: advertisement.logHeadNumber, budget: budget)
-            held = await resolver.heldLog(for: advertisement.did)?.head
-        }
-        let headVersionId = held?.versionId
+        let headVersionId = await pullIfNewer(advertisement, via: sender, budget: budget).after?.versionId
         return PeerChange(advertisement.did) { stored in
             stored = Peer.merged(stored, with: advertisement, verifiedHead: headVersionId, firstHand: firstHand, at: clock)
         }
