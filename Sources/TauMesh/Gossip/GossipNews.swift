@@ -17,7 +17,8 @@ public struct GossipNews: Sendable, Equatable {
 }
 
 /// The news a node relays (`Specs/mesh.md` section 6.5): at most ``capacity`` items, one per
-/// DID, the oldest dropped first. In memory only: news is relayed for one hot window, so a
+/// DID, the oldest dropped first. Items older than the hot window stay until pushed out (views
+/// leave them out), so the buffer needs no clock. In memory only: news is relayed for one hot window, so a
 /// restart loses at most what the rest of the mesh still carries.
 public struct NewsBuffer: Sendable, Equatable {
     /// Oldest first.
@@ -42,11 +43,6 @@ public struct NewsBuffer: Sendable, Equatable {
         items.removeAll { $0.advertisement.did == did }
     }
 
-    /// Drops the news verified before `date`.
-    public mutating func expire(before date: Date) {
-        guard let first = items.first, first.received < date else { return }
-        items.removeAll { $0.received < date }
-    }
 }
 
 /// A `peer/gossip` list as sent and read (`Specs/mesh.md` section 4.4): the advertisements,

@@ -116,7 +116,6 @@ extension MeshNode {
         var generator = SystemRandomNumberGenerator()
         let due = policy.targets(in: all, own: did, at: clock, using: &generator)
         // One view per round: the same body goes to every peer contacted.
-        news.expire(before: clock.addingTimeInterval(-policy.hotWindow))
         let body = policy.view(own: await selfAdvertisement(), table: all, news: news.items, at: clock, using: &generator).body
         // The table as this round knows it: read once, then each exchange's writes laid over
         // it (another replica's writes meanwhile are seen next round).

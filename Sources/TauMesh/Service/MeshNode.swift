@@ -160,10 +160,7 @@ public actor MeshNode {
         var generator = SystemRandomNumberGenerator()
         let rows: [Peer]
         if let table { rows = table } else { rows = try await peers.all() }
-        let policy = configuration.gossipPolicy
-        let clock = now()
-        news.expire(before: clock.addingTimeInterval(-policy.hotWindow))
-        return policy.view(own: await selfAdvertisement(), table: rows, news: news.items, at: clock, using: &generator)
+        return configuration.gossipPolicy.view(own: await selfAdvertisement(), table: rows, news: news.items, at: now(), using: &generator)
     }
 
     /// Records what an advertisement says about a node, and pulls its DID log when the

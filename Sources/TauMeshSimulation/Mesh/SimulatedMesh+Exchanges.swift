@@ -56,7 +56,6 @@ extension SimulatedMesh {
         // the simulation has run that long: asking would only walk the table.
         if now > policy.forgetDeadAfter { remove(policy.forgotten(in: state.table, at: clock), from: node) }
         let targets = policy.targets(in: state.table, own: identities.dids[node], at: clock, using: &generator)
-        state.news.expire(before: clock.addingTimeInterval(-policy.hotWindow))
         state.roundView = policy.view(own: ownAdvertisement(node), table: state.table, news: state.news.items, at: clock, using: &generator)
         state.roundViewBytes = WireSize.gossip(state.roundView, reply: false, padding: SimulatedIdentities.padding(of: state.roundView.peers))
         state.contacts = state.pendingHellos.map(Contact.hello)
@@ -173,7 +172,6 @@ extension SimulatedMesh {
         let spent = learn(view, at: responder, from: sender, relay: relay, budget: LogPullBudget())
         let clock = date(now + spent)
         update(responder, requester) { $0?.recordSuccess(at: clock) }
-        state.news.expire(before: clock.addingTimeInterval(-policy.hotWindow))
         let answer = policy.view(own: ownAdvertisement(responder), table: state.table, news: state.news.items, at: clock, using: &generator)
         state.bytesSent += WireSize.gossip(answer, reply: true, padding: SimulatedIdentities.padding(of: answer.peers))
         state.messagesSent += 1
