@@ -96,8 +96,10 @@ for mode in $MODES; do
     done
     if [[ -n "${BENCH_PROFILE:-}" ]]; then
         perf record -g -o "$BENCH_PROFILE" -p "$NODE_PID" -- sleep "$DURATION" >/dev/null 2>&1 &
+        PERF_PID=$!
         wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$WORK/$mode.lua" "http://127.0.0.1:$NODE_PORT/v1/chat/completions" >/dev/null
-        wait
+        # Only perf: a bare `wait` would also wait for the node, which runs until killed.
+        wait "$PERF_PID" || true
         exit 0
     fi
     for connections in 1 "$CONNECTIONS"; do

@@ -89,6 +89,19 @@ import Testing
         #expect(try total?.double("tokens") == 20)
     }
 
+    /// Which statements are prepared once and kept, and which go to a reader connection.
+    @Test func statementKindsAreReadFromTheLeadingWord() {
+        #expect(SQLiteDatabase.leadingWord(of: " \n\tselect * FROM t") == "SELECT")
+        #expect(SQLiteDatabase.isRead("\n  Select 1"))
+        #expect(!SQLiteDatabase.isRead("INSERT INTO t VALUES (1)"))
+        #expect(SQLiteDatabase.isCacheable("  delete FROM t"))
+        #expect(SQLiteDatabase.isCacheable("UPDATE t SET a = 1"))
+        #expect(!SQLiteDatabase.isCacheable("CREATE TABLE t (a)"))
+        #expect(!SQLiteDatabase.isCacheable("SEL"))
+        #expect(!SQLiteDatabase.isCacheable(""))
+        #expect(SQLiteDatabase.leadingWord(of: "sélect") != "SELECT")
+    }
+
     @Test func nestedUseOfTheStoreInATransactionIsRefusedNotADeadlock() async throws {
         guard let fixture = try await TestStore.open(.sqlite) else { return }
         defer { Task { await fixture.remove() } }

@@ -14,7 +14,7 @@ public struct JSONParser: Sendable {
     /// Parses a complete JSON text.
     /// - Throws: ``CoreError`` with a `json_*` code that says what was wrong and where.
     public func parse(_ bytes: some Collection<UInt8>) throws(CoreError) -> JSONValue {
-        var reader = Reader(bytes: Array(bytes), maxDepth: maxDepth)
+        var reader = JSONReader(bytes: Array(bytes), maxDepth: maxDepth)
         reader.skipWhitespace()
         let value = try reader.parseValue(depth: 0)
         reader.skipWhitespace()
@@ -40,7 +40,8 @@ extension JSONValue {
     }
 }
 
-private struct Reader {
+/// The strict reader behind ``JSONParser`` and ``JSONScanner``: a cursor over UTF-8 bytes.
+struct JSONReader {
     let bytes: [UInt8]
     let maxDepth: Int
     var index = 0

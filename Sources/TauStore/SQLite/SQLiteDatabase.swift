@@ -117,13 +117,18 @@ final class SQLiteDatabase: SQLDatabase {
     }
 
     static func isCacheable(_ sql: String) -> Bool {
-        let head = sql.drop { $0.isWhitespace }.prefix(6).uppercased()
-        return ["SELECT", "INSERT", "UPDATE", "DELETE"].contains(head)
+        ["SELECT", "INSERT", "UPDATE", "DELETE"].contains(leadingWord(of: sql))
     }
 
     static func isRead(_ sql: String) -> Bool {
-        let head = sql.drop { $0.isWhitespace }.prefix(6).uppercased()
-        return head == "SELECT"
+        leadingWord(of: sql) == "SELECT"
+    }
+
+    /// The first six bytes after leading whitespace, upper-cased. Runs for every statement,
+    /// so it reads ASCII bytes rather than Characters (grapheme breaking showed in profiles).
+    static func leadingWord(of sql: String) -> String {
+        let bytes = sql.utf8.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }.prefix(6)
+        return String(decoding: bytes.map { (0x61...0x7A).contains($0) ? $0 - 0x20 : $0 }, as: UTF8.self)
     }
 
     static func fetch(_ db: Database, _ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {

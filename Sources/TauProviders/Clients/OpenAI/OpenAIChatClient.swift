@@ -62,9 +62,15 @@ private struct ChunkReading {
                     ended = true
                     break
                 }
+                let bytes = Array(event.data.utf8)
+                if started, let text = OpenAIChatFormat.textDelta(in: bytes) {
+                    // Most chunks: the same events as below, without building the JSON.
+                    if !text.isEmpty { decoded.append(.text(text)) }
+                    continue
+                }
                 let json: JSONValue
                 do {
-                    json = try JSONValue(parsing: event.data)
+                    json = try JSONValue(parsing: bytes)
                 } catch {
                     throw UpstreamFailure(.badResponse, message: "stream chunk is not JSON: \(error)")
                 }
