@@ -36,8 +36,10 @@ public actor InMemoryPeerRepository: PeerRepository {
             change.change(&peer)
             current[change.did] = peer
         }
+        let removed = Set(changes.filter(\.removes).map(\.did))
         var written: [Peer] = []
         for did in Set(changes.map(\.did)).sorted() {
+            if current[did] == nil, removed.contains(did) { peers[did] = nil }
             guard var peer = current[did], peer != peers[did] else { continue }
             peer.firstSeen = peers[did]?.firstSeen ?? peer.firstSeen
             peers[did] = peer

@@ -24,7 +24,7 @@ struct MeshMember {
 /// (refilled very slowly), with the given handlers and rate limiter.
 func member(
     port: Int, burst: Double = 60, handlers: MeshHandlerRegistry = .builtIn, rateLimiter: any RateLimiter = InMemoryRateLimiter(),
-    requestTimeout: Duration = .milliseconds(300), now: @escaping @Sendable () -> Date = { Date() }
+    requestTimeout: Duration = .milliseconds(300), maximumPeers: Int = 1_000, now: @escaping @Sendable () -> Date = { Date() }
 ) async throws -> MeshMember {
     let metrics = TestMetrics()
     let (controller, log) = try DIDTauController.create(services: [("tau-mesh", "TauMesh", "http://127.0.0.1:\(port)")])
@@ -34,10 +34,12 @@ func member(
     let resolver = DIDResolver(repository: logs, http: PolicedHTTPClient.loopback)
     let signer = EnvelopeSigner(did: controller.did, keyID: controller.signingKeyID, key: controller.signingKey)
     let peers = InMemoryPeerRepository()
+    var configuration = MeshNode.Configuration(
+        endpoint: "http://127.0.0.1:\(port)", nodeVersion: "test", rateLimitBurst: burst, rateLimitPerSecond: 0.001,
+        requestTimeout: requestTimeout)
+    configuration.maximumPeers = maximumPeers
     let node = MeshNode(
-        configuration: .init(
-            endpoint: "http://127.0.0.1:\(port)", nodeVersion: "test", rateLimitBurst: burst, rateLimitPerSecond: 0.001,
-            requestTimeout: requestTimeout),
+        configuration: configuration,
         signer: signer, verifier: EnvelopeVerifier(resolver: resolver, replayCache: InMemoryReplayCache()), resolver: resolver,
         peers: peers, handlers: handlers, rateLimiter: rateLimiter, floodLimiter: rateLimiter, metrics: MeshMetrics(factory: metrics),
         http: PolicedHTTPClient.loopback, now: now)

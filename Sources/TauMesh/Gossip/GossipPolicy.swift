@@ -175,6 +175,46 @@ public struct GossipPolicy: Sendable, Equatable {
         return admitted
     }
 
+    /// The rows that make room for the new peers of `admitted` (`Specs/mesh.md` section 6.2,
+    /// step 2): none while the table stays within ``maximumPeers``; past it, one row per new
+    /// peer, at most as many as it takes to get back to the limit, so a table already over it
+    /// (rows from `peer add`, or from an older version) is not emptied at once. Dead rows go
+    /// first, then suspect, then alive ones, each the least recently seen first (`last_seen`,
+    /// or `first_seen` when never seen), then in DID order; never a peer the list admits.
+    ///
+    /// Only a hello can take a full table past the limit (``admitted(_:from:own:known:bootstrap:)``),
+    /// so this is what bounds the rows that hellos add.
+    public func evictions(for admitted: [Admission], table: [Peer], known: Set<DID>) -> [DID] {
+        let incoming = Set(admitted.map(\.advertisement.did))
+        let newPeers = incoming.subtracting(known).count
+        let excess = min(newPeers, known.count + newPeers - maximumPeers)
+        guard excess > 0 else { return [] }
+        var candidates = table.filter { !incoming.contains($0.did) }
+        var victims: [DID] = []
+        // Usually one victim (a hello adds one peer): a pass for each beats sorting the table.
+        for _ in 0..<min(excess, candidates.count) {
+            guard let index = candidates.indices.min(by: { Self.evictsBefore(candidates[$0], candidates[$1]) }) else { break }
+            victims.append(candidates.remove(at: index).did)
+        }
+        return victims
+    }
+
+    /// Whether `row` is evicted before `other`: worse state, then seen longer ago, then DID.
+    static func evictsBefore(_ row: Peer, _ other: Peer) -> Bool {
+        func rank(_ state: Peer.State) -> Int {
+            switch state {
+            case .dead: 0
+            case .suspect: 1
+            case .alive: 2
+            }
+        }
+        if rank(row.state) != rank(other.state) { return rank(row.state) < rank(other.state) }
+        let seen = row.lastSeen ?? row.firstSeen
+        let otherSeen = other.lastSeen ?? other.firstSeen
+        if seen != otherSeen { return seen < otherSeen }
+        return row.did.description < other.did.description
+    }
+
     /// The recent elements of `list` this node may relay as news (`Specs/mesh.md` section 6.5):
     /// marked recent by the sender, with a log head past the genesis entry (a rotation or a
     /// deactivation: a new node spreads as a row, not as news), neither `own` nor the sender,

@@ -89,8 +89,9 @@ public protocol PeerRepository: Sendable {
     /// Applies `changes` in order in one step (one transaction; on PostgreSQL the rows are
     /// locked in DID order), so that merging one gossip list costs one write, not one per
     /// peer. A change sees the row as stored, or as an earlier change of the same DID left
-    /// it; leaving nil writes nothing. Rows that end as they were read are not written.
-    /// Returns the rows written. The changes must not do I/O.
+    /// it; leaving nil writes nothing, and a ``PeerChange/removal(_:)`` deletes the row. Rows
+    /// that end as they were read are not written. Returns the rows written (not the rows
+    /// deleted). The changes must not do I/O.
     @discardableResult
     func update(_ changes: [PeerChange]) async throws -> [Peer]
 }
@@ -99,10 +100,24 @@ public protocol PeerRepository: Sendable {
 public struct PeerChange: Sendable {
     public let did: DID
     public let change: @Sendable (inout Peer?) -> Void
+    /// The change deletes the row (``removal(_:)``); a later change of the same DID sees none.
+    public let removes: Bool
 
     public init(_ did: DID, _ change: @escaping @Sendable (inout Peer?) -> Void) {
         self.did = did
         self.change = change
+        self.removes = false
+    }
+
+    private init(removing did: DID) {
+        self.did = did
+        self.change = { $0 = nil }
+        self.removes = true
+    }
+
+    /// Deletes the row of `did`, if there is one.
+    public static func removal(_ did: DID) -> PeerChange {
+        PeerChange(removing: did)
     }
 }
 
@@ -112,7 +127,11 @@ extension PeerRepository {
     public func update(_ changes: [PeerChange]) async throws -> [Peer] {
         var written: [Peer] = []
         for change in changes {
-            if let peer = try await update(change.did, change.change) { written.append(peer) }
+            if change.removes {
+                try await remove(change.did)
+            } else if let peer = try await update(change.did, change.change) {
+                written.append(peer)
+            }
         }
         return written
     }

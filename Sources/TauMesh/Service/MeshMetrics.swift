@@ -9,6 +9,7 @@ public struct MeshMetrics: Sendable {
     let peersDead: Gauge
     let gossipBytesSent: CoreMetrics.Counter
     let gossipBytesReceived: CoreMetrics.Counter
+    let peersEvicted: CoreMetrics.Counter
 
     /// The names and help texts of the mesh's metrics, for exporters that print help.
     public static let help: [String: String] = [
@@ -18,6 +19,7 @@ public struct MeshMetrics: Sendable {
         "tau_mesh_messages_accepted_total": "Inbound mesh messages accepted",
         "tau_mesh_messages_rejected_total": "Inbound mesh messages refused",
         "tau_mesh_gossip_bytes_total": "Bytes of signed peer/gossip messages and their replies, sent and received",
+        "tau_mesh_peers_evicted_total": "Rows dropped from a full peer table to make room for a peer that said hello",
     ]
 
     public init(factory: any MetricsFactory) {
@@ -28,6 +30,7 @@ public struct MeshMetrics: Sendable {
         gossipBytesSent = CoreMetrics.Counter(label: "tau_mesh_gossip_bytes_total", dimensions: [("direction", "sent")], factory: factory)
         gossipBytesReceived = CoreMetrics.Counter(
             label: "tau_mesh_gossip_bytes_total", dimensions: [("direction", "received")], factory: factory)
+        peersEvicted = CoreMetrics.Counter(label: "tau_mesh_peers_evicted_total", factory: factory)
     }
 
     /// Metrics that go nowhere, for nodes nobody scrapes (CLI commands).
@@ -51,6 +54,11 @@ public struct MeshMetrics: Sendable {
     func gossipBytes(sent: Int, received: Int) {
         gossipBytesSent.increment(by: sent)
         gossipBytesReceived.increment(by: received)
+    }
+
+    /// Counts rows dropped to make room in a full table (`Specs/mesh.md` section 6.2, step 2).
+    func evicted(_ count: Int) {
+        peersEvicted.increment(by: count)
     }
 
     func peers(alive: Int, dead: Int) {

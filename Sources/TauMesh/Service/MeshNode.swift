@@ -25,10 +25,12 @@ public actor MeshNode {
         public var rateLimitPerSecond: Double
         /// Deadline of one outbound request.
         public var requestTimeout: Duration
+        /// Rows of the peer table that gossip fills and hellos keep to (`Specs/mesh.md` section 6.2).
+        public var maximumPeers = GossipPolicy().maximumPeers
 
         /// The gossip decisions these settings make.
         public var gossipPolicy: GossipPolicy {
-            GossipPolicy(fanout: gossipFanout, interval: gossipInterval.timeInterval)
+            GossipPolicy(fanout: gossipFanout, interval: gossipInterval.timeInterval, maximumPeers: maximumPeers)
         }
 
         public init(
@@ -195,7 +197,8 @@ public actor MeshNode {
         let policy = configuration.gossipPolicy
         let known = Set(rows.map(\.did))
         let admitted = policy.admitted(list.peers, from: sender, own: did, known: known, bootstrap: bootstrap)
-        var changes: [PeerChange] = []
+        let evicted = policy.evictions(for: admitted, table: rows, known: known)
+        var changes: [PeerChange] = evicted.map(PeerChange.removal)
         for admission in admitted {
             changes.append(await merge(admission.advertisement, via: endpoint, firstHand: admission.firstHand, budget: budget))
             news.remove(admission.advertisement.did)
@@ -203,7 +206,10 @@ public actor MeshNode {
         for candidate in policy.newsCandidates(in: list, from: sender, own: did, known: known, admitted: admitted) {
             await relayIfNews(candidate, via: endpoint, budget: budget)
         }
-        return Self.overlaying(try await peers.update(changes + extra), on: rows)
+        let written = try await peers.update(changes + extra)
+        if !evicted.isEmpty { metrics.evicted(evicted.count) }
+        let gone = Set(evicted)
+        return Self.overlaying(written, on: gone.isEmpty ? rows : rows.filter { !gone.contains($0.did) })
     }
 
     /// Section 6.5: records the advertisement of a peer without a row as news, with the head

@@ -139,7 +139,7 @@ final class SimulatedMesh {
         }
     }
 
-    /// Drops the rows of `forgotten` from `node`'s table (peers dead for a week).
+    /// Drops the rows of `forgotten` from `node`'s table (peers dead for a week, or evicted).
     func remove(_ forgotten: [DID], from node: Int) {
         guard !forgotten.isEmpty else { return }
         let table = nodes[node]
@@ -152,7 +152,8 @@ final class SimulatedMesh {
         }
     }
 
-    /// Merges a received list at `node` as `MeshNode.learnAll` does: the elements
+    /// Merges a received list at `node` as `MeshNode.learnAll` does: the
+    /// ``GossipPolicy/evictions(for:table:known:)`` dropped, then the elements
     /// ``GossipPolicy/admitted(_:from:own:known:bootstrap:)`` admits, each pulled first when
     /// ``GossipPolicy/needsPull(advertised:held:)`` says so (from `relay`, then the first two
     /// advertised endpoints, within one ``LogPullBudget``), then merged with
@@ -165,6 +166,7 @@ final class SimulatedMesh {
         let state = nodes[node]
         let admitted = policy.admitted(list.peers, from: sender, own: identities.dids[node], known: state.known, bootstrap: bootstrap)
         let candidates = policy.newsCandidates(in: list, from: sender, own: identities.dids[node], known: state.known, admitted: admitted)
+        remove(policy.evictions(for: admitted, table: state.table, known: state.known), from: node)
         var spent = 0.0
         for admission in admitted {
             let advertisement = admission.advertisement

@@ -58,8 +58,12 @@ public struct SQLPeerRepository: PeerRepository {
                 change.change(&peer)
                 current[change.did] = peer
             }
+            let removed = Set(changes.filter(\.removes).map(\.did))
             var written: [Peer] = []
             for did in dids {
+                if current[did] == nil, removed.contains(did), stored[did] != nil {
+                    try await tx.execute("DELETE FROM mesh_peers WHERE did = ?", [.text(did.description)])
+                }
                 guard var peer = current[did], peer != stored[did] else { continue }
                 // As in a single update, the first sighting stays the stored one.
                 peer.firstSeen = stored[did]?.firstSeen ?? peer.firstSeen

@@ -92,6 +92,19 @@ extension PeerRepositoryContract {
             try await require(unchanged.isEmpty, "nothing written when nothing changes, nor for an unknown peer left nil")
             try await require(try await peers.all().count == 2, "no row added")
         },
+        ContractCase("a removal in a batch deletes the row; a later change of it sees none") { peers in
+            let alice = try ContractDIDs.alice()
+            let bob = try ContractDIDs.bob()
+            for did in [alice, bob] { try await peers.save(Peer(did: did, endpoint: "http://127.0.0.1:7001", firstSeen: seen)) }
+            let unknown = try DID("did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp")
+            let written = try await peers.update([
+                .removal(alice), PeerChange(alice) { $0?.failures = 9 }, PeerChange(bob) { $0?.failures = 2 }, .removal(unknown),
+            ])
+            try await require(written.map(\.did) == [bob], "only bob is written")
+            try await require(try await peers.all().map(\.did) == [bob], "alice is gone, and nothing was made for the unknown DID")
+            try await peers.update([.removal(bob), PeerChange(bob) { $0 = Peer(did: bob, endpoint: "http://127.0.0.1:7005", firstSeen: seen) }])
+            try await require(try await peers.peer(bob)?.endpoint == "http://127.0.0.1:7005", "a row removed then set again is the new one")
+        },
         ContractCase("concurrent batches over the same peers are all kept") { peers in
             let alice = try ContractDIDs.alice()
             let bob = try ContractDIDs.bob()
