@@ -13,6 +13,9 @@ run_benchmarks() {
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
   local cpu="${TAU_BENCH_CPU:-$(($(nproc) - 1))}"
   local pin=()
+  # SwiftPM reuses its build plan when only files of the path dependency (the node's own
+  # Sources/) were added, and then fails on code in the new files; planning again costs seconds.
+  rm -f "$root/Benchmarks/.build/release/description.json" "$root/Benchmarks/.build/release.yaml"
   if [[ "$cpu" != none ]] && command -v taskset >/dev/null 2>&1; then
     (cd "$root/Benchmarks" && swift build -c release >&2)
     pin=(taskset -c "$cpu")
