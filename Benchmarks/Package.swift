@@ -63,7 +63,7 @@ let package = Package(
             path: "Benchmarks/Signatures",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
-        // JCS, the SSE parser and the token estimator.
+        // JCS, the SSE parser, stream chunk decoding and the token estimator.
         .executableTarget(
             name: "Codecs",
             dependencies: [

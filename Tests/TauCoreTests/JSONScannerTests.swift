@@ -55,6 +55,16 @@ struct JSONScannerTests {
             var scanner = JSONScanner(Array("[[[1]]]".utf8), maxDepth: 2)
             try Self.walk(&scanner)
         }
+        // At most 64 levels, whatever is asked for.
+        var deep = JSONScanner(Array((String(repeating: "[", count: 64) + String(repeating: "]", count: 64)).utf8), maxDepth: 500)
+        #expect(throws: Never.self) {
+            try Self.walk(&deep)
+            try deep.finish()
+        }
+        #expect(throws: CoreError.self) {
+            var scanner = JSONScanner(Array((String(repeating: "[", count: 65) + String(repeating: "]", count: 65)).utf8), maxDepth: 500)
+            try Self.walk(&scanner)
+        }
         #expect(throws: CoreError.self) {
             var scanner = JSONScanner(Array("[1".utf8))
             try scanner.enterArray()

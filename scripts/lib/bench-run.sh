@@ -21,7 +21,18 @@ run_benchmarks() {
     pin=(taskset -c "$cpu")
     echo "benchmarks pinned to core $cpu (TAU_BENCH_CPU=none to run them unpinned)" >&2
   fi
-  rm -rf "$root"/Benchmarks/.benchmarkBaselines/*/"$baseline"
+  # A run replaces the baseline of the targets it runs (all of them without --target), and
+  # only those: `--target Codecs` with the reference baseline must not drop the others'.
+  # (With --filter, the target's other benchmarks leave that baseline: record whole targets.)
+  local targets=() args=("$@") i
+  for ((i = 0; i < ${#args[@]}; i++)); do
+    [[ "${args[i]}" == --target ]] && targets+=("${args[i + 1]:-}")
+  done
+  if ((${#targets[@]})); then
+    for i in "${targets[@]}"; do rm -rf "$root/Benchmarks/.benchmarkBaselines/$i/$baseline"; done
+  else
+    rm -rf "$root"/Benchmarks/.benchmarkBaselines/*/"$baseline"
+  fi
   (cd "$root/Benchmarks" && "$root/scripts/with-postgres.sh" "${pin[@]}" swift package --allow-writing-to-package-directory \
     benchmark baseline update "$baseline" --time-units microseconds --no-progress "$@")
 }

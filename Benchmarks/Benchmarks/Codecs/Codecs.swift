@@ -1,11 +1,13 @@
 import Benchmark
 
 // Byte-crunching on every request: canonical JSON (JCS, signed and hashed everywhere), the
-// SSE parser on a provider's stream, and the token estimator on a prompt. One iteration is one
-// whole document; docs/performance.md turns the times into per-KiB and MB/s figures.
+// SSE parser on a provider's stream, the decoding of its chunks, and the token estimator on a
+// prompt. One iteration is one whole document; docs/performance.md turns the times into
+// per-KiB and MB/s figures.
 let benchmarks: @Sendable () -> Void = {
     jcsBenchmarks()
     sseBenchmarks()
+    chunkDecodingBenchmarks()
     tokenEstimatorBenchmarks()
 }
 

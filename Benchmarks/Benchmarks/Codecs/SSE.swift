@@ -1,4 +1,5 @@
 import Benchmark
+import TauCore
 import TauProviders
 
 /// An OpenAI chat-completions stream as it comes off the wire: a role chunk, `chunks` content
@@ -39,4 +40,42 @@ func sseBenchmarks() {
             let body = openAIStreamBody(chunks: 400)
             return stride(from: 0, to: body.count, by: 1_400).map { body[$0..<min($0 + 1_400, body.count)] }
         })
+}
+
+/// The chunks of `openAIStreamBody(chunks:)`, as the data of their SSE events, `[DONE]` left out.
+func openAIStreamChunks(chunks: Int) -> [[UInt8]] {
+    var parser = SSEParser()
+    let events = (try? parser.feed(openAIStreamBody(chunks: chunks)[...])) ?? []
+    return events.filter { $0.data != "[DONE]" }.map { Array($0.data.utf8) }
+}
+
+func chunkDecodingBenchmarks() {
+    // The gateway's decoding of each chunk of a stream, with the text deltas scanned (what the
+    // node runs) and, for comparison, every chunk parsed into a JSONValue first.
+    Benchmark(
+        "OpenAI stream chunks decoded, 403 chunks, text deltas scanned", configuration: configuration(maxIterations: 20_000),
+        closure: { (benchmark: Benchmark, chunks: [[UInt8]]) in
+            var events = 0
+            do {
+                for (index, chunk) in chunks.enumerated() {
+                    events += try OpenAIChatFormat.events(ofChunk: chunk, started: index > 0).count
+                }
+            } catch {
+                benchmark.error("a chunk was refused: \(error)")
+            }
+            if events != 403 { benchmark.error("\(events) events, not 403") }
+        }, setup: { openAIStreamChunks(chunks: 400) })
+    Benchmark(
+        "OpenAI stream chunks decoded, 403 chunks, every chunk parsed", configuration: configuration(maxIterations: 20_000),
+        closure: { (benchmark: Benchmark, chunks: [[UInt8]]) in
+            var events = 0
+            do {
+                for (index, chunk) in chunks.enumerated() {
+                    events += OpenAIChatFormat.decodeChunk(try JSONValue(parsing: chunk), started: index > 0).count
+                }
+            } catch {
+                benchmark.error("a chunk was refused: \(error)")
+            }
+            if events != 403 { benchmark.error("\(events) events, not 403") }
+        }, setup: { openAIStreamChunks(chunks: 400) })
 }

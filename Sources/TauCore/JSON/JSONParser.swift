@@ -217,6 +217,30 @@ struct JSONReader {
         }
     }
 
+    /// Checks the string that starts at the current quote as ``parseString()`` does, without
+    /// building it.
+    mutating func skipString() throws(CoreError) {
+        index += 1  // opening quote
+        while true {
+            guard index < bytes.count else { throw error("json_unterminated_string", "unterminated string") }
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return
+            case UInt8(ascii: "\\"):
+                index += 1
+                _ = try parseEscape()
+            case 0x00..<0x20:
+                throw error("json_control_character", "unescaped control character in string")
+            case 0x00..<0x80:
+                index += 1
+            default:
+                _ = try decodeUTF8Scalar()
+            }
+        }
+    }
+
     mutating func parseEscape() throws(CoreError) -> Unicode.Scalar {
         guard index < bytes.count else { throw error("json_unterminated_string", "unterminated escape") }
         let byte = bytes[index]

@@ -13,12 +13,19 @@ public struct JSONScanner {
     }
 
     private var reader: JSONReader
-    /// One entry per open container: whether its next member or element is its first.
-    private var first: [Bool] = []
+    /// Open containers.
+    private var depth = 0
+    /// Bit `d` (of container depth `d + 1`): whether its next member or element is its first.
+    /// Bits rather than an array: no allocation per scan.
+    private var first: UInt64 = 0
 
-    /// A scanner positioned before the single value of `bytes`.
-    public init(_ bytes: [UInt8], maxDepth: Int = 128) {
-        reader = JSONReader(bytes: bytes, maxDepth: maxDepth)
+    /// The deepest nesting a scanner reads (one bit per open container).
+    public static let deepestNesting = 64
+
+    /// A scanner positioned before the single value of `bytes`; it refuses nesting deeper than
+    /// `maxDepth`, at most ``deepestNesting``.
+    public init(_ bytes: [UInt8], maxDepth: Int = 64) {
+        reader = JSONReader(bytes: bytes, maxDepth: min(maxDepth, Self.deepestNesting))
         reader.skipWhitespace()
     }
 
@@ -92,9 +99,9 @@ public struct JSONScanner {
     /// Reads the next value, which must be a string, number, boolean or null.
     public mutating func skipScalar() throws(CoreError) {
         switch next {
-        case .string: _ = try reader.parseString()
+        case .string: try reader.skipString()
         case .number: _ = try reader.parseNumber()
-        case .bool, .null: _ = try reader.parseValue(depth: first.count)
+        case .bool, .null: _ = try reader.parseValue(depth: depth)
         case .object, .array, nil: throw reader.error("json_unexpected_character", "expected a string, number, boolean or null")
         }
     }
@@ -102,33 +109,35 @@ public struct JSONScanner {
     /// Checks that nothing but whitespace follows the value and every container was closed.
     /// - Throws: ``CoreError`` `json_trailing_data`, or `json_unexpected_end` when a container is still open.
     public mutating func finish() throws(CoreError) {
-        guard first.isEmpty else { throw reader.error("json_unexpected_end", "unterminated container") }
+        guard depth == 0 else { throw reader.error("json_unexpected_end", "unterminated container") }
         reader.skipWhitespace()
         guard reader.isAtEnd else { throw reader.error("json_trailing_data", "unexpected data after the JSON value") }
     }
 
     private mutating func enter(_ kind: Kind) throws(CoreError) {
         guard next == kind else { throw reader.error("json_unexpected_character", "expected an \(kind)") }
-        guard first.count < reader.maxDepth else { throw reader.error("json_too_deep", "nesting deeper than \(reader.maxDepth)") }
+        guard depth < reader.maxDepth else { throw reader.error("json_too_deep", "nesting deeper than \(reader.maxDepth)") }
         reader.index += 1
-        first.append(true)
+        first |= 1 << UInt64(depth)
+        depth += 1
     }
 
     /// Moves past the separator before the next member or element, or past `closing`
     /// (returning false, and leaving the container).
     private mutating func advance(closing: UInt8) throws(CoreError) -> Bool {
-        guard let isFirst = first.last else { throw reader.error("json_unexpected_character", "not in a container") }
+        guard depth > 0 else { throw reader.error("json_unexpected_character", "not in a container") }
+        let bit: UInt64 = 1 << UInt64(depth - 1)
         reader.skipWhitespace()
         guard reader.index < reader.bytes.count else { throw reader.error("json_unexpected_end", "unterminated container") }
         let byte = reader.bytes[reader.index]
         if byte == closing {
             reader.index += 1
-            first.removeLast()
+            depth -= 1
             reader.skipWhitespace()
             return false
         }
-        if isFirst {
-            first[first.count - 1] = false
+        if first & bit != 0 {
+            first &= ~bit
         } else {
             guard byte == UInt8(ascii: ",") else { throw reader.error("json_expected_comma", "expected ',' or a closing bracket") }
             reader.index += 1

@@ -53,19 +53,34 @@ public struct SSEParser: Sendable {
 
     /// Consumes `bytes` and returns the events they complete.
     public mutating func feed(_ bytes: some Sequence<UInt8>) throws(Failure) -> [SSEEvent] {
+        // One copy into an array (a memcpy for contiguous bytes): the loop then runs on
+        // concrete bytes, not through a caller's generic sequence, which cost two allocations
+        // per byte when called from another module.
+        try feed(contiguous: Array(bytes))
+    }
+
+    private mutating func feed(contiguous bytes: [UInt8]) throws(Failure) -> [SSEEvent] {
         var events: [SSEEvent] = []
-        for byte in bytes {
-            switch byte {
-            case 0x0A where lastByteWasCR:
-                lastByteWasCR = false
-            case 0x0A, 0x0D:
-                lastByteWasCR = byte == 0x0D
-                if let event = try processLine() { events.append(event) }
-            default:
-                lastByteWasCR = false
-                guard line.count < maximumLineBytes else { throw .lineTooLong }
-                line.append(byte)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0A || byte == 0x0D {
+                if byte == 0x0A, lastByteWasCR {
+                    lastByteWasCR = false
+                } else {
+                    lastByteWasCR = byte == 0x0D
+                    if let event = try processLine() { events.append(event) }
+                }
+                index += 1
+                continue
             }
+            // The rest of the line, up to its end or the end of these bytes, in one append.
+            var end = index + 1
+            while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+            lastByteWasCR = false
+            guard line.count + (end - index) <= maximumLineBytes else { throw .lineTooLong }
+            line.append(contentsOf: bytes[index..<end])
+            index = end
         }
         return events
     }

@@ -62,23 +62,7 @@ private struct ChunkReading {
                     ended = true
                     break
                 }
-                let bytes = Array(event.data.utf8)
-                if started, let text = OpenAIChatFormat.textDelta(in: bytes) {
-                    // Most chunks: the same events as below, without building the JSON.
-                    if !text.isEmpty { decoded.append(.text(text)) }
-                    continue
-                }
-                let json: JSONValue
-                do {
-                    json = try JSONValue(parsing: bytes)
-                } catch {
-                    throw UpstreamFailure(.badResponse, message: "stream chunk is not JSON: \(error)")
-                }
-                if let error = json["error"], !error.isNull {
-                    // OpenRouter and others report mid-stream failures as an error chunk.
-                    throw UpstreamFailure(started ? .streamInterrupted : .serverError, message: error["message"]?.stringValue ?? "error in stream")
-                }
-                for unified in OpenAIChatFormat.decodeChunk(json, started: started) {
+                for unified in try OpenAIChatFormat.events(ofChunk: Array(event.data.utf8), started: started) {
                     if case .finish = unified { finished = true }
                     decoded.append(unified)
                 }

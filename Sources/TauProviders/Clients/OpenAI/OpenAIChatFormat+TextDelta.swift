@@ -1,6 +1,26 @@
 import TauCore
 
 extension OpenAIChatFormat {
+    /// The events of one chunk of a chat-completions stream (the `data` of one SSE event other
+    /// than `[DONE]`); `started` says whether an earlier chunk was decoded. A text delta takes
+    /// ``textDelta(in:)``, any other chunk the full parse and ``decodeChunk(_:started:)``.
+    /// - Throws: ``UpstreamFailure`` `.badResponse` for a chunk that is not JSON; for an error
+    ///   chunk (OpenRouter and others report mid-stream failures so), `.streamInterrupted` once
+    ///   started, else `.serverError`.
+    public static func events(ofChunk chunk: [UInt8], started: Bool) throws(UpstreamFailure) -> [StreamEvent] {
+        if started, let text = textDelta(in: chunk) { return text.isEmpty ? [] : [.text(text)] }
+        let json: JSONValue
+        do {
+            json = try JSONValue(parsing: chunk)
+        } catch {
+            throw UpstreamFailure(.badResponse, message: "stream chunk is not JSON: \(error)")
+        }
+        if let error = json["error"], !error.isNull {
+            throw UpstreamFailure(started ? .streamInterrupted : .serverError, message: error["message"]?.stringValue ?? "error in stream")
+        }
+        return decodeChunk(json, started: started)
+    }
+
     /// The text of a stream chunk that carries nothing but a text delta for choice 0, read
     /// without building a ``JSONValue``; nil for any other chunk, which then takes the full
     /// parse and ``decodeChunk(_:started:)``.
