@@ -1,3 +1,4 @@
+import TauCore
 import Testing
 
 @testable import TauMeshSimulation

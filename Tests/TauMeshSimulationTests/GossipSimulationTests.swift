@@ -1,4 +1,5 @@
 import Foundation
+import TauCore
 import TauMesh
 import Testing
 

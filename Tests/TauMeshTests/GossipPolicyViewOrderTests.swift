@@ -1,4 +1,5 @@
 import Foundation
+import TauCore
 import TauIdentity
 import Testing
 
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func theViewListsWhatSortingAndShufflingTheRowsLists() throws {
-        var draw = Seeded(state: 5)
+        var draw = SplitMix64(seed: 5)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         // Methods of different lengths, so that DID order across methods is exercised too.
         let methods = ["tau", "key", "web", "tau2", "ta"]
@@ -47,8 +48,8 @@ import Testing
             }
             if trial % 7 == 0 { table.append(Peer(did: own.did, endpoint: "http://own", firstSeen: start)) }
             let now = start.addingTimeInterval(Double(Int.random(in: 0...20, using: &draw)))
-            var first = Seeded(state: UInt64(trial))
-            var second = Seeded(state: UInt64(trial))
+            var first = SplitMix64(seed: UInt64(trial))
+            var second = SplitMix64(seed: UInt64(trial))
             let view = policy.view(own: own, table: table, at: now, using: &first).peers
             #expect(view == referenceView(policy, own: own, table: table, at: now, using: &second))
         }
@@ -65,7 +66,7 @@ extension GossipPolicyViewOrderTests {
     }
 
     @Test func theTargetsAreWhatShufflingTheRowsChooses() throws {
-        var draw = Seeded(state: 8)
+        var draw = SplitMix64(seed: 8)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let own = try DID("did:tau:QmOwn")
         for trial in 0..<200 {
@@ -82,8 +83,8 @@ extension GossipPolicyViewOrderTests {
                 table.append(peer)
             }
             if trial % 5 == 0 { table.append(Peer(did: own, endpoint: "http://own", firstSeen: start)) }
-            var first = Seeded(state: UInt64(trial))
-            var second = Seeded(state: UInt64(trial))
+            var first = SplitMix64(seed: UInt64(trial))
+            var second = SplitMix64(seed: UInt64(trial))
             let targets = policy.targets(in: table, own: own, at: now, using: &first)
             #expect(targets == referenceTargets(policy, table: table, own: own, at: now, using: &second))
         }
@@ -115,7 +116,7 @@ extension GossipPolicyViewOrderTests {
     }
 
     @Test func admissionIsWhatInsertingIntoTheKnownSetAdmits() throws {
-        var draw = Seeded(state: 13)
+        var draw = SplitMix64(seed: 13)
         let dids = try (0..<60).map { try DID("did:tau:QmA\($0)") }
         for _ in 0..<300 {
             var policy = GossipPolicy()
@@ -133,18 +134,5 @@ extension GossipPolicyViewOrderTests {
                 policy.admitted(advertised, from: sender, own: own, known: known, bootstrap: bootstrap)
                     == referenceAdmitted(policy, advertised, from: sender, own: own, known: known, bootstrap: bootstrap))
         }
-    }
-}
-
-/// SplitMix64, so that both views draw the same numbers.
-private struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }

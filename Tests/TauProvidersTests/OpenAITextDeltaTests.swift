@@ -41,7 +41,7 @@ struct OpenAITextDeltaTests {
     /// Random chunks, valid and broken: whenever the fast path answers, the full parse
     /// succeeds and `decodeChunk` makes exactly that text event of it.
     @Test func agreesWithTheFullDecodeOnRandomChunks() throws {
-        var random = SplitMix(seed: 14)
+        var random = SplitMix64(seed: 14)
         var accepted = 0
         var refused = 0
         for _ in 0..<20_000 {
@@ -69,7 +69,7 @@ struct OpenAITextDeltaTests {
 /// Chat-completions chunks put together from the members providers send and some they do
 /// not, with duplicates and whitespace, as text (so that duplicates can be written).
 private enum ChunkGenerator {
-    static func chunk(using random: inout SplitMix) -> String {
+    static func chunk(using random: inout SplitMix64) -> String {
         if random.next() % 2 == 0 { return typical(using: &random) }
         var members: [(String, String)] = [("choices", choices(using: &random))]
         let optional: [(String, [String])] = [
@@ -84,7 +84,7 @@ private enum ChunkGenerator {
     }
 
     /// A text chunk as providers send most of them, members in any order.
-    static func typical(using random: inout SplitMix) -> String {
+    static func typical(using random: inout SplitMix64) -> String {
         let texts = [#""""#, #""word ""#, #""a\"b\\c\n\u00e9\ud83d\ude00""#, "\"é😀\""]
         var delta: [(String, String)] = [("content", pick(texts, &random))]
         if random.next() % 4 == 0 { delta.append(("role", #""assistant""#)) }
@@ -99,7 +99,7 @@ private enum ChunkGenerator {
         return object(members, using: &random)
     }
 
-    static func choices(using random: inout SplitMix) -> String {
+    static func choices(using random: inout SplitMix64) -> String {
         switch random.next() % 10 {
         case 0: return "[]"
         case 1: return "[" + choice(using: &random) + "," + choice(using: &random) + "]"
@@ -108,7 +108,7 @@ private enum ChunkGenerator {
         }
     }
 
-    static func choice(using random: inout SplitMix) -> String {
+    static func choice(using random: inout SplitMix64) -> String {
         var members: [(String, String)] = []
         if random.next() % 8 != 0 { members.append(("index", pick(["0", "0", "0", "1", "-0", "0.0", #""0""#], &random))) }
         if random.next() % 8 != 0 { members.append(("delta", delta(using: &random))) }
@@ -118,7 +118,7 @@ private enum ChunkGenerator {
         return object(members, using: &random)
     }
 
-    static func delta(using random: inout SplitMix) -> String {
+    static func delta(using random: inout SplitMix64) -> String {
         var members: [(String, String)] = []
         let texts = [#""""#, #""word ""#, #""a\"b\\c\n\u00e9\ud83d\ude00""#, "\"é😀\"", "null", "3"]
         if random.next() % 6 != 0 { members.append(("content", pick(texts, &random))) }
@@ -130,13 +130,13 @@ private enum ChunkGenerator {
     }
 
     /// Members in random order, one sometimes written twice, with random whitespace.
-    static func object(_ members: [(String, String)], using random: inout SplitMix) -> String {
+    static func object(_ members: [(String, String)], using random: inout SplitMix64) -> String {
         var members = members
         if let first = members.first, random.next() % 25 == 0 { members.append(first) }
         for index in members.indices.reversed() where index > 0 {
             members.swapAt(index, Int(random.next() % UInt64(index + 1)))
         }
-        let space = { (random: inout SplitMix) -> String in random.next() % 5 == 0 ? " \n" : "" }
+        let space = { (random: inout SplitMix64) -> String in random.next() % 5 == 0 ? " \n" : "" }
         var text = "{" + space(&random)
         for (offset, (name, value)) in members.enumerated() {
             if offset > 0 { text += "," + space(&random) }
@@ -145,20 +145,7 @@ private enum ChunkGenerator {
         return text + "}"
     }
 
-    static func pick(_ values: [String], _ random: inout SplitMix) -> String {
+    static func pick(_ values: [String], _ random: inout SplitMix64) -> String {
         values[Int(random.next() % UInt64(values.count))]
-    }
-}
-
-/// A seeded generator, so that a failure can be replayed.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -52,27 +52,23 @@ func openAIStreamChunks(chunks: Int) -> [[UInt8]] {
 func chunkDecodingBenchmarks() {
     // The gateway's decoding of each chunk of a stream, with the text deltas scanned (what the
     // node runs) and, for comparison, every chunk parsed into a JSONValue first.
+    chunkDecodingBenchmark("text deltas scanned") { chunk, started in
+        try OpenAIChatFormat.events(ofChunk: chunk, started: started).count
+    }
+    chunkDecodingBenchmark("every chunk parsed") { chunk, started in
+        OpenAIChatFormat.decodeChunk(try JSONValue(parsing: chunk), started: started).count
+    }
+}
+
+/// One benchmark decoding the 403 chunks of `openAIStreamChunks(chunks: 400)` with `decode`,
+/// which returns the number of events of a chunk; the 403 events are checked.
+func chunkDecodingBenchmark(_ variant: String, decode: @escaping @Sendable ([UInt8], Bool) throws -> Int) {
     Benchmark(
-        "OpenAI stream chunks decoded, 403 chunks, text deltas scanned", configuration: configuration(maxIterations: 20_000),
+        "OpenAI stream chunks decoded, 403 chunks, \(variant)", configuration: configuration(maxIterations: 20_000),
         closure: { (benchmark: Benchmark, chunks: [[UInt8]]) in
             var events = 0
             do {
-                for (index, chunk) in chunks.enumerated() {
-                    events += try OpenAIChatFormat.events(ofChunk: chunk, started: index > 0).count
-                }
-            } catch {
-                benchmark.error("a chunk was refused: \(error)")
-            }
-            if events != 403 { benchmark.error("\(events) events, not 403") }
-        }, setup: { openAIStreamChunks(chunks: 400) })
-    Benchmark(
-        "OpenAI stream chunks decoded, 403 chunks, every chunk parsed", configuration: configuration(maxIterations: 20_000),
-        closure: { (benchmark: Benchmark, chunks: [[UInt8]]) in
-            var events = 0
-            do {
-                for (index, chunk) in chunks.enumerated() {
-                    events += OpenAIChatFormat.decodeChunk(try JSONValue(parsing: chunk), started: index > 0).count
-                }
+                for (index, chunk) in chunks.enumerated() { events += try decode(chunk, index > 0) }
             } catch {
                 benchmark.error("a chunk was refused: \(error)")
             }

@@ -196,48 +196,35 @@ struct JSONReader {
         }
         var scalars = String.UnicodeScalarView()
         scalars.append(contentsOf: bytes[start..<index].map { Unicode.Scalar($0) })
-        while true {
-            guard index < bytes.count else { throw error("json_unterminated_string", "unterminated string") }
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "\""):
-                index += 1
-                return String(scalars)
-            case UInt8(ascii: "\\"):
-                index += 1
-                scalars.append(try parseEscape())
-            case 0x00..<0x20:
-                throw error("json_control_character", "unescaped control character in string")
-            case 0x00..<0x80:
-                scalars.append(Unicode.Scalar(byte))
-                index += 1
-            default:
-                scalars.append(try decodeUTF8Scalar())
-            }
-        }
+        while let scalar = try nextStringScalar() { scalars.append(scalar) }
+        return String(scalars)
     }
 
     /// Checks the string that starts at the current quote as ``parseString()`` does, without
     /// building it.
     mutating func skipString() throws(CoreError) {
         index += 1  // opening quote
-        while true {
-            guard index < bytes.count else { throw error("json_unterminated_string", "unterminated string") }
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "\""):
-                index += 1
-                return
-            case UInt8(ascii: "\\"):
-                index += 1
-                _ = try parseEscape()
-            case 0x00..<0x20:
-                throw error("json_control_character", "unescaped control character in string")
-            case 0x00..<0x80:
-                index += 1
-            default:
-                _ = try decodeUTF8Scalar()
-            }
+        while try nextStringScalar() != nil {}
+    }
+
+    /// The next scalar of the string being read (an escape decoded), or nil after its closing quote.
+    mutating func nextStringScalar() throws(CoreError) -> Unicode.Scalar? {
+        guard index < bytes.count else { throw error("json_unterminated_string", "unterminated string") }
+        let byte = bytes[index]
+        switch byte {
+        case UInt8(ascii: "\""):
+            index += 1
+            return nil
+        case UInt8(ascii: "\\"):
+            index += 1
+            return try parseEscape()
+        case 0x00..<0x20:
+            throw error("json_control_character", "unescaped control character in string")
+        case 0x00..<0x80:
+            index += 1
+            return Unicode.Scalar(byte)
+        default:
+            return try decodeUTF8Scalar()
         }
     }
 

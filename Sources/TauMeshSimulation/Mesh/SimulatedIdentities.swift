@@ -1,3 +1,4 @@
+import TauCore
 import TauIdentity
 import TauMesh
 

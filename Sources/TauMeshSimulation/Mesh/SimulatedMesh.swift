@@ -1,4 +1,5 @@
 import Foundation
+import TauCore
 import TauIdentity
 import TauMesh
 

@@ -1,5 +1,5 @@
 /// A seeded random number generator (SplitMix64): small, fast, and the same sequence for the
-/// same seed on every run, so a simulation is reproducible.
+/// same seed on every run, so a simulation or a randomized test is reproducible.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
