@@ -38,6 +38,22 @@ struct OpenAITextDeltaTests {
         #expect(OpenAIChatFormat.textDelta(in: Array(chunk.utf8)) == nil)
     }
 
+    /// What a chunk that is not an answer becomes: the reason codes routers and callers see.
+    @Test func chunksThatAreNotAnswersFailWithTheirKind() {
+        func kind(_ chunk: String, started: Bool) -> UpstreamFailureKind? {
+            do {
+                _ = try OpenAIChatFormat.events(ofChunk: Array(chunk.utf8), started: started)
+                return nil
+            } catch {
+                return error.kind
+            }
+        }
+        #expect(kind(#"{"choices":[{"index":0,"delta":{"content":"a"}"#, started: true) == .badResponse)
+        #expect(kind(#"{"error":{"message":"overloaded"}}"#, started: false) == .serverError)
+        #expect(kind(#"{"error":{"message":"overloaded"}}"#, started: true) == .streamInterrupted)
+        #expect(kind(#"{"choices":[{"index":0,"delta":{"content":"a"}}],"error":null}"#, started: true) == nil)
+    }
+
     /// Random chunks, valid and broken: whenever the fast path answers, the full parse
     /// succeeds and `decodeChunk` makes exactly that text event of it.
     @Test func agreesWithTheFullDecodeOnRandomChunks() throws {
