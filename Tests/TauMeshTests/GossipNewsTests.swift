@@ -125,11 +125,7 @@ import Testing
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: rotated.jsonLines)))
         }
         try await StaticHTTPServer.serve(router) { server in
-            let alice = try await member(port: 9)
-            let bob = try await member(port: 9, requestTimeout: .seconds(10))
-            try await introduce(alice, to: bob)
-            var own = await alice.node.selfAdvertisement()
-            own.endpoints = [server]
+            let (alice, bob, own) = try await aliceKnownToBob(logAt: server)
             // 16 peers Bob has never heard of, new ones for every message.
             func strangers(_ tag: String) throws -> [PeerAdvertisement] {
                 try (0..<16).map {

@@ -41,13 +41,7 @@ struct LogPullBudgetTests {
             return Response(status: .notFound)
         }
         try await StaticHTTPServer.serve(router) { server in
-            let alice = try await member(port: 9)
-            // Generous deadlines: a fetch that timed out on a loaded machine would never reach
-            // the server and the count would be short for a reason that has nothing to do with budgets.
-            let bob = try await member(port: 9, requestTimeout: .seconds(10))
-            try await introduce(alice, to: bob)
-            var own = await alice.node.selfAdvertisement()
-            own.endpoints = [server]
+            let (alice, bob, own) = try await aliceKnownToBob(logAt: server)
             func gossip(_ tag: String) throws -> SignedMessage {
                 var list = [own]
                 for index in 0..<16 {

@@ -62,3 +62,16 @@ extension MeshMember {
         try? metrics.expectGauge(label).lastValue
     }
 }
+
+/// Alice, known to Bob, and her advertisement claiming that her log is served at `server`.
+/// Bob's deadlines are generous: a fetch that timed out on a loaded machine would never reach
+/// the server, and counts of fetches would be short for a reason that has nothing to do with
+/// what is tested.
+func aliceKnownToBob(logAt server: String) async throws -> (alice: MeshMember, bob: MeshMember, own: PeerAdvertisement) {
+    let alice = try await member(port: 9)
+    let bob = try await member(port: 9, requestTimeout: .seconds(10))
+    try await introduce(alice, to: bob)
+    var own = await alice.node.selfAdvertisement()
+    own.endpoints = [server]
+    return (alice, bob, own)
+}

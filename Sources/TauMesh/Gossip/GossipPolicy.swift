@@ -185,6 +185,8 @@ public struct GossipPolicy: Sendable, Equatable {
     /// Only a hello can take a full table past the limit (``admitted(_:from:own:known:bootstrap:)``),
     /// so this is what bounds the rows that hellos add.
     public func evictions(for admitted: [Admission], table: [Peer], known: Set<DID>) -> [DID] {
+        // Every gossip list comes here: most leave the table below the limit whatever they add.
+        guard known.count + admitted.count > maximumPeers else { return [] }
         let incoming = Set(admitted.map(\.advertisement.did))
         let newPeers = incoming.subtracting(known).count
         let excess = min(newPeers, known.count + newPeers - maximumPeers)
